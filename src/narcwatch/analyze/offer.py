@@ -1,0 +1,146 @@
+"""The ``offer`` component: is this document offering a controlled substance for sale?
+
+It weighs the evidence earlier components found (substances and their control status,
+cue words, quantities, prices, contact selectors, a vendor or price field in the input)
+in a logistic score whose weights live in ``analyze/data/scoring.yaml``. Every piece of
+evidence that moved the score becomes a human-readable reason, so an analyst sees *why*.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from narcwatch.analyze.doc import Doc
+from narcwatch.analyze.registry import register_component
+
+CONTACT_TYPES = frozenset(
+    {
+        "phone",
+        "email",
+        "telegram",
+        "whatsapp",
+        "signal",
+        "wickr",
+        "session",
+        "threema",
+        "wire",
+        "snapchat",
+        "instagram",
+    }
+)
+WALLET_TYPES = frozenset({"btc", "eth", "xmr", "ltc", "trx", "doge", "bch"})
+PRICE_FIELDS = frozenset({"price", "cost", "prix", "precio", "preis"})
+
+
+class Evidence(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    weight: float
+    cap: int = 1
+
+
+class OfferParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    bias: float
+    threshold: float = 0.5
+    evidence: dict[str, Evidence]
+    no_substance_cap: float = 1.0
+
+
+@lru_cache(maxsize=1)
+def scoring_params() -> dict[str, Any]:
+    text = (resources.files("narcwatch.analyze") / "data" / "scoring.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def _quote(text: str, span: tuple[int, int] | list[int]) -> str:
+    return " ".join(text[span[0] : span[1]].split())[:40]
+
+
+def collect_evidence(doc: Doc) -> tuple[dict[str, int], list[str]]:
+    """Counts per evidence kind, and one reason per kind that was seen."""
+    counts: dict[str, int] = {}
+    reasons: list[str] = []
+
+    def add(kind: str, n: int, reason: str) -> None:
+        if n > 0:
+            counts[kind] = counts.get(kind, 0) + n
+            reasons.append(reason)
+
+    distinct = {h.id: h for h in doc.substances}
+    if distinct:
+        first = doc.substances[0]
+        sched = "/".join(first.control) or "not internationally scheduled"
+        add("substance", 1, f"substance {first.name} ({sched}): '{first.matched}'")
+        add("substance_more", len(distinct) - 1, f"{len(distinct)} distinct substances")
+        if any(
+            h.category in ("precursor", "designer-precursor") and h.via == "cas"
+            for h in doc.substances
+        ):
+            add("precursor", 1, "precursor identified by CAS number")
+    by_kind: dict[str, list[str]] = {}
+    for kind, term, _s, _e in doc.features.get("cues", ()):
+        by_kind.setdefault(kind, []).append(term)
+    for kind, terms in by_kind.items():
+        label = {"negative": "news/policing/harm-reduction term"}.get(kind, f"{kind} term")
+        add(kind, len(terms), f"{label} '{terms[0]}'")
+    if doc.quantities:
+        q = doc.quantities[0]
+        add("quantity", len(doc.quantities), f"quantity {q.amount:g} {q.unit}")
+    if doc.prices:
+        p = doc.prices[0]
+        add("price", len(doc.prices), f"price {p.amount:g} {p.currency}")
+    contacts = [s for s in doc.selectors if s.type in CONTACT_TYPES]
+    if contacts:
+        add("contact_selector", len(contacts), f"contact: {contacts[0].type}")
+    wallets = [s for s in doc.selectors if s.type in WALLET_TYPES]
+    if wallets:
+        add("wallet", len(wallets), f"{wallets[0].type} address")
+    if doc.raw.author:
+        add("vendor_field", 1, f"vendor '{doc.raw.author}'")
+    price_field = next((k for k in doc.raw.fields if k.casefold() in PRICE_FIELDS), None)
+    if price_field and doc.raw.fields[price_field].strip():
+        add("price_field", 1, f"{price_field} field '{doc.raw.fields[price_field][:20]}'")
+    return counts, reasons
+
+
+class OfferScorer:
+    def __init__(self, params: OfferParams) -> None:
+        self.p = params
+
+    def __call__(self, doc: Doc) -> None:
+        counts, reasons = collect_evidence(doc)
+        z = self.p.bias
+        for kind, n in counts.items():
+            ev = self.p.evidence.get(kind)
+            if ev is not None:
+                z += ev.weight * min(n, ev.cap)
+        score = 1.0 / (1.0 + math.exp(-z))
+        if not doc.substances:
+            score = min(score, self.p.no_substance_cap)
+        doc.offer_score = score
+        doc.offer = score >= self.p.threshold
+        doc.features["offer_evidence"] = counts
+        if doc.offer or doc.substances:
+            doc.reasons.extend(reasons)
+
+
+@register_component(
+    "offer",
+    requires=("substances", "selectors", "quantities"),
+    sets=("offer_score", "offer"),
+    description="Offer score from substances, cue words, quantities, prices and contacts, "
+    "with the reasons; config: threshold.",
+)
+def make_offer(config: Mapping[str, Any]) -> Any:
+    params = OfferParams.model_validate(scoring_params()["offer"])
+    if "threshold" in config:
+        params.threshold = float(config["threshold"])
+    return OfferScorer(params)

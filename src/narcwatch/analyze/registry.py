@@ -1,0 +1,69 @@
+"""Named pipeline components, registered the same way for built-ins and plugins.
+
+A component is a factory ``(config: dict) -> Callable[[Doc], None]`` registered with the
+attributes it needs on the :class:`~narcwatch.analyze.doc.Doc` and the ones it sets::
+
+    @register_component("quantities", requires=("text",), sets=("quantities", "prices"))
+    def make_quantities(config):
+        def run(doc): ...
+        return run
+
+Factories run once per process; the callables they return run once per document, so
+anything expensive (compiled matchers, models) belongs in the factory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from narcwatch.analyze.doc import Doc
+from narcwatch.errors import ComponentError
+
+ComponentFunc = Callable[[Doc], None]
+ComponentFactory = Callable[[Mapping[str, Any]], ComponentFunc]
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentSpec:
+    name: str
+    factory: ComponentFactory
+    requires: tuple[str, ...]
+    sets: tuple[str, ...]
+    description: str
+
+
+_COMPONENTS: dict[str, ComponentSpec] = {}
+
+
+def register_component(
+    name: str,
+    *,
+    requires: tuple[str, ...] = ("text",),
+    sets: tuple[str, ...],
+    description: str = "",
+) -> Callable[[ComponentFactory], ComponentFactory]:
+    def decorate(factory: ComponentFactory) -> ComponentFactory:
+        _COMPONENTS[name] = ComponentSpec(
+            name, factory, requires, sets, description or (factory.__doc__ or "").strip()
+        )
+        return factory
+
+    return decorate
+
+
+def components() -> dict[str, ComponentSpec]:
+    """Every registered component by name (built-ins are imported on first call)."""
+    from narcwatch.analyze import builtin  # noqa: F401  (registers the built-ins)
+
+    return dict(_COMPONENTS)
+
+
+def get_component(name: str) -> ComponentSpec:
+    known = components()
+    if name not in known:
+        raise ComponentError(
+            f"unknown pipeline component {name!r} (valid: {', '.join(sorted(known))})"
+        )
+    return known[name]

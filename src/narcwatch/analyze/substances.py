@@ -1,0 +1,172 @@
+"""The ``substances`` component: controlled substances named in the text, with their status.
+
+Every knowledge-base name, synonym, translation, slang term and emoji code is matched in one
+pass over the normalized text; valid CAS numbers are resolved too. Ambiguous terms (slang
+that is also an ordinary word, emoji codes) count only with supporting context nearby:
+another drug term, a sale/contact/shipping/payment cue, or a number with a unit or
+currency. Cue words found on the way are shared as ``doc.features["cues"]`` for the offer
+component.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from narcwatch.analyze.doc import Doc, NormalizedText
+from narcwatch.analyze.normalize import default_normalizer, normalize_term
+from narcwatch.analyze.registry import register_component
+from narcwatch.kb import KnowledgeBase, Term, default_kb
+from narcwatch.kb.cas import find_cas
+from narcwatch.kb.matcher import TermMatcher
+from narcwatch.model import SubstanceHit
+
+# Cue kinds that support an ambiguous drug term ("negative" cues never do).
+SUPPORTING_CUES = frozenset({"sale", "buy", "contact", "shipping", "payment", "quality", "listing"})
+CONTEXT_WINDOW = 250  # characters either side of an ambiguous term
+_RUN = re.compile(r"([^\W\d_])\1+")
+
+
+@dataclass(frozen=True, slots=True)
+class Matchers:
+    terms: TermMatcher[Term]
+    squashed: TermMatcher[Term]  # keys with every letter run cut to one ("cocaaaine")
+    cues: TermMatcher[tuple[str, str]]  # (kind, term)
+    amount: re.Pattern[str]  # a number with a unit or currency next to it
+    cas: dict[str, str]
+
+
+def _squash(s: str) -> str:
+    return _RUN.sub(r"\1", s)
+
+
+def _amount_pattern(kb: KnowledgeBase) -> re.Pattern[str]:
+    words = {a.casefold() for u in kb.units for a in [u.unit, *u.aliases]}
+    words |= {a.casefold() for c in kb.currencies for a in [c.code, *c.aliases]}
+    symbols = {s for c in kb.currencies for s in c.symbols}
+    alt_words = "|".join(sorted((re.escape(w) for w in words if w), key=len, reverse=True))
+    alt_sym = "|".join(sorted((re.escape(s) for s in symbols if s), key=len, reverse=True))
+    parts = []
+    if alt_words:
+        parts.append(rf"\d\s?(?:{alt_words})(?!\w)")
+    if alt_sym:
+        parts.append(rf"(?:{alt_sym})\s?\d|\d\s?(?:{alt_sym})")
+    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def default_matchers() -> Matchers:
+    kb = default_kb()
+    terms = list(kb.iter_terms())
+    return Matchers(
+        terms=TermMatcher(((t.text, t) for t in terms), normalize_term),
+        squashed=TermMatcher(((t.text, t) for t in terms), lambda s: _squash(normalize_term(s))),
+        cues=TermMatcher(((c.term, (c.kind, c.term)) for c in kb.cues), normalize_term),
+        amount=_amount_pattern(kb),
+        cas=kb.by_cas(),
+    )
+
+
+def _hit(kb: KnowledgeBase, sid: str, text: str, start: int, end: int, via: str) -> SubstanceHit:
+    sub = kb.substances[sid]
+    return SubstanceHit(
+        id=sid,
+        name=sub.name,
+        matched=text[start:end],
+        span=(start, end),
+        control=[c.schedule for c in sub.control],
+        category=sub.category,
+        via=via,
+    )
+
+
+def _squashed_view(norm: NormalizedText, original_len: int) -> NormalizedText:
+    """``norm`` with every letter run cut to one, for elongated words ("cocaaaine")."""
+    s = norm.text
+    keep = [not (i > 0 and s[i] == s[i - 1] and s[i].isalpha()) for i in range(len(s))]
+    origin = [norm.origin[i] if norm.origin is not None else i for i in range(len(s))]
+    from array import array
+
+    new_origin = array("l", (o for o, k in zip(origin, keep, strict=True) if k))
+    new_origin.append(original_len)
+    return NormalizedText("".join(c for c, k in zip(s, keep, strict=True) if k), new_origin)
+
+
+class SubstanceFinder:
+    def __init__(self, kb: KnowledgeBase, matchers: Matchers) -> None:
+        self.kb = kb
+        self.m = matchers
+
+    def __call__(self, doc: Doc) -> None:
+        norm = doc.norm or default_normalizer()(doc.text)
+        text = doc.text
+        raw_hits = [(s, e, p) for s, e, p in self.m.terms.find(norm.text)]
+        views = [(norm, raw_hits)]
+        if _RUN.search(norm.text) and re.search(r"([^\W\d_])\1\1", text, re.IGNORECASE):
+            sq = _squashed_view(norm, len(text))
+            views.append((sq, self.m.squashed.find(sq.text)))
+        cues = [
+            (kind, term, *norm.to_original(s, e))
+            for s, e, payloads in self.m.cues.find(norm.text)
+            for kind, term in payloads[:1]
+        ]
+        doc.features["cues"] = cues
+
+        confident: list[SubstanceHit] = []
+        ambiguous: list[tuple[int, int, str, str]] = []  # start, end, substance id, via
+        seen: set[tuple[str, int, int]] = set()
+        for view, hits in views:
+            for s, e, payloads in hits:
+                start, end = view.to_original(s, e)
+                for term in payloads:
+                    for sid in term.substances:
+                        if (sid, start, end) in seen or sid not in self.kb.substances:
+                            continue
+                        seen.add((sid, start, end))
+                        if term.ambiguous:
+                            ambiguous.append((start, end, sid, term.via))
+                        else:
+                            confident.append(_hit(self.kb, sid, text, start, end, term.via))
+        for cas, start, end in find_cas(text):
+            cas_sid = self.m.cas.get(cas)
+            if cas_sid is not None:
+                confident.append(_hit(self.kb, cas_sid, text, start, end, "cas"))
+            else:
+                doc.features.setdefault("unknown_cas", []).append(cas)
+
+        supported = [
+            _hit(self.kb, sid, text, start, end, via)
+            for start, end, sid, via in ambiguous
+            if self._has_context(text, start, end, confident, cues)
+        ]
+        doc.features["ambiguous_dropped"] = len(ambiguous) - len(supported)
+        doc.substances = sorted(confident + supported, key=lambda h: (h.span[0], h.id))
+
+    def _has_context(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        confident: list[SubstanceHit],
+        cues: list[tuple[str, str, int, int]],
+    ) -> bool:
+        lo, hi = start - CONTEXT_WINDOW, end + CONTEXT_WINDOW
+        if any(lo <= h.span[0] <= hi for h in confident):
+            return True
+        if any(k in SUPPORTING_CUES and lo <= s <= hi for k, _, s, _ in cues):
+            return True
+        return self.m.amount.search(text, max(0, lo), min(len(text), hi)) is not None
+
+
+@register_component(
+    "substances",
+    requires=("norm",),
+    sets=("substances",),
+    description="Controlled substances by name, synonym, translation, slang, emoji or CAS "
+    "number; ambiguous terms need supporting context.",
+)
+def make_substances(config: Mapping[str, Any]) -> Any:
+    return SubstanceFinder(default_kb(), default_matchers())

@@ -1,0 +1,63 @@
+"""Stream helpers: look at the first bytes of a non-seekable stream and still read them."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from typing import Any, BinaryIO
+
+
+class Prepended(io.RawIOBase):
+    """``head`` followed by the rest of ``stream`` (for stdin, gzip and pipes)."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self._head = memoryview(head)
+        self._pos = 0
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = len(buffer)
+        if self._pos < len(self._head):
+            chunk = self._head[self._pos : self._pos + n]
+            buffer[: len(chunk)] = chunk
+            self._pos += len(chunk)
+            return len(chunk)
+        data = self._stream.read(n)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def with_head(stream: BinaryIO, size: int = 65536) -> tuple[bytes, BinaryIO]:
+    """Read up to ``size`` bytes and return them with a stream that still yields them."""
+    head = stream.read(size)
+    return head, io.BufferedReader(Prepended(head, stream), buffer_size=1 << 16)
+
+
+class TolerantGzip(io.RawIOBase):
+    """gzip that ends quietly where the data is cut short, remembering why.
+
+    A truncated ``.gz`` must still give every whole record before the cut; the caller
+    reports ``error`` once the reader is done.
+    """
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._gz = gzip.GzipFile(fileobj=stream)
+        self.error: str | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.error is not None:
+            return 0
+        try:
+            data = self._gz.read(len(buffer))
+        except (EOFError, OSError, zlib.error) as exc:
+            self.error = str(exc) or type(exc).__name__
+            return 0
+        buffer[: len(data)] = data
+        return len(data)

@@ -1,0 +1,76 @@
+"""The substances component over real-looking text: names, slang, emoji, CAS, obfuscation."""
+
+import pytest
+
+from narcwatch.analyze.pipeline import Pipeline
+from narcwatch.ingest.base import RawDocument
+
+
+@pytest.fixture(scope="module")
+def analyze():
+    pipe = Pipeline(("normalize", "language", "substances"))
+
+    def run(text: str):
+        raw = RawDocument(text=text, source="t", location="line 1", raw=text.encode())
+        return pipe.analyze(raw)
+
+    return run
+
+
+def ids(doc) -> list[str]:
+    return sorted({h.id for h in doc.substances})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Selling pure heroin, 10g", ["heroin"]),
+        ("FENTANYL powder 99%", ["fentanyl"]),
+        ("Je vends de la cocaïne", ["cocaine"]),
+        ("Vendo cocaína pura", ["cocaine"]),
+        ("Продам героин", ["heroin"]),
+        ("C0CA1NE for sale", ["cocaine"]),
+        ("h.e.r.o.i.n available", ["heroin"]),
+        ("\u0441ocaine for sale", ["cocaine"]),  # Cyrillic с
+        ("MDMA crystals and LSD tabs", ["lsd", "mdma"]),
+        ("carfentanil 1g", ["carfentanil"]),
+        ("oxycodone 80mg pills", ["oxycodone"]),
+        ("Xanax bars 2mg", ["alprazolam"]),
+        ("CAS 437-38-7 in stock", ["fentanyl"]),
+    ],
+)
+def test_finds_substances(analyze, text, expected):
+    assert set(expected) <= set(ids(analyze(text)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The method is described in the paper",  # meth inside method
+        "Ice Age is a film about snow and ice",  # ambiguous slang, no context
+        "We had a grass-fed steak with coke",  # ordinary words
+        "CAS 437-38-8 is not a valid number",  # bad check digit
+        "",
+    ],
+)
+def test_no_false_substances(analyze, text):
+    assert ids(analyze(text)) == []
+
+
+def test_ambiguous_slang_counts_with_context(analyze):
+    assert ids(analyze("snow for sale, 80 euros le g, dm me")) == ["cocaine"]
+    assert ids(analyze("snow in the mountains this weekend")) == []
+
+
+def test_spans_point_at_the_original_text(analyze):
+    text = "Top quality C.O.C.A.I.N.E and h\u200beroin"
+    doc = analyze(text)
+    for hit in doc.substances:
+        s, e = hit.span
+        assert text[s:e] == hit.matched
+    assert {h.matched for h in doc.substances} == {"C.O.C.A.I.N.E", "h\u200beroin"}
+
+
+def test_hit_carries_control_and_category(analyze):
+    (hit,) = [h for h in analyze("pure heroin").substances if h.id == "heroin"]
+    assert "1961-I" in hit.control and hit.category == "opioid"
