@@ -143,7 +143,7 @@ class TableWriter(FindingWriter):
             ("selectors", {"overflow": "fold", "max_width": 40}),
             ("quantities / prices", {"overflow": "fold"}),
         ):
-            table.add_column(col, **kw)  # type: ignore[arg-type]
+            table.add_column(col, **kw)
         for f in sorted(self._rows, key=lambda f: -f.risk):
             row = csv_row(f)
             where = f.doc.title or f.doc.url or f"{f.doc.source} {f.doc.location}"

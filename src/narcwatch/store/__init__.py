@@ -1,0 +1,208 @@
+"""The data layer: findings in SQLite (embedded, default) or PostgreSQL, one code path.
+
+    store = Store.open("sqlite:////path/narcwatch.db")
+    result = store.save(findings)   # SaveResult(added, unchanged, new_versions)
+
+Saving is idempotent by document hash, versioned by document identity, and atomic per
+batch: a crash leaves only whole documents. The schema is created and upgraded by the
+Alembic migrations shipped in the package, run when the store opens.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from narcwatch.errors import StoreError
+from narcwatch.model import Finding
+from narcwatch.store.migrate import upgrade
+from narcwatch.store.tables import DocumentRow, SelectorHitRow, SubstanceHitRow
+
+__all__ = ["SaveResult", "Store", "doc_key"]
+
+
+@dataclass(slots=True)
+class SaveResult:
+    added: int = 0
+    unchanged: int = 0
+    new_versions: int = 0
+
+
+def doc_key(finding: Finding) -> str:
+    """A document's identity across versions: its own id on its platform, else its URL,
+    else where it was read from."""
+    d = finding.doc
+    if d.source_id:
+        return f"id:{d.platform or d.source}:{d.source_id}"
+    if d.url:
+        return f"url:{d.url}"
+    return f"at:{d.source}:{d.location}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, *, home: Path | None = None) -> Store:
+        """Open (creating and migrating as needed) the database at ``url``."""
+        try:
+            parsed = make_url(url)
+        except Exception as exc:
+            raise StoreError(f"not a database URL: {url!r} ({exc})") from None
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            engine = create_engine(url, future=True)
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _sqlite_pragmas)
+            upgrade(engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"cannot open the store at {parsed!r}: {exc.__class__.__name__}: "
+                f"{str(exc).splitlines()[0]}"
+            ) from None
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    def save(self, findings: Sequence[Finding]) -> SaveResult:
+        """Store a batch in one transaction (all of it or none of it)."""
+        result = SaveResult()
+        if not findings:
+            return result
+        now = datetime.now(UTC)
+        try:
+            with self._sessions.begin() as session:
+                self._save(session, findings, now, result)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"saving {len(findings)} findings failed: {exc}") from None
+        return result
+
+    def _save(
+        self, session: Session, findings: Sequence[Finding], now: datetime, result: SaveResult
+    ) -> None:
+        ids = {f.doc.id for f in findings}
+        known = set(session.scalars(select(DocumentRow.doc_id).where(DocumentRow.doc_id.in_(ids))))
+        if known:
+            session.execute(
+                update(DocumentRow).where(DocumentRow.doc_id.in_(known)).values(last_seen=now)
+            )
+        keys = {doc_key(f) for f in findings if f.doc.id not in known}
+        latest: dict[str, DocumentRow] = {
+            row.doc_key: row
+            for row in session.scalars(
+                select(DocumentRow).where(DocumentRow.doc_key.in_(keys), DocumentRow.is_latest)
+            )
+        }
+        for f in findings:
+            if f.doc.id in known:
+                result.unchanged += 1
+                continue
+            known.add(f.doc.id)
+            key = doc_key(f)
+            previous = latest.get(key)
+            if previous is not None:
+                previous.is_latest = False
+                result.new_versions += 1
+            else:
+                result.added += 1
+            row = _row(f, key, (previous.version + 1) if previous else 1, now)
+            session.add(row)
+            session.flush()  # assigns row.pk for the hits
+            latest[key] = row
+            session.add_all(_hits(f, row.pk))
+
+    def findings(self, *, latest_only: bool = True) -> Iterator[Finding]:
+        """Every stored finding (latest versions by default), oldest first."""
+        with self.session() as session:
+            query = select(DocumentRow.finding).order_by(DocumentRow.pk)
+            if latest_only:
+                query = query.where(DocumentRow.is_latest)
+            for text in session.scalars(query):
+                yield Finding.model_validate(json.loads(text))
+
+
+def _row(f: Finding, key: str, version: int, now: datetime) -> DocumentRow:
+    d = f.doc
+    return DocumentRow(
+        doc_id=d.id,
+        doc_key=key[:1024],
+        version=version,
+        is_latest=True,
+        source=d.source,
+        location=d.location[:256],
+        source_id=d.source_id[:512] if d.source_id else None,
+        url=d.url,
+        title=d.title,
+        platform=d.platform[:128] if d.platform else None,
+        author=d.author[:512] if d.author else None,
+        published=d.published,
+        lang=d.lang,
+        offer=f.offer,
+        offer_score=f.offer_score,
+        risk=f.risk,
+        first_seen=now,
+        last_seen=now,
+        finding=json.dumps(f.to_json_dict(), ensure_ascii=False),
+    )
+
+
+def _hits(f: Finding, document_pk: int) -> list[SubstanceHitRow | SelectorHitRow]:
+    rows: list[SubstanceHitRow | SelectorHitRow] = [
+        SubstanceHitRow(
+            document_pk=document_pk,
+            substance_id=h.id,
+            name=h.name,
+            matched=h.matched,
+            start=h.span[0],
+            end=h.span[1],
+            category=h.category,
+            control=",".join(h.control),
+        )
+        for h in f.substances
+    ]
+    rows += [
+        SelectorHitRow(
+            document_pk=document_pk,
+            type=s.type,
+            value=s.value[:1024],
+            matched=s.matched,
+            start=s.span[0],
+            end=s.span[1],
+            strength=s.strength,
+        )
+        for s in f.selectors
+    ]
+    return rows

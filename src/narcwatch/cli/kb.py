@@ -1,0 +1,124 @@
+"""``narcwatch kb``: look up the knowledge base (substances, schedules, names, slang)."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from narcwatch.cli.app import app
+from narcwatch.errors import UsageError
+
+kb_app = typer.Typer(help="Look up controlled substances, their names, slang and schedules.")
+app.add_typer(kb_app, name="kb")
+FORMATS = ("table", "json")
+
+
+def _check(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown --format {fmt!r}", value=fmt, options=FORMATS)
+
+
+@kb_app.command("search")
+def kb_search(
+    query: str = typer.Argument(..., help="A name, synonym, slang term or CAS number; typos ok."),
+    limit: int = typer.Option(10, "--limit", min=1, help="How many substances to list."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Find substances by any of their names, tolerating typos (fuzzy matching)."""
+    _check(fmt)
+    from narcwatch.kb.search import default_index
+
+    index = default_index()
+    hits = index.search(query, limit=limit)
+    if fmt == "json":
+        rows = []
+        for h in hits:
+            sub = index.kb.substances[h.id]
+            rows.append(
+                {
+                    "id": h.id,
+                    "name": h.name,
+                    "matched": h.matched,
+                    "via": h.via,
+                    "score": h.score,
+                    "control": [c.schedule for c in sub.control],
+                    "category": sub.category,
+                }
+            )
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("score", "id", "name", "matched", "control", "category")
+    for h in hits:
+        sub = index.kb.substances[h.id]
+        control = ", ".join(c.schedule for c in sub.control) or "-"
+        table.add_row(f"{h.score:.0f}", h.id, h.name, h.matched, control, sub.category)
+    Console().print(table if hits else f"no substance matches {query!r}")
+
+
+@kb_app.command("show")
+def kb_show(
+    substance_id: str = typer.Argument(..., help="Substance id, e.g. fentanyl."),
+    fmt: str = typer.Option("json", "--format", "-f", help="json or table."),
+) -> None:
+    """Print one substance entry with every name, identifier, schedule and source."""
+    _check(fmt)
+    from narcwatch.kb import default_kb
+
+    kb = default_kb()
+    sub = kb.substances.get(substance_id)
+    if sub is None:
+        from narcwatch.kb.search import default_index
+
+        near = [h.id for h in default_index().search(substance_id, limit=5)]
+        raise UsageError(f"no substance with id {substance_id!r}", value=substance_id, options=near)
+    data = sub.model_dump(exclude_defaults=True)
+    data["sources"] = [kb.sources[s].model_dump(exclude_none=True) for s in sub.sources]
+    if fmt == "json":
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    table = Table("field", "value", show_header=False)
+    for key, value in data.items():
+        table.add_row(
+            key, json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+        )
+    Console().print(table)
+
+
+@kb_app.command("stats")
+def kb_stats(fmt: str = typer.Option("table", "--format", "-f", help="table or json.")) -> None:
+    """Count what the knowledge base holds: substances by schedule and category, terms."""
+    _check(fmt)
+    from collections import Counter
+
+    from narcwatch.kb import default_kb
+
+    kb = default_kb()
+    schedules = Counter(c.schedule for s in kb.substances.values() for c in s.control)
+    stats = {
+        "substances": len(kb.substances),
+        "with_smiles": sum(1 for s in kb.substances.values() if s.smiles),
+        "with_cas": sum(1 for s in kb.substances.values() if s.cas),
+        "by_schedule": dict(sorted(schedules.items())),
+        "by_category": dict(Counter(s.category for s in kb.substances.values()).most_common()),
+        "slang_terms": len(kb.slang),
+        "slang_by_language": dict(Counter(t.lang for t in kb.slang).most_common()),
+        "emoji_codes": len(kb.emoji),
+        "cues": len(kb.cues),
+        "not_drug_phrases": len(kb.not_drugs),
+        "sources": len(kb.sources),
+    }
+    if fmt == "json":
+        typer.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    table = Table("what", "count", show_header=False)
+    for key, value in stats.items():
+        table.add_row(
+            key,
+            ", ".join(f"{k} {v}" for k, v in value.items())
+            if isinstance(value, dict)
+            else str(value),
+        )
+    Console().print(table)

@@ -1,0 +1,147 @@
+"""What the store holds, summarised for ``narcwatch report`` (latest versions only)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel as _Model
+from sqlalchemy import Integer, distinct, func, select
+
+from narcwatch.store import Store
+from narcwatch.store.tables import DocumentRow, SelectorHitRow, SubstanceHitRow
+
+
+class Totals(_Model):
+    documents: int
+    versions: int
+    offers: int
+    platforms: int
+    substances: int
+    selectors: int
+
+
+class PlatformRow(_Model):
+    platform: str | None
+    documents: int
+    offers: int
+
+
+class DayRow(_Model):
+    day: str
+    documents: int
+    offers: int
+
+
+class SubstanceRow(_Model):
+    id: str
+    name: str
+    documents: int
+    offers: int
+
+
+class SelectorRow(_Model):
+    type: str
+    value: str
+    documents: int
+    platforms: int
+
+
+class Report(_Model):
+    totals: Totals
+    by_platform: list[PlatformRow]
+    by_day: list[DayRow]
+    top_substances: list[SubstanceRow]
+    top_selectors: list[SelectorRow]
+
+
+def build_report(store: Store, *, top: int = 10) -> Report:
+    latest = DocumentRow.is_latest.is_(True)
+    offers = func.sum(func.cast(DocumentRow.offer, Integer))
+    with store.session() as s:
+        documents, n_offers, platforms = s.execute(
+            select(
+                func.count(), func.coalesce(offers, 0), func.count(distinct(DocumentRow.platform))
+            ).where(latest)
+        ).one()
+        versions = s.scalar(select(func.count()).select_from(DocumentRow)) or 0
+        n_substances = (
+            s.scalar(
+                select(func.count(distinct(SubstanceHitRow.substance_id)))
+                .join(DocumentRow, DocumentRow.pk == SubstanceHitRow.document_pk)
+                .where(latest)
+            )
+            or 0
+        )
+        n_selectors = (
+            s.scalar(
+                select(func.count(distinct(SelectorHitRow.type + ":" + SelectorHitRow.value)))
+                .join(DocumentRow, DocumentRow.pk == SelectorHitRow.document_pk)
+                .where(latest)
+            )
+            or 0
+        )
+        by_platform = [
+            PlatformRow(platform=p, documents=d, offers=o or 0)
+            for p, d, o in s.execute(
+                select(DocumentRow.platform, func.count(), offers)
+                .where(latest)
+                .group_by(DocumentRow.platform)
+                .order_by(func.count().desc(), DocumentRow.platform)
+            )
+        ]
+        # The day a document was published, else the day it was first stored.
+        day = func.coalesce(
+            func.substr(DocumentRow.published, 1, 10),
+            func.substr(func.cast(DocumentRow.first_seen, DocumentRow.published.type), 1, 10),
+        )
+        by_day = [
+            DayRow(day=d, documents=n, offers=o or 0)
+            for d, n, o in s.execute(
+                select(day, func.count(), offers).where(latest).group_by(day).order_by(day)
+            )
+        ]
+        docs = func.count(distinct(DocumentRow.pk))
+        sub_offers = func.count(
+            distinct(func.nullif(DocumentRow.pk * func.cast(DocumentRow.offer, Integer), 0))
+        )
+        top_substances = [
+            SubstanceRow(id=i, name=n, documents=d, offers=o)
+            for i, n, d, o in s.execute(
+                select(
+                    SubstanceHitRow.substance_id, func.min(SubstanceHitRow.name), docs, sub_offers
+                )
+                .join(DocumentRow, DocumentRow.pk == SubstanceHitRow.document_pk)
+                .where(latest)
+                .group_by(SubstanceHitRow.substance_id)
+                .order_by(docs.desc(), SubstanceHitRow.substance_id)
+                .limit(top)
+            )
+        ]
+        top_selectors = [
+            SelectorRow(type=t, value=v, documents=d, platforms=p)
+            for t, v, d, p in s.execute(
+                select(
+                    SelectorHitRow.type,
+                    SelectorHitRow.value,
+                    docs,
+                    func.count(distinct(DocumentRow.platform)),
+                )
+                .join(DocumentRow, DocumentRow.pk == SelectorHitRow.document_pk)
+                .where(latest)
+                .group_by(SelectorHitRow.type, SelectorHitRow.value)
+                .order_by(docs.desc(), SelectorHitRow.type, SelectorHitRow.value)
+                .limit(top)
+            )
+        ]
+    return Report(
+        totals=Totals(
+            documents=documents,
+            versions=versions,
+            offers=n_offers or 0,
+            platforms=platforms,
+            substances=n_substances,
+            selectors=n_selectors,
+        ),
+        by_platform=by_platform,
+        by_day=by_day,
+        top_substances=top_substances,
+        top_selectors=top_selectors,
+    )

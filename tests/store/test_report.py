@@ -1,0 +1,55 @@
+import json
+
+import pytest
+
+from narcwatch.render.report import REPORT_FORMATS, render_report
+from narcwatch.store.report import build_report
+from tests.store.test_store import finding
+
+
+@pytest.fixture
+def filled(store):
+    store.save(
+        [
+            finding(1, offer=True, published="2024-06-01T10:00:00Z"),
+            finding(2, offer=True, published="2024-06-01T11:00:00Z", platform="reddit"),
+            finding(3, published="2024-06-02T10:00:00Z"),
+            finding(4, source_id="v", published="2024-06-02T10:00:00Z"),
+            finding(5, source_id="v", offer=True, published="2024-06-03T10:00:00Z"),  # new version
+        ]
+    )
+    return store
+
+
+def test_report_figures(filled):
+    r = build_report(filled, top=5)
+    assert (r.totals.documents, r.totals.versions, r.totals.offers) == (4, 5, 3)
+    assert {(p.platform, p.documents, p.offers) for p in r.by_platform} == {
+        ("telegram", 3, 2),
+        ("reddit", 1, 1),
+    }
+    assert [(d.day, d.documents) for d in r.by_day] == [
+        ("2024-06-01", 2),
+        ("2024-06-02", 1),
+        ("2024-06-03", 1),
+    ]
+    (sub,) = r.top_substances
+    assert (sub.id, sub.documents, sub.offers) == ("heroin", 4, 3)
+    top = {(s.value, s.documents, s.platforms) for s in r.top_selectors}
+    assert top == {("shop1", 3, 1), ("shop0", 1, 1)}
+
+
+@pytest.mark.parametrize("fmt", REPORT_FORMATS)
+def test_every_format_renders(filled, fmt):
+    out = render_report(build_report(filled), fmt)
+    if fmt == "json":
+        assert json.loads(out)["totals"]["documents"] == 4
+    elif fmt == "markdown":
+        assert "| id | name | documents | offers |" in out and "| heroin | Heroin | 4 | 3 |" in out
+    else:
+        assert "Top selectors" in out and "heroin" in out
+
+
+def test_empty_store(store):
+    r = build_report(store)
+    assert r.totals.documents == 0 and r.by_day == [] and r.top_substances == []
