@@ -145,7 +145,9 @@ def main() -> None:
         full, quarter = Path(tmp) / "corpus.jsonl", Path(tmp) / "quarter.jsonl"
         size = build_corpus(full, args.docs)
         qsize = build_corpus(quarter, args.docs // 4)
-        print(f"corpus: {args.docs:,} documents, {size / 1e6:.1f} MB (avg {size / args.docs:.0f} B)")
+        print(
+            f"corpus: {args.docs:,} documents, {size / 1e6:.1f} MB (avg {size / args.docs:.0f} B)"
+        )
         rows = [
             ("narcwatch", _run_child("narcwatch", full, args.jobs), size),
             ("baseline re", _run_child("baseline", full, 1), size),

@@ -32,8 +32,7 @@ def test_empty_files(tmp_path, name):
     path.write_bytes(b"")
     found, errs = read_file(path)
     assert found == []
-    if not name.endswith(".jsonl"):  # an empty JSONL file simply has no lines
-        assert len(errs) == 1 and "empty" in errs[0].reason and errs[0].source == str(path)
+    assert len(errs) == 1 and "empty" in errs[0].reason and errs[0].source == str(path)
 
 
 @pytest.mark.parametrize(

@@ -197,7 +197,7 @@ DEA_TABLE = [
     ("black tar", "heroin", "Heroin"),
     ("snow", "cocaine", "Cocaine"),
     ("rock", "cocaine", "Crack Cocaine"),
-    ("angel dust", "pcp", "PCP"),
+    ("angel dust", "phencyclidine", "PCP"),
     ("special k", "ketamine", "Ketamine"),
     ("window pane", "lsd", "LSD"),
     ("shrooms", "psilocybin", "Mushrooms"),

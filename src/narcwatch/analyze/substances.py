@@ -24,8 +24,9 @@ from narcwatch.kb.cas import find_cas
 from narcwatch.kb.matcher import TermMatcher
 from narcwatch.model import SubstanceHit
 
-# Cue kinds that support an ambiguous drug term ("negative" cues never do).
-SUPPORTING_CUES = frozenset({"sale", "buy", "contact", "shipping", "payment", "quality", "listing"})
+# Cue kinds that support an ambiguous drug term: words of a transaction. Quality and
+# listing words ("pure", "lab", "menu") are too common in ordinary text to count.
+SUPPORTING_CUES = frozenset({"sale", "buy", "contact", "shipping", "payment"})
 CONTEXT_WINDOW = 250  # characters either side of an ambiguous term
 _RUN = re.compile(r"([^\W\d_])\1+")
 

@@ -36,7 +36,7 @@ def _atomic_output(stack: ExitStack, path: Path) -> TextIO:
         else:
             os.unlink(tmp)
 
-    stack.push(finish)  # type: ignore[arg-type]
+    stack.push(finish)
     return stream
 
 
@@ -56,7 +56,9 @@ def scan_command(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write findings to FILE instead of standard output."
     ),
-    fmt: str = typer.Option("jsonl", "--format", "-f", help="Output format: jsonl, json, csv, table."),
+    fmt: str = typer.Option(
+        "jsonl", "--format", "-f", help="Output format: jsonl, json, csv, table."
+    ),
     include_text: bool = typer.Option(
         False, "--include-text", help="Add the extracted text as doc.text (spans point into it)."
     ),
@@ -90,7 +92,9 @@ def scan_command(
         raise UsageError(f"unknown --format {fmt!r}", value=fmt, options=writer_names())
     if input_format is not None and input_format not in readers():
         raise UsageError(
-            f"unknown --input-format {input_format!r}", value=input_format, options=sorted(readers())
+            f"unknown --input-format {input_format!r}",
+            value=input_format,
+            options=sorted(readers()),
         )
     options = ReadOptions(
         text_fields=[f.strip() for f in text_field.split(",") if f.strip()] if text_field else None

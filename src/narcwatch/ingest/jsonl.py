@@ -83,6 +83,7 @@ def read_jsonl(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[
         stream = _IterStream(lines)  # type: ignore[assignment]
         options = ReadOptions(options.text_fields, None, options.max_record_bytes)
     first = True
+    seen = False
     for number, line in _lines(stream, limit):
         location = f"line {number}"
         if line is None:
@@ -94,6 +95,7 @@ def read_jsonl(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[
             first = False
         if not data:
             continue
+        seen = True
         if data.startswith(b"[") and number == 1:
             yield from _read_array(data, stream, source, options)
             return
@@ -110,6 +112,8 @@ def read_jsonl(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[
         yield record_to_document(
             record, raw=data, source=source, location=location, text_fields=options.text_fields
         )
+    if not seen:
+        yield InputError(source, None, "empty file: no JSON records")
 
 
 def _read_array(

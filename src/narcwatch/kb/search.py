@@ -29,7 +29,13 @@ class SubstanceIndex:
         self.kb = kb
         self.keys: list[str] = []
         self.owners: list[tuple[str, str]] = []  # (substance id, via)
+        self.exact: dict[str, list[tuple[str, str]]] = {}
         for term in kb.iter_terms():
+            # Very short keys ("c-c", "H") fuzzy-match almost anything: exact look-up only.
+            if len(term.text) < 4:
+                for sid in term.substances:
+                    self.exact.setdefault(term.text.casefold(), []).append((sid, term.via))
+                continue
             for sid in term.substances:
                 self.keys.append(term.text)
                 self.owners.append((sid, term.via))
@@ -38,7 +44,7 @@ class SubstanceIndex:
                 self.keys.append(cas)
                 self.owners.append((sub.id, "cas"))
 
-    def search(self, query: str, *, limit: int = 10, cutoff: float = 70.0) -> list[SearchHit]:
+    def search(self, query: str, *, limit: int = 10, cutoff: float = 80.0) -> list[SearchHit]:
         """Best matches first; exact (case-insensitive) matches always score 100."""
         q = query.strip()
         if not q:
@@ -52,6 +58,8 @@ class SubstanceIndex:
             score_cutoff=cutoff,
         )
         best: dict[str, SearchHit] = {}
+        for sid, via in self.exact.get(q.casefold(), []):
+            best[sid] = SearchHit(sid, self.kb.substances[sid].name, q, via, 100.0)
         for key, score, index in found:
             sid, via = self.owners[index]
             if key.casefold() == q.casefold():

@@ -1,0 +1,60 @@
+"""E-mail addresses (with the usual obfuscations) and phone numbers (E.164).
+
+"name [at] domain (dot) com", "name(at)domain.com", "name at domain dot com" are read as
+e-mail when the result has a real public suffix. Phone numbers are parsed with
+phonenumbers: with a default region (``--region FR``) national numbers count too,
+without one only numbers written with their country code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import phonenumbers
+
+from narcwatch.selectors.registry import Candidate, register_extractor
+from narcwatch.selectors.web import public_suffix_ok
+
+_AT = r"(?:@|\s?[\[\(\{<]\s?(?:at|@)\s?[\]\)\}>]\s?|\s(?:at|AT)\s)"
+_DOT = r"(?:\.|\s?[\[\(\{<]\s?(?:dot|\.)\s?[\]\)\}>]\s?|\s(?:dot|DOT)\s)"
+_EMAIL = re.compile(
+    rf"(?<![\w.+-])(?P<user>[A-Za-z0-9][A-Za-z0-9._%+-]{{0,63}}){_AT}"
+    rf"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?{_DOT})+[A-Za-z]{{2,24}})(?![\w-])"
+)
+_DOT_SPLIT = re.compile(_DOT)
+# Digit runs that may be phone numbers: 8+ digits with spaces, dots, dashes, brackets.
+_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s().\-/]{6,20}\d(?![\w])")
+
+
+@register_extractor("email", triggers=("@", " at ", "(at)", "[at]", "{at}", "<at>"))
+def extract_email(text: str, region: str | None = None) -> Iterator[Candidate]:
+    for m in _EMAIL.finditer(text):
+        domain = ".".join(p for p in _DOT_SPLIT.split(m.group("domain")) if p).lower()
+        plain = "@" in m.group(0)
+        if not plain and not public_suffix_ok(domain, strict=True):
+            continue  # "meet me at home dot com"-style prose needs a real suffix
+        if plain and not public_suffix_ok(domain):
+            continue
+        yield Candidate("email", f"{m.group('user').lower()}@{domain}", m.start(), m.end())
+
+
+@register_extractor("phone", triggers=None)
+def extract_phone(text: str, region: str | None = None) -> Iterator[Candidate]:
+    for m in _PHONE.finditer(text):
+        raw = m.group(0)
+        digits = sum(c.isdigit() for c in raw)
+        if digits < 8 or digits > 15:
+            continue
+        international = raw.startswith(("+", "00"))
+        if not international and region is None:
+            continue
+        candidate = "+" + raw[2:] if raw.startswith("00") else raw
+        try:
+            num = phonenumbers.parse(candidate, None if international else region)
+        except phonenumbers.NumberParseException:
+            continue
+        if not phonenumbers.is_valid_number(num):
+            continue
+        value = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+        yield Candidate("phone", value, m.start(), m.end())

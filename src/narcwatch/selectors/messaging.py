@@ -1,0 +1,110 @@
+"""Messenger identifiers: Telegram, WhatsApp, Signal, Wickr, Session, Threema, Wire,
+Snapchat and Instagram.
+
+Links (t.me/NAME, wa.me/NUMBER, signal.me, instagram.com/NAME) are unambiguous. A bare
+``@handle`` is reported only when its platform is named next to it ("telegram @shop",
+"insta: @shop", "✈️ @shop"): an @name alone could be any site's user, and reporting it
+as Telegram would link sellers who merely share a name elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import phonenumbers
+
+from narcwatch.selectors.registry import Candidate, register_extractor
+
+_LINKS = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)/(?:s/)?(?P<tg>[A-Za-z][A-Za-z0-9_]{3,31})(?![A-Za-z0-9_])"
+    r"|(?:https?://)?(?:wa\.me/|api\.whatsapp\.com/send/?\?phone=)\+?(?P<wa>\d{7,15})"
+    r"|(?:https?://)?signal\.me/#p/(?P<sig>\+\d{7,15})"
+    r"|(?:https?://)?(?:www\.)?instagram\.com/(?P<ig>[A-Za-z0-9._]{1,30})(?![A-Za-z0-9._])",
+    re.IGNORECASE,
+)
+# "<platform word> [:|-|id|me] @?name" within a few characters.
+_PLATFORM_WORDS = {
+    "telegram": r"telegram|telegramm|telega|телеграм\w*|телега|tg|tlgrm|✈️|✈",
+    "wickr": r"wickr(?:\s?me)?",
+    "signal": r"signal",
+    "threema": r"threema(?:\s?id)?",
+    "wire": r"wire",
+    "snapchat": r"snapchat|snap|sc",
+    "instagram": r"instagram|insta|ig",
+}
+_NAME = {
+    "telegram": r"@?(?P<name>[A-Za-z][A-Za-z0-9_]{4,31})",
+    "wickr": r"@?(?P<name>[A-Za-z0-9_.\-]{3,30})",
+    "signal": r"@?(?P<name>[A-Za-z][A-Za-z0-9_]{2,31}\.\d{2,})",  # Signal usernames: name.01
+    "threema": r"(?P<name>[A-Z0-9*]{8})",
+    "wire": r"@(?P<name>[a-z0-9_]{2,64})",
+    "snapchat": r"@?(?P<name>[A-Za-z][A-Za-z0-9._\-]{2,14})",
+    "instagram": r"@(?P<name>[A-Za-z0-9._]{1,30})",
+}
+_NEAR = {
+    kind: re.compile(
+        rf"(?<![A-Za-z])(?:{words})\s?(?:[:\-–=]|id|me|@)?\s?(?:[:\-]\s?)?{_NAME[kind]}",
+        re.IGNORECASE if kind not in ("threema", "wire") else 0,
+    )
+    for kind, words in _PLATFORM_WORDS.items()
+}
+_SESSION = re.compile(r"(?<![0-9a-fA-F])05[0-9a-fA-F]{64}(?![0-9a-fA-F])")
+# Words that follow "signal:" or "snap:" in ordinary text and are not user names.
+_NOT_NAMES = frozenset({"only", "me", "us", "here", "dm", "pm", "the", "and", "for", "app"})
+
+
+@register_extractor(
+    "messaging",
+    triggers=(
+        "t.me",
+        "telegram",
+        "wa.me",
+        "whatsapp",
+        "signal",
+        "instagram",
+        "insta",
+        "wickr",
+        "threema",
+        "wire",
+        "snap",
+        "tg",
+        "телег",
+        "✈",
+        "session",
+        "05",
+    ),
+)
+def extract_messaging(text: str, region: str | None = None) -> Iterator[Candidate]:
+    for m in _LINKS.finditer(text):
+        if m.group("tg"):
+            yield Candidate("telegram", m.group("tg").lower(), m.start(), m.end())
+        elif m.group("wa"):
+            yield Candidate("whatsapp", "+" + m.group("wa"), m.start(), m.end())
+        elif m.group("sig"):
+            yield Candidate("signal", m.group("sig"), m.start(), m.end())
+        elif m.group("ig"):
+            yield Candidate("instagram", m.group("ig").lower(), m.start(), m.end())
+    for kind, pattern in _NEAR.items():
+        for m in pattern.finditer(text):
+            name = m.group("name")
+            if name.lower() in _NOT_NAMES:
+                continue
+            value = name.upper() if kind == "threema" else name.lower()
+            start = m.start("name") - (
+                1 if text[m.start("name") - 1 : m.start("name")] == "@" else 0
+            )
+            yield Candidate(kind, value, start, m.end("name"))
+    for m in _SESSION.finditer(text):
+        yield Candidate("session", m.group(0).lower(), m.start(), m.end())
+
+
+def whatsapp_number(value: str) -> str | None:
+    """E.164 form of a WhatsApp number, or None when it is not a valid number."""
+    try:
+        num = phonenumbers.parse(value if value.startswith("+") else "+" + value, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(num):
+        return None
+    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)

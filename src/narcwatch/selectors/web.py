@@ -1,0 +1,93 @@
+"""Web selectors: URLs, domains (public-suffix aware), Tor onion and I2P addresses.
+
+Onion v3 addresses are checked as Tor does: base32 of public key (32 bytes), checksum
+(2 bytes) and version (0x03), the checksum being SHA3-256(".onion checksum" | key |
+version)[:2]. v2 addresses (16 characters, retired by Tor in 2021) are reported as
+"onion-v2", weak: they appear in old dumps and cannot be verified.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+import tldextract
+
+from narcwatch.selectors.registry import Candidate, register_extractor
+
+_ONION = re.compile(r"(?<![a-z2-7])(?P<host>[a-z2-7]{56}|[a-z2-7]{16})\.onion(?![a-z0-9])", re.I)
+_I2P = re.compile(r"(?<![a-z2-7])(?P<host>[a-z2-7]{52})\.b32\.i2p(?![a-z0-9])", re.I)
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`{}|\\^\[\]]+", re.I)
+_DOMAIN = re.compile(
+    r"(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?P<tld>[a-z]{2,24})(?![\w.-]*\w)",
+    re.I,
+)
+# Suffixes that are mostly file names in text ("notes.md", "setup.py", "clip.mov").
+_FILE_LIKE = frozenset({"py", "md", "sh", "pl", "rs", "zip", "mov", "so", "exe", "txt", "pdf"})
+
+
+@lru_cache(maxsize=1)
+def _extract() -> tldextract.TLDExtract:
+    # The public suffix list bundled with tldextract: never fetched over the network.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def public_suffix_ok(host: str, *, strict: bool = False) -> bool:
+    """Whether ``host`` ends in a known public suffix (and has a name before it)."""
+    parts = _extract()(host)
+    if not parts.suffix or not parts.domain:
+        return False
+    return not strict or parts.suffix.split(".")[-1] not in _FILE_LIKE
+
+
+def onion_v3_ok(host: str) -> bool:
+    try:
+        raw = base64.b32decode(host.upper())
+    except ValueError:
+        return False
+    pubkey, checksum, version = raw[:32], raw[32:34], raw[34:]
+    if version != b"\x03":
+        return False
+    digest = hashlib.sha3_256(b".onion checksum" + pubkey + version).digest()
+    return digest[:2] == checksum
+
+
+def _clean_url(url: str) -> str:
+    url = url.rstrip(".,;:!?)»”’")
+    return url
+
+
+def normalize_url(url: str) -> str:
+    """Scheme and host lower-cased, fragment dropped, ``www.`` links given a scheme."""
+    if url.lower().startswith("www."):
+        url = "http://" + url
+    scheme, _, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    path = path.split("#", 1)[0]
+    return f"{scheme.lower()}://{host.lower()}{slash}{path}"
+
+
+@register_extractor("web", triggers=("http", "www.", ".onion", ".i2p", "."))
+def extract_web(text: str, region: str | None = None) -> Iterator[Candidate]:
+    for m in _ONION.finditer(text):
+        host = m.group("host").lower()
+        if len(host) == 56:
+            if onion_v3_ok(host):
+                yield Candidate("onion", host + ".onion", m.start(), m.end())
+        else:
+            yield Candidate("onion-v2", host + ".onion", m.start(), m.end(), "weak")
+    for m in _I2P.finditer(text):
+        yield Candidate("i2p", m.group("host").lower() + ".b32.i2p", m.start(), m.end())
+    for m in _URL.finditer(text):
+        url = _clean_url(m.group(0))
+        host = normalize_url(url).split("://", 1)[1].split("/", 1)[0].split(":")[0]
+        if host.endswith((".onion", ".i2p")) or public_suffix_ok(host):
+            yield Candidate("url", normalize_url(url), m.start(), m.start() + len(url), "weak")
+    for m in _DOMAIN.finditer(text):
+        host = m.group(0).lower()
+        if host.endswith((".onion", ".i2p")) or not public_suffix_ok(host, strict=True):
+            continue
+        yield Candidate("domain", host, m.start(), m.end(), "weak")
