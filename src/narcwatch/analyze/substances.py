@@ -28,6 +28,9 @@ from narcwatch.model import SubstanceHit
 # listing words ("pure", "lab", "menu") are too common in ordinary text to count.
 SUPPORTING_CUES = frozenset({"sale", "buy", "contact", "shipping", "payment"})
 CONTEXT_WINDOW = 250  # characters either side of an ambiguous term
+# An ambiguous term right next to an explicit name of another substance describes it
+# ("Afghan heroin", "Fentanyl HCl") rather than naming a second one; "Gras und Hasch" is a list.
+_DESCRIPTOR_GAP = re.compile(r"[\s\-–:#()]{0,3}")
 _RUN = re.compile(r"([^\W\d_])\1+")
 
 
@@ -96,6 +99,18 @@ def _squashed_view(norm: NormalizedText, original_len: int) -> NormalizedText:
     return NormalizedText("".join(c for c, k in zip(s, keep, strict=True) if k), new_origin)
 
 
+def _describes_another(
+    text: str, start: int, end: int, sid: str, confident: list[SubstanceHit]
+) -> bool:
+    for h in confident:
+        if h.id == sid:
+            continue
+        gap = text[end : h.span[0]] if end <= h.span[0] else text[h.span[1] : start]
+        if (end <= h.span[0] or h.span[1] <= start) and _DESCRIPTOR_GAP.fullmatch(gap):
+            return True
+    return False
+
+
 class SubstanceFinder:
     def __init__(self, kb: KnowledgeBase, matchers: Matchers) -> None:
         self.kb = kb
@@ -128,6 +143,8 @@ class SubstanceFinder:
                             continue
                         seen.add((sid, start, end))
                         if term.ambiguous:
+                            if term.lang and doc.lang and term.lang != doc.lang:
+                                continue  # French "pills" is MDMA; English "pills" is pills
                             ambiguous.append((start, end, sid, term.via))
                         else:
                             confident.append(_hit(self.kb, sid, text, start, end, term.via))
@@ -141,7 +158,8 @@ class SubstanceFinder:
         supported = [
             _hit(self.kb, sid, text, start, end, via)
             for start, end, sid, via in ambiguous
-            if self._has_context(text, start, end, confident, cues)
+            if not _describes_another(text, start, end, sid, confident)
+            and self._has_context(text, start, end, confident, cues)
         ]
         doc.features["ambiguous_dropped"] = len(ambiguous) - len(supported)
         doc.substances = sorted(confident + supported, key=lambda h: (h.span[0], h.id))

@@ -20,6 +20,20 @@ import ahocorasick
 T = TypeVar("T")
 
 
+# Inside e-mail addresses, URLs, handles and file names ("amy.chem@x.com", "t.me/amy") a
+# word is not a word: these joiners continue a token when a letter or digit follows them.
+_JOINERS = frozenset("._@/")
+
+
+def _joined(text: str, i: int, step: int) -> bool:
+    """Whether position ``i`` (next to a match) continues the token the match sits in."""
+    c = text[i]
+    if c.isalnum():
+        return True
+    j = i + step
+    return c in _JOINERS and 0 <= j < len(text) and text[j].isalnum()
+
+
 class TermMatcher(Generic[T]):
     """Maps normalized keys to payloads; a key may carry several payloads."""
 
@@ -48,9 +62,9 @@ class TermMatcher(Generic[T]):
         for last, key in self._auto.iter(text):
             end = last + 1
             start = end - len(key)
-            if key[0].isalnum() and start > 0 and text[start - 1].isalnum():
+            if key[0].isalnum() and start > 0 and _joined(text, start - 1, -1):
                 continue
-            if key[-1].isalnum() and end < n and text[end].isalnum():
+            if key[-1].isalnum() and end < n and _joined(text, end, 1):
                 continue
             cands.append((start, end, key))
         if not cands:
