@@ -2,8 +2,9 @@
 
     python benchmarks/bench_scan.py [--docs 100000] [--jobs 1]
 
-Builds a corpus of listing-sized (~1 KB) JSON Lines documents from the sample data in
-examples/ and, when present, ../shared/data (read in place, never copied into the repo),
+Builds a corpus of listing-sized JSON Lines documents (70% ~1 KB runs of real darknet
+drug-site page text, 20% market listings with vendor/route/price, 10% social posts) from
+../shared/data (read in place, never copied into the repo) and examples/,
 then runs, each in its own process so peak RSS is its own:
 
 * narcwatch: the full scan pipeline (all components, full knowledge base), no store;
@@ -33,38 +34,62 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 
 
-def _snippets() -> list[str]:
-    """Short real-looking texts to assemble documents from."""
-    out: list[str] = []
-    for line in (ROOT / "examples" / "social_posts.jsonl").read_text().splitlines():
-        rec = json.loads(line)
-        out.append(rec.get("text") or rec.get("selftext") or "")
-    with (ROOT / "examples" / "market_listings.csv").open() as fh:
-        out += [r["title"] + ". " + r["description"] for r in csv.DictReader(fh)]
-    dream = SHARED / "dream-cocaine" / "dream_market_cocaine_listings.csv"
-    if dream.exists():
-        with dream.open(encoding="utf-8", errors="replace") as fh:
-            out += [r["product_title"] for r in csv.DictReader(fh)]
+def _documents() -> dict[str, list[str]]:
+    """Real-looking documents by kind: page text, listings, posts.
+
+    Pages are runs of consecutive paragraphs of real darknet drug-site text (choshen,
+    legal and illegal sites) grouped to about 1 KB, listings are Dream Market titles with
+    their vendor, route and price as a market dump has them, posts are the sample posts.
+    """
+    pages: list[str] = []
     choshen = SHARED / "choshen-darknet-legal-illegal" / "csvs"
     for name in ("drugs_illegal_en.txt", "drugs_legal_en.txt"):
         path = choshen / name
-        if path.exists():
-            text = path.read_text(encoding="utf-8", errors="replace")
-            out += [p.strip() for p in text.split("\n") if 80 < len(p.strip()) < 1500][:5000]
-    return [s for s in out if s]
+        if not path.exists():
+            continue
+        chunk: list[str] = []
+        for para in path.read_text(encoding="utf-8", errors="replace").split("\n"):
+            para = para.strip()
+            if not para:
+                continue
+            chunk.append(para)
+            if sum(map(len, chunk)) >= 800:
+                pages.append("\n".join(chunk)[:1400])
+                chunk = []
+    listings: list[str] = []
+    dream = SHARED / "dream-cocaine" / "dream_market_cocaine_listings.csv"
+    if dream.exists():
+        with dream.open(encoding="utf-8", errors="replace") as fh:
+            for r in csv.DictReader(fh):
+                listings.append(
+                    f"{r['product_title']}\nVendor: {r['vendor_name']}\n"
+                    f"Ships from {r['ships_from']} to {r['ships_to']}\nPrice: {r['btc_price']} BTC"
+                )
+    with (ROOT / "examples" / "market_listings.csv").open() as fh:
+        listings += [r["title"] + "\n" + r["description"] for r in csv.DictReader(fh)]
+    posts = []
+    for line in (ROOT / "examples" / "social_posts.jsonl").read_text().splitlines():
+        rec = json.loads(line)
+        posts.append(rec.get("text") or rec.get("selftext") or "")
+    if not pages:  # no shared data: sample text only
+        pages = [" ".join(posts + listings)[:1000]]
+    return {"pages": pages, "listings": listings, "posts": [p for p in posts if p]}
+
+
+MIX = (("pages", 0.7), ("listings", 0.2), ("posts", 0.1))
 
 
 def build_corpus(path: Path, n: int, seed: int = 7) -> int:
     rng = random.Random(seed)
-    snippets = _snippets()
+    docs = _documents()
+    kinds = [k for k, _ in MIX if docs[k]]
+    weights = [w for k, w in MIX if docs[k]]
     size = 0
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n):
-            parts: list[str] = []
-            while sum(map(len, parts)) < 900:
-                parts.append(rng.choice(snippets))
-            text = " ".join(parts)[:1100]
-            line = json.dumps({"id": f"bench-{i}", "platform": "bench", "text": text})
+            kind = rng.choices(kinds, weights)[0]
+            text = rng.choice(docs[kind])
+            line = json.dumps({"id": f"bench-{i}", "platform": kind, "text": text})
             fh.write(line + "\n")
             size += len(line) + 1
     return size

@@ -19,9 +19,10 @@ from narcwatch.analyze.doc import Doc
 from narcwatch.analyze.registry import register_component
 from narcwatch.kb import KnowledgeBase, default_kb
 
-SAMPLE_CHARS = 1500  # the language of a page shows in its first paragraphs
+SAMPLE_CHARS = 800  # the language of a page shows in its first paragraphs
 MIN_HITS = 2
 _WORD = re.compile(r"[^\W\d_]+")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 class LanguageDetector:
@@ -42,16 +43,21 @@ class LanguageDetector:
             for lo, hi in [rng.split("-")]
         ]
 
+        ranges = "".join(p.pattern[1:-1] for p, _ in self.scripts)
+        self.any_script = re.compile(f"[{ranges}]" if ranges else r"(?!)")
+
     def __call__(self, text: str) -> str | None:
         sample = text[:SAMPLE_CHARS]
-        if not sample.isascii():
+        if not sample.isascii() and self.any_script.search(sample):
             found = self._by_script(sample)
             if found is not None:
                 return found
         counts: Counter[str] = Counter()
+        get = self.stopwords.get
         for w in _WORD.findall(sample.lower()):
-            for code in self.stopwords.get(w, ()):
-                counts[code] += 1
+            langs = get(w)
+            if langs:
+                counts.update(langs)
         if not counts:
             return None
         (best, n), *rest = [*counts.most_common(2), ("", 0)]
@@ -60,7 +66,7 @@ class LanguageDetector:
         return best
 
     def _by_script(self, sample: str) -> str | None:
-        letters = sum(1 for c in sample if c.isalpha())
+        letters = len(_LETTER.findall(sample))
         if not letters:
             return None
         best: tuple[int, str | None] = (0, None)

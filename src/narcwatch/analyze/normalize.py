@@ -33,9 +33,10 @@ _ASCII_WORK = re.compile(
     r"|([a-z])\1\1"
 )
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-_TOKEN = re.compile(r"[\w@$]+")
-_SPACED = re.compile(r"(?<![\w])\w(?:[ .\-_*·•]\w){2,}(?![\w])")
-_REPEAT = re.compile(r"([^\W\d_])\1{2,}")
+_SPACED = re.compile(r"(?<![\w])[^\W\d_](?:[ .\-_*·•][^\W\d_]){2,}(?![\w])")
+_REPEAT = re.compile(r"(?!w)([^\W\d_])\1{2,}")  # "www" is a web address, not "w"
+_TOKENS = re.compile(r"[\w@$]+")
+
 _NUMBER_UNIT = re.compile(r"\d+[^\W\d_]+")  # "10mg", "3mmc": a number, not leetspeak
 # Zero-width, bidi and other format characters (category Cf) are dropped entirely.
 _DROP_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
@@ -60,6 +61,16 @@ class Normalizer:
         self.leet_table = str.maketrans(dict(leet))
         self.glyphs = frozenset(homoglyphs)
         self.leet = frozenset(leet)
+        g = "".join(re.escape(c) for c in homoglyphs)
+        lt = "".join(re.escape(c) for c in leet)
+        # Only a token where a Latin letter is followed by a look-alike or leet character
+        # ("c0caine", "coсaine"), or a look-alike by a Latin letter ("сocaine"), can change.
+        # Finding those seams, then the token around each, keeps ordinary words and
+        # numbers with units ("10mg") away from the per-token work.
+        seams = [f"[a-z][{lt}{g}]"] if (g or lt) else []
+        if g:
+            seams.append(f"[{g}][a-z]")
+        self.seam = re.compile("|".join(seams) or r"(?!)")
 
     def __call__(self, text: str) -> NormalizedText:
         if text.isascii():
@@ -69,65 +80,99 @@ class Normalizer:
             s, origin = low, None
         else:
             s, origin = _fold(text)
-        s = _TOKEN.sub(self._map_token, s)  # same length: origin unchanged
+        s = self._map_tokens(s)  # same length: origin unchanged
         if _SPACED.search(s) or _REPEAT.search(s):
             s, origin = _edit(s, origin, len(text))
         return NormalizedText(s, origin)
 
-    def _map_token(self, m: re.Match[str]) -> str:
-        tok = m.group(0)
-        letters = sum(c.isascii() and c.isalpha() for c in tok)
-        if letters == 0:
-            return tok
-        if any(c in self.glyphs for c in tok) and letters >= 1 and not tok.isascii():
-            tok = tok.translate(self.glyph_table)
-        if letters >= 2 and any(c in self.leet for c in tok) and not _NUMBER_UNIT.fullmatch(tok):
-            mapped = tok.translate(self.leet_table)
-            if mapped.isalpha():  # "c0ca1ne" -> "cocaine"; "bc1qw508d" stays as it is
-                tok = mapped
+    def _map_tokens(self, s: str) -> str:
+        if self.seam.search(s) is None:
+            return s
+        pieces: list[str] = []
+        done = 0  # s[:done] is in pieces
+        for m in _TOKENS.finditer(s):
+            tok = m.group(0)
+            if len(tok) < 3 or self.seam.search(tok) is None:
+                continue
+            start, end = m.span()
+            mapped = self._map_token(tok)
+            if mapped != tok:
+                pieces.append(s[done:start])
+                pieces.append(mapped)
+                done = end
+        if not pieces:
+            return s
+        pieces.append(s[done:])
+        return "".join(pieces)
+
+    def _map_token(self, tok: str) -> str:
+        if not tok.isascii():
+            tok = tok.translate(self.glyph_table)  # "сocaine" (Cyrillic с) -> "cocaine"
+        mapped = tok.translate(self.leet_table)
+        # "c0ca1ne" -> "cocaine"; "bc1qw508d" (8 is no letter) and "10mg" stay as they are.
+        if mapped != tok and mapped.isalpha() and not _NUMBER_UNIT.fullmatch(tok):
+            if sum(map(str.isalpha, tok)) >= 2:
+                return mapped
         return tok
 
 
 def _fold(text: str) -> tuple[str, array | None]:
-    """Fold a text with non-ASCII characters, keeping the origin of every output char."""
+    """Fold a text with non-ASCII characters, keeping the origin of every output char.
+
+    Only the non-ASCII runs are folded character by character; the origin map is built
+    only when folding changed the length somewhere (rare: "ß" -> "ss", dropped marks).
+    """
     parts: list[str] = []
-    origin = array("l")
     pos = 0
-    same_length = True
+    changed: list[tuple[int, str]] = []  # (original index, folded) where the length differs
     for m in _NON_ASCII.finditer(text):
         start, end = m.span()
         parts.append(text[pos:start].lower())
-        origin.extend(range(pos, start))
-        for i in range(start, end):
-            folded = _fold_char(text[i])
-            if len(folded) != 1:
-                same_length = False
-            parts.append(folded)
-            origin.extend([i] * len(folded))
+        run = text[start:end]
+        folded = [_fold_char(c) for c in run]
+        parts.append("".join(folded))
+        for i, f in enumerate(folded):
+            if len(f) != 1:
+                changed.append((start + i, f))
         pos = end
     parts.append(text[pos:].lower())
-    origin.extend(range(pos, len(text)))
     s = "".join(parts)
-    if same_length:
+    if not changed:
         return s, None
+    origin = array("l")
+    prev = 0
+    for index, folded in changed:
+        origin.extend(range(prev, index))
+        origin.extend([index] * len(folded))
+        prev = index + 1
+    origin.extend(range(prev, len(text)))
     origin.append(len(text))
     return s, origin
 
 
 def _edit(s: str, origin: array | None, original_len: int) -> tuple[str, array]:
-    """Join spaced-out letters and cut letter runs, rebuilding the origin map."""
+    """Join spaced-out letters and cut letter runs, rebuilding the origin map.
+
+    Works on the few deleted spans only: kept segments are sliced, not walked.
+    """
     src = origin if origin is not None else array("l", range(len(s) + 1))
-    keep = bytearray(b"\x01") * len(s)
+    drops: list[int] = []
     for m in _SPACED.finditer(s):
-        for i in range(m.start() + 1, m.end(), 2):
-            keep[i] = 0  # the separators
+        drops.extend(range(m.start() + 1, m.end(), 2))  # the separators
     for m in _REPEAT.finditer(s):
-        for i in range(m.start() + 2, m.end()):
-            keep[i] = 0
-    chars = [c for c, k in zip(s, keep, strict=True) if k]
-    new_origin = array("l", (src[i] for i in range(len(s)) if keep[i]))
+        drops.extend(range(m.start() + 2, m.end()))
+    drops = sorted(set(drops))
+    pieces: list[str] = []
+    new_origin = array("l")
+    prev = 0
+    for i in drops:
+        pieces.append(s[prev:i])
+        new_origin.extend(src[prev:i])
+        prev = i + 1
+    pieces.append(s[prev:])
+    new_origin.extend(src[prev : len(s)])
     new_origin.append(src[len(s)] if len(src) > len(s) else original_len)
-    return "".join(chars), new_origin
+    return "".join(pieces), new_origin
 
 
 @lru_cache(maxsize=1)

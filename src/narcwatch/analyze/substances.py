@@ -11,6 +11,7 @@ component.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,6 +33,7 @@ CONTEXT_WINDOW = 250  # characters either side of an ambiguous term
 # ("Afghan heroin", "Fentanyl HCl") rather than naming a second one; "Gras und Hasch" is a list.
 _DESCRIPTOR_GAP = re.compile(r"[\s\-–:#()]{0,3}")
 _RUN = re.compile(r"([^\W\d_])\1+")
+_ELONGATED = re.compile(r"(?!w)([^\W\d_])\1\1", re.IGNORECASE)  # "cocaaaine", not "www"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +92,19 @@ def _hit(kb: KnowledgeBase, sid: str, text: str, start: int, end: int, via: str)
 def _squashed_view(norm: NormalizedText, original_len: int) -> NormalizedText:
     """``norm`` with every letter run cut to one, for elongated words ("cocaaaine")."""
     s = norm.text
-    keep = [not (i > 0 and s[i] == s[i - 1] and s[i].isalpha()) for i in range(len(s))]
-    origin = [norm.origin[i] if norm.origin is not None else i for i in range(len(s))]
-    from array import array
-
-    new_origin = array("l", (o for o, k in zip(origin, keep, strict=True) if k))
-    new_origin.append(original_len)
-    return NormalizedText("".join(c for c, k in zip(s, keep, strict=True) if k), new_origin)
+    src = norm.origin if norm.origin is not None else array("l", range(len(s) + 1))
+    pieces: list[str] = []
+    origin = array("l")
+    prev = 0
+    for m in _RUN.finditer(s):
+        keep_end = m.start() + 1
+        pieces.append(s[prev:keep_end])
+        origin.extend(src[prev:keep_end])
+        prev = m.end()
+    pieces.append(s[prev:])
+    origin.extend(src[prev : len(s)])
+    origin.append(original_len)
+    return NormalizedText("".join(pieces), origin)
 
 
 def _describes_another(
@@ -121,7 +129,7 @@ class SubstanceFinder:
         text = doc.text
         raw_hits = [(s, e, p) for s, e, p in self.m.terms.find(norm.text)]
         views = [(norm, raw_hits)]
-        if _RUN.search(norm.text) and re.search(r"([^\W\d_])\1\1", text, re.IGNORECASE):
+        if _ELONGATED.search(text):
             sq = _squashed_view(norm, len(text))
             views.append((sq, self.m.squashed.find(sq.text)))
         cues = [

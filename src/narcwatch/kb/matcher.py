@@ -1,9 +1,15 @@
 """One compiled multi-pattern matcher over many normalized terms (Aho-Corasick).
 
 Built once per process from the knowledge base; ``find`` returns leftmost-longest,
-non-overlapping, word-bounded matches over an already normalized text. Word boundaries are
-checked on the characters around a match, so "meth" never matches inside "method" and
-"mda" not inside "mdma", in any script.
+non-overlapping, whole-word matches over an already normalized text, so "meth" never
+matches inside "method" and "mda" not inside "mdma", in any script.
+
+Whole words are enforced inside the automaton, not after it: every character that is not
+a letter or digit becomes a space in both the terms and the text (same length, so offsets
+do not move), and each term is stored with a space on either side. The automaton then
+only ever reports whole-word matches, instead of thousands of fragments ("ice" in
+"price") that Python would have to reject one by one. Terms with no letter or digit at
+all (emoji) live in a second automaton matched on the text as it is.
 
 pyahocorasick is used rather than Hyperscan because it matches ``str`` (character offsets,
 any script) directly; Hyperscan's word boundaries are ASCII-only in UTF-8 mode, and
@@ -12,6 +18,7 @@ compiling tens of thousands of patterns with start-of-match tracking took ~40 s.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Generic, TypeVar
 
@@ -19,19 +26,22 @@ import ahocorasick
 
 T = TypeVar("T")
 
-
+_NOT_WORD = re.compile(r"[\W_]")
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 # Inside e-mail addresses, URLs, handles and file names ("amy.chem@x.com", "t.me/amy") a
 # word is not a word: these joiners continue a token when a letter or digit follows them.
 _JOINERS = frozenset("._@/")
 
 
+def word_view(text: str) -> str:
+    """``text`` with every non-word character as a space, padded by one space each side."""
+    return " " + _NOT_WORD.sub(" ", text) + " "
+
+
 def _joined(text: str, i: int, step: int) -> bool:
     """Whether position ``i`` (next to a match) continues the token the match sits in."""
-    c = text[i]
-    if c.isalnum():
-        return True
     j = i + step
-    return c in _JOINERS and 0 <= j < len(text) and text[j].isalnum()
+    return text[i] in _JOINERS and 0 <= j < len(text) and text[j].isalnum()
 
 
 class TermMatcher(Generic[T]):
@@ -43,37 +53,56 @@ class TermMatcher(Generic[T]):
             key = normalize(term)
             if key:
                 self._payloads.setdefault(key, []).append(payload)
-        self._auto = ahocorasick.Automaton()
+        self._words = ahocorasick.Automaton()
+        self._symbols = ahocorasick.Automaton()
+        self._n_words = self._n_symbols = 0
         for key in self._payloads:
-            self._auto.add_word(key, key)
+            core = _EDGES.sub("", key)  # "#4" and "4" are the same whole word
+            if core and any(c.isalnum() for c in core):
+                padded = word_view(core)
+                # Two keys can share a word view ("2c-b", "2c b"): keep both payloads.
+                _, existing = self._words.get(padded, (0, ()))
+                self._words.add_word(padded, (len(core), (*existing, key)))
+                self._n_words += 1
+            else:
+                self._symbols.add_word(key, (key,))
+                self._n_symbols += 1
+        if self._n_words:
+            self._words.make_automaton()
+        if self._n_symbols:
+            self._symbols.make_automaton()
         self.size = len(self._payloads)
-        if self.size:
-            self._auto.make_automaton()
 
     def keys(self) -> list[str]:
         return list(self._payloads)
 
     def find(self, text: str) -> list[tuple[int, int, list[T]]]:
-        """Word-bounded matches as ``(start, end, payloads)``, leftmost-longest first."""
-        if not self.size:
-            return []
-        n = len(text)
-        cands: list[tuple[int, int, str]] = []
-        for last, key in self._auto.iter(text):
-            end = last + 1
-            start = end - len(key)
-            if key[0].isalnum() and start > 0 and _joined(text, start - 1, -1):
-                continue
-            if key[-1].isalnum() and end < n and _joined(text, end, 1):
-                continue
-            cands.append((start, end, key))
+        """Whole-word matches as ``(start, end, payloads)``, leftmost-longest first."""
+        cands: list[tuple[int, int, tuple[str, ...]]] = []
+        if self._n_words:
+            view = word_view(text)
+            n = len(text)
+            for last, (size, keys) in self._words.iter(view):
+                # The padded key spans view[last - size - 1 : last + 1]; minus the two
+                # spaces and the one-character shift, that is text[start:end].
+                end = last - 1
+                start = end - size
+                if start > 0 and _joined(text, start - 1, -1):
+                    continue
+                if end < n and _joined(text, end, 1):
+                    continue
+                cands.append((start, end, keys))
+        if self._n_symbols and not text.isascii():
+            for last, keys in self._symbols.iter(text):
+                cands.append((last + 1 - len(keys[0]), last + 1, keys))
         if not cands:
             return []
         cands.sort(key=lambda c: (c[0], c[0] - c[1]))
         out: list[tuple[int, int, list[T]]] = []
         taken_until = -1
-        for start, end, key in cands:
+        for start, end, keys in cands:
             if start >= taken_until:
-                out.append((start, end, self._payloads[key]))
+                payloads = [p for k in keys for p in self._payloads[k]]
+                out.append((start, end, payloads))
                 taken_until = end
         return out

@@ -11,6 +11,8 @@ dropped, except the URL around an onion address, which says which page it was.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from narcwatch.model import SelectorHit
 from narcwatch.selectors.registry import Candidate, extractors, register_extractor
 
@@ -19,34 +21,38 @@ __all__ = ["Candidate", "extract", "extractors", "register_extractor"]
 _KEEP_AROUND = frozenset({"onion", "onion-v2", "i2p"})
 
 
-def _overlaps(a: Candidate, b: Candidate) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 def _settle(found: list[Candidate]) -> list[Candidate]:
+    """Resolve overlaps in one sweep (documents with link lists have dozens of selectors)."""
     found.sort(key=lambda c: (c.start, c.start - c.end))
-    strong = [c for c in found if c.strength == "strong"]
+    # Strong selectors: the longest wins where two overlap (sorted longest-first per start).
+    strong: list[Candidate] = []
+    for c in found:
+        if c.strength == "strong" and (not strong or c.start >= strong[-1].end):
+            strong.append(c)
+    starts = [c.start for c in strong]
+    containers = [c for c in found if c.type in ("url", "email")]
+
+    def strong_overlapping(c: Candidate) -> list[Candidate]:
+        i = bisect_left(starts, c.end)  # strong ones starting before c ends
+        out = []
+        while i > 0 and strong[i - 1].end > c.start:
+            out.append(strong[i - 1])
+            i -= 1
+        return out
+
     kept: list[Candidate] = []
     for c in found:
-        if c.strength == "weak":
-            clash = [s for s in strong if _overlaps(c, s)]
-            if c.type == "url" and clash and all(s.type in _KEEP_AROUND for s in clash):
-                pass
-            elif clash:
-                continue
-            if c.type == "domain" and any(
-                k.type in ("url", "email") and _overlaps(c, k) for k in found
-            ):
+        if c.strength == "strong":
+            if c not in strong:
                 continue
         else:
-            longer = [
-                s
-                for s in strong
-                if s is not c and _overlaps(c, s) and (s.end - s.start) > (c.end - c.start)
-            ]
-            if longer:
+            clash = strong_overlapping(c)
+            around_onion = c.type == "url" and all(s.type in _KEEP_AROUND for s in clash)
+            if clash and not around_onion:
                 continue
-        if any(k.type == c.type and k.start == c.start for k in kept):
+            if c.type == "domain" and any(k.start < c.end and c.start < k.end for k in containers):
+                continue
+        if kept and kept[-1].type == c.type and kept[-1].start == c.start:
             continue
         kept.append(c)
     return kept

@@ -25,10 +25,17 @@ _EMAIL = re.compile(
 _DOT_SPLIT = re.compile(_DOT)
 # Digit runs that may be phone numbers: 8+ digits with spaces, dots, dashes, brackets.
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s().\-/]{6,20}\d(?![\w])")
+# Without a default region only international numbers count: start the search at "+"/"00".
+_PHONE_INTL = re.compile(r"(?:\+|00)\d[\d\s().\-/]{6,20}\d(?![\w])")
+_OBFUSCATED_AT = ("(at)", "[at]", "{at}", "<at>", "(@)", "[@]", " at ")
 
 
 @register_extractor("email", triggers=("@", " at ", "(at)", "[at]", "{at}", "<at>"))
 def extract_email(text: str, region: str | None = None) -> Iterator[Candidate]:
+    low = text.lower()
+    obfuscated = any(t in low for t in _OBFUSCATED_AT) and ("dot" in low or "." in low)
+    if "@" not in text and not obfuscated:
+        return
     for m in _EMAIL.finditer(text):
         domain = ".".join(p for p in _DOT_SPLIT.split(m.group("domain")) if p).lower()
         plain = "@" in m.group(0)
@@ -41,7 +48,12 @@ def extract_email(text: str, region: str | None = None) -> Iterator[Candidate]:
 
 @register_extractor("phone", triggers=None)
 def extract_phone(text: str, region: str | None = None) -> Iterator[Candidate]:
-    for m in _PHONE.finditer(text):
+    if region is None and "+" not in text and "00" not in text:
+        return
+    pattern = _PHONE if region is not None else _PHONE_INTL
+    for m in pattern.finditer(text):
+        if m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "+"):
+            continue
         raw = m.group(0)
         digits = sum(c.isdigit() for c in raw)
         if digits < 8 or digits > 15:

@@ -17,12 +17,15 @@ from narcwatch.selectors.registry import Candidate, register_extractor
 from narcwatch.selectors.segwit import decode_segwit
 
 B58 = "1-9A-HJ-NP-Za-km-z"
-_CANDIDATES = re.compile(
-    rf"(?<![{B58}])(?P<b58>[13LMTDmn2Q9][{B58}]{{25,34}})(?![{B58}])"
-    rf"|(?<![0-9a-zA-Z])(?P<seg>(?:bc|tb|ltc|tltc|BC|TB|LTC)1[02-9ac-hj-np-zAC-HJ-NP-Z]{{8,87}})(?![0-9a-zA-Z])"
-    r"|(?<![0-9a-zA-Z])(?P<eth>0x[0-9a-fA-F]{40})(?![0-9a-fA-Z])"
-    rf"|(?<![{B58}])(?P<xmr>[48][{B58}]{{94}}(?:[{B58}]{{11}})?)(?![{B58}])"
-    r"|(?<![\w:])(?P<bch>(?:bitcoincash:)?[qp][02-9ac-hj-np-z]{41})(?![0-9a-z])"
+# Addresses are long runs of letters and digits: find those runs (a fast character-class
+# scan), then classify each by its shape. Ordinary text has almost none.
+_RUNS = re.compile(r"[0-9A-Za-z:]{25,}")
+_SHAPES = (
+    ("b58", re.compile(rf"[13LMTDmn2Q9][{B58}]{{25,34}}")),
+    ("seg", re.compile(r"(?:bc|tb|ltc|tltc|BC|TB|LTC)1[02-9ac-hj-np-zAC-HJ-NP-Z]{8,87}")),
+    ("eth", re.compile(r"0x[0-9a-fA-F]{40}")),
+    ("xmr", re.compile(rf"[48][{B58}]{{94}}(?:[{B58}]{{11}})?")),
+    ("bch", re.compile(r"(?:bitcoincash:)?[qp][02-9ac-hj-np-z]{41}")),
 )
 # Base58Check version byte -> (type, network)
 _B58_VERSIONS = {
@@ -82,25 +85,32 @@ def _b58(value: str) -> str | None:
     return kind
 
 
+def _classify(shape: str, value: str) -> tuple[str, str] | None:
+    if shape == "b58":
+        kind = _b58(value)
+        return (kind, value) if kind else None
+    if shape == "seg":
+        hrp = value.lower().rpartition("1")[0]
+        if hrp in _SEGWIT_HRP and decode_segwit(hrp, value):
+            return _SEGWIT_HRP[hrp], value.lower()
+        return None
+    if shape == "eth":
+        return ("eth", value.lower()) if _eip55_ok(value) else None
+    if shape == "xmr":
+        return ("xmr", value) if monero_valid(value) else None
+    full = value if value.startswith("bitcoincash:") else "bitcoincash:" + value
+    return ("bch", full) if _cashaddr_ok(full) else None
+
+
 @register_extractor("crypto", triggers=None)
 def extract_crypto(text: str, region: str | None = None) -> Iterator[Candidate]:
-    for m in _CANDIDATES.finditer(text):
-        kind, value = None, m.group(0)
-        if m.group("b58"):
-            kind = _b58(value)
-        elif m.group("seg"):
-            hrp = value.lower().rpartition("1")[0]
-            if hrp in _SEGWIT_HRP and decode_segwit(hrp, value):
-                kind, value = _SEGWIT_HRP[hrp], value.lower()
-        elif m.group("eth"):
-            if _eip55_ok(value):
-                kind, value = "eth", value.lower()
-        elif m.group("xmr"):
-            if monero_valid(value):
-                kind = "xmr"
-        elif m.group("bch"):
-            full = value if value.startswith("bitcoincash:") else "bitcoincash:" + value
-            if _cashaddr_ok(full):
-                kind, value = "bch", full
-        if kind:
-            yield Candidate(kind, value, m.start(), m.end(), "strong")
+    for m in _RUNS.finditer(text):
+        token, start = m.group(0), m.start()
+        if ":" in token and not token.startswith("bitcoincash:"):
+            continue
+        for shape, pattern in _SHAPES:
+            if pattern.fullmatch(token):
+                found = _classify(shape, token)
+                if found:
+                    yield Candidate(found[0], found[1], start, start + len(token), "strong")
+                break

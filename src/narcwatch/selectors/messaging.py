@@ -50,6 +50,25 @@ _NEAR = {
     for kind, words in _PLATFORM_WORDS.items()
 }
 _SESSION = re.compile(r"(?<![0-9a-fA-F])05[0-9a-fA-F]{64}(?![0-9a-fA-F])")
+# Literal words that must be in the (lower-cased) text before a platform's pattern runs.
+_GATES = {
+    "telegram": ("telegram", "telega", "телег", "tg", "tlgrm", "✈"),
+    "wickr": ("wickr",),
+    "signal": ("signal",),
+    "threema": ("threema",),
+    "wire": ("wire",),
+    "snapchat": ("snap", "sc:", "sc "),
+    "instagram": ("insta", "ig"),
+}
+_LINK_GATES = (
+    "t.me/",
+    "telegram.me/",
+    "telegram.dog/",
+    "wa.me/",
+    "whatsapp.com/",
+    "signal.me/",
+    "instagram.com/",
+)
 # Words that follow "signal:" or "snap:" in ordinary text and are not user names.
 _NOT_NAMES = frozenset({"only", "me", "us", "here", "dm", "pm", "the", "and", "for", "app"})
 
@@ -76,7 +95,9 @@ _NOT_NAMES = frozenset({"only", "me", "us", "here", "dm", "pm", "the", "and", "f
     ),
 )
 def extract_messaging(text: str, region: str | None = None) -> Iterator[Candidate]:
-    for m in _LINKS.finditer(text):
+    low = text.lower()
+    links = _LINKS.finditer(text) if any(g in low for g in _LINK_GATES) else ()
+    for m in links:
         if m.group("tg"):
             yield Candidate("telegram", m.group("tg").lower(), m.start(), m.end())
         elif m.group("wa"):
@@ -86,6 +107,8 @@ def extract_messaging(text: str, region: str | None = None) -> Iterator[Candidat
         elif m.group("ig"):
             yield Candidate("instagram", m.group("ig").lower(), m.start(), m.end())
     for kind, pattern in _NEAR.items():
+        if not any(g in low for g in _GATES[kind]):
+            continue
         for m in pattern.finditer(text):
             name = m.group("name")
             if name.lower() in _NOT_NAMES:
@@ -95,7 +118,8 @@ def extract_messaging(text: str, region: str | None = None) -> Iterator[Candidat
                 1 if text[m.start("name") - 1 : m.start("name")] == "@" else 0
             )
             yield Candidate(kind, value, start, m.end("name"))
-    for m in _SESSION.finditer(text):
+    sessions = _SESSION.finditer(text) if "05" in text else ()
+    for m in sessions:
         yield Candidate("session", m.group(0).lower(), m.start(), m.end())
 
 

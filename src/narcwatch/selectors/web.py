@@ -21,23 +21,51 @@ from narcwatch.selectors.registry import Candidate, register_extractor
 _ONION = re.compile(r"(?<![a-z2-7])(?P<host>[a-z2-7]{56}|[a-z2-7]{16})\.onion(?![a-z0-9])", re.I)
 _I2P = re.compile(r"(?<![a-z2-7])(?P<host>[a-z2-7]{52})\.b32\.i2p(?![a-z0-9])", re.I)
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`{}|\\^\[\]]+", re.I)
-_DOMAIN = re.compile(
-    r"(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?P<tld>[a-z]{2,24})(?![\w.-]*\w)",
-    re.I,
+# A top-level label: "." then letters, not followed by more host characters. Searching
+# for the literal "." first is much faster than trying a host pattern at every position.
+_TLD = re.compile(r"\.[a-z]{2,24}(?![a-z0-9-])")
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
+# Bare host names (no scheme) are reported only under country-code TLDs and these
+# long-standing generic ones: the hundreds of new gTLDs (.contact, .shop, .online) make
+# "sale.Contact" or "home.Shop" look like domains in page text that lost its spaces.
+BARE_GTLDS = frozenset(
+    {
+        "com",
+        "net",
+        "org",
+        "info",
+        "biz",
+        "edu",
+        "gov",
+        "int",
+        "mil",
+        "name",
+        "pro",
+        "xyz",
+        "top",
+        "club",
+        "online",
+        "site",
+        "store",
+        "shop",
+        "app",
+        "dev",
+    }
 )
 # Suffixes that are mostly file names in text ("notes.md", "setup.py", "clip.mov").
 _FILE_LIKE = frozenset({"py", "md", "sh", "pl", "rs", "zip", "mov", "so", "exe", "txt", "pdf"})
 
 
 @lru_cache(maxsize=1)
-def _extract() -> tldextract.TLDExtract:
+def _tld() -> tldextract.TLDExtract:
     # The public suffix list bundled with tldextract: never fetched over the network.
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+@lru_cache(maxsize=4096)
 def public_suffix_ok(host: str, *, strict: bool = False) -> bool:
     """Whether ``host`` ends in a known public suffix (and has a name before it)."""
-    parts = _extract()(host)
+    parts = _tld()(host)
     if not parts.suffix or not parts.domain:
         return False
     return not strict or parts.suffix.split(".")[-1] not in _FILE_LIKE
@@ -70,24 +98,51 @@ def normalize_url(url: str) -> str:
     return f"{scheme.lower()}://{host.lower()}{slash}{path}"
 
 
+def _hosts(low: str) -> Iterator[tuple[int, int]]:
+    """Spans of dotted host names ending in a letters-only label."""
+    last_start = -1
+    for m in _TLD.finditer(low):
+        start = m.start()
+        while start > 0 and low[start - 1] in _HOST_CHARS:
+            start -= 1
+        while start < m.start() and low[start] in ".-":
+            start += 1
+        if start >= m.start() or start == last_start:
+            continue
+        last_start = start
+        yield start, m.end()
+
+
 @register_extractor("web", triggers=("http", "www.", ".onion", ".i2p", "."))
 def extract_web(text: str, region: str | None = None) -> Iterator[Candidate]:
-    for m in _ONION.finditer(text):
-        host = m.group("host").lower()
-        if len(host) == 56:
-            if onion_v3_ok(host):
-                yield Candidate("onion", host + ".onion", m.start(), m.end())
-        else:
-            yield Candidate("onion-v2", host + ".onion", m.start(), m.end(), "weak")
-    for m in _I2P.finditer(text):
-        yield Candidate("i2p", m.group("host").lower() + ".b32.i2p", m.start(), m.end())
-    for m in _URL.finditer(text):
-        url = _clean_url(m.group(0))
-        host = normalize_url(url).split("://", 1)[1].split("/", 1)[0].split(":")[0]
-        if host.endswith((".onion", ".i2p")) or public_suffix_ok(host):
-            yield Candidate("url", normalize_url(url), m.start(), m.start() + len(url), "weak")
-    for m in _DOMAIN.finditer(text):
-        host = m.group(0).lower()
-        if host.endswith((".onion", ".i2p")) or not public_suffix_ok(host, strict=True):
+    low = text.lower()
+    if len(low) != len(text):  # lower-casing changed lengths ("İ"): keep offsets right
+        low = text
+    if ".onion" in low:
+        for m in _ONION.finditer(text):
+            host = m.group("host").lower()
+            if len(host) == 56:
+                if onion_v3_ok(host):
+                    yield Candidate("onion", host + ".onion", m.start(), m.end())
+            else:
+                yield Candidate("onion-v2", host + ".onion", m.start(), m.end(), "weak")
+    if ".i2p" in low:
+        for m in _I2P.finditer(text):
+            yield Candidate("i2p", m.group("host").lower() + ".b32.i2p", m.start(), m.end())
+    if "http" in low or "www." in low:
+        for m in _URL.finditer(text):
+            url = _clean_url(m.group(0))
+            host = normalize_url(url).split("://", 1)[1].split("/", 1)[0].split(":")[0]
+            if host.endswith((".onion", ".i2p")) or public_suffix_ok(host):
+                yield Candidate("url", normalize_url(url), m.start(), m.start() + len(url), "weak")
+    for s, e in _hosts(low):
+        if s > 0 and (low[s - 1] in "@_/" or low[s - 1].isalnum()):
+            continue  # inside an e-mail, URL path or longer token
+        host = low[s:e]
+        tld = host.rpartition(".")[2]
+        if host.endswith((".onion", ".i2p")) or (len(tld) != 2 and tld not in BARE_GTLDS):
             continue
-        yield Candidate("domain", host, m.start(), m.end(), "weak")
+        if text[e - len(tld)].isupper() and host.count(".") == 1 and text[s].islower():
+            continue  # "sale.Contact": a sentence that lost the space after its full stop
+        if public_suffix_ok(host, strict=True):
+            yield Candidate("domain", host, s, e, "weak")
