@@ -1,14 +1,12 @@
 """Import the built-in components so they register themselves (as plugins would)."""
 
-from narcwatch.analyze import (  # noqa: F401
-    language,
-    normalize,
-    offer,
-    quantities,
-    risk,
-    selectors,
-    substances,
-)
+import narcwatch.analyze.language
+import narcwatch.analyze.normalize
+import narcwatch.analyze.offer
+import narcwatch.analyze.quantities
+import narcwatch.analyze.risk
+import narcwatch.analyze.selectors
+import narcwatch.analyze.substances  # noqa: F401
 from narcwatch.plugins import load_plugins
 
 load_plugins("narcwatch.components")

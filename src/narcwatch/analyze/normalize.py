@@ -110,9 +110,13 @@ class Normalizer:
             tok = tok.translate(self.glyph_table)  # "сocaine" (Cyrillic с) -> "cocaine"
         mapped = tok.translate(self.leet_table)
         # "c0ca1ne" -> "cocaine"; "bc1qw508d" (8 is no letter) and "10mg" stay as they are.
-        if mapped != tok and mapped.isalpha() and not _NUMBER_UNIT.fullmatch(tok):
-            if sum(map(str.isalpha, tok)) >= 2:
-                return mapped
+        if (
+            mapped != tok
+            and mapped.isalpha()
+            and not _NUMBER_UNIT.fullmatch(tok)
+            and sum(map(str.isalpha, tok)) >= 2
+        ):
+            return mapped
         return tok
 
 
@@ -141,9 +145,9 @@ def _fold(text: str) -> tuple[str, array | None]:
         return s, None
     origin = array("l")
     prev = 0
-    for index, folded in changed:
+    for index, piece in changed:
         origin.extend(range(prev, index))
-        origin.extend([index] * len(folded))
+        origin.extend([index] * len(piece))
         prev = index + 1
     origin.extend(range(prev, len(text)))
     origin.append(len(text))
