@@ -68,11 +68,20 @@ def test_spans_map_back_to_what_was_written(normalize, text, word, original):
 
 
 @given(st.text(max_size=200))
-def test_origin_is_monotonic_and_in_range(text):
+def test_offsets_are_monotonic_and_in_range(text):
     norm = default_normalizer()(text)
     if norm.origin is None:
         assert len(norm.text) == len(text)
         return
-    assert len(norm.origin) == len(norm.text) + 1
-    assert list(norm.origin) == sorted(norm.origin)
-    assert all(0 <= o <= len(text) for o in norm.origin)
+    starts = [norm.to_original(i, i + 1) for i in range(len(norm.text))]
+    assert [s for s, _ in starts] == sorted(s for s, _ in starts)
+    assert all(0 <= s < e <= len(text) for s, e in starts)
+
+
+@given(st.lists(st.sampled_from(["a", "ß", "\u200b", "é", "x", " ", ".", "ﬁ"]), max_size=40))
+def test_every_normalized_char_maps_to_a_source_char_that_produces_it(chars):
+    text = "".join(chars)
+    norm = default_normalizer()(text)
+    for i, c in enumerate(norm.text):
+        s, e = norm.to_original(i, i + 1)
+        assert c in default_normalizer()(text[s:e]).text or c in text[s:e].lower()

@@ -7,10 +7,10 @@ the result into the :class:`~narcwatch.model.Finding` every front door renders.
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
+from narcwatch.analyze.offsets import OffsetMap
 from narcwatch.ingest.base import RawDocument
 from narcwatch.model import DocumentMeta, Finding, Price, Quantity, SelectorHit, SubstanceHit
 
@@ -19,14 +19,13 @@ from narcwatch.model import DocumentMeta, Finding, Price, Quantity, SelectorHit,
 class NormalizedText:
     """A normalized view of ``Doc.text`` that still knows where each character came from.
 
-    ``text`` is what matchers scan. ``origin[i]`` is the index in the original text of
-    normalized character ``i`` (``origin`` has one extra trailing entry: the original
-    length). ``origin`` is ``None`` when normalization kept every position (the common,
-    fast case), so spans are identical.
+    ``text`` is what matchers scan. ``origin`` maps each normalized character back to the
+    original text (:class:`~narcwatch.analyze.offsets.OffsetMap`); it is ``None`` when
+    normalization kept every position (the common, fast case), so spans are identical.
     """
 
     text: str
-    origin: array | None = None
+    origin: OffsetMap | None = None
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a ``[start, end)`` span of ``text`` to a span of the original text."""
@@ -34,9 +33,9 @@ class NormalizedText:
             return start, end
         o = self.origin
         if end <= start:
-            return o[start], o[start]
+            return o(start), o(start)
         # end-1 is the last normalized char inside the span; its original index + 1 closes it.
-        return o[start], o[end - 1] + 1
+        return o(start), o(end - 1) + 1
 
 
 @dataclass(slots=True)

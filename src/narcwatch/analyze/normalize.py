@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from array import array
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 from narcwatch.analyze.doc import Doc, NormalizedText
+from narcwatch.analyze.offsets import OffsetMap, identity
 from narcwatch.analyze.registry import register_component
 from narcwatch.kb import default_kb
 
@@ -64,9 +64,8 @@ class Normalizer:
         g = "".join(re.escape(c) for c in homoglyphs)
         lt = "".join(re.escape(c) for c in leet)
         # Only a token where a Latin letter is followed by a look-alike or leet character
-        # ("c0caine", "coсaine"), or a look-alike by a Latin letter ("сocaine"), can change.
-        # Finding those seams, then the token around each, keeps ordinary words and
-        # numbers with units ("10mg") away from the per-token work.
+        # ("c0caine", "coсaine"), or a look-alike by a Latin letter ("сocaine"), can change;
+        # texts without such a seam skip the per-token work entirely.
         seams = [f"[a-z][{lt}{g}]"] if (g or lt) else []
         if g:
             seams.append(f"[{g}][a-z]")
@@ -82,7 +81,7 @@ class Normalizer:
             s, origin = _fold(text)
         s = self._map_tokens(s)  # same length: origin unchanged
         if _SPACED.search(s) or _REPEAT.search(s):
-            s, origin = _edit(s, origin, len(text))
+            s, origin = _edit(s, origin)
         return NormalizedText(s, origin)
 
     def _map_tokens(self, s: str) -> str:
@@ -120,46 +119,31 @@ class Normalizer:
         return tok
 
 
-def _fold(text: str) -> tuple[str, array | None]:
-    """Fold a text with non-ASCII characters, keeping the origin of every output char.
+def _fold(text: str) -> tuple[str, OffsetMap | None]:
+    """Fold a text with non-ASCII characters, keeping where every output char came from.
 
-    Only the non-ASCII runs are folded character by character; the origin map is built
-    only when folding changed the length somewhere (rare: "ß" -> "ss", dropped marks).
+    Only the non-ASCII runs are folded character by character; an offset map is made
+    only when folding changed a length somewhere (rare: "ß" -> "ss", dropped marks).
     """
     parts: list[str] = []
     pos = 0
-    changed: list[tuple[int, str]] = []  # (original index, folded) where the length differs
+    changes: list[tuple[int, int]] = []  # (original index, new length) where it is not 1
     for m in _NON_ASCII.finditer(text):
         start, end = m.span()
         parts.append(text[pos:start].lower())
-        run = text[start:end]
-        folded = [_fold_char(c) for c in run]
+        folded = [_fold_char(c) for c in text[start:end]]
         parts.append("".join(folded))
         for i, f in enumerate(folded):
             if len(f) != 1:
-                changed.append((start + i, f))
+                changes.append((start + i, len(f)))
         pos = end
     parts.append(text[pos:].lower())
     s = "".join(parts)
-    if not changed:
-        return s, None
-    origin = array("l")
-    prev = 0
-    for index, piece in changed:
-        origin.extend(range(prev, index))
-        origin.extend([index] * len(piece))
-        prev = index + 1
-    origin.extend(range(prev, len(text)))
-    origin.append(len(text))
-    return s, origin
+    return s, (OffsetMap.from_lengths(changes) if changes else None)
 
 
-def _edit(s: str, origin: array | None, original_len: int) -> tuple[str, array]:
-    """Join spaced-out letters and cut letter runs, rebuilding the origin map.
-
-    Works on the few deleted spans only: kept segments are sliced, not walked.
-    """
-    src = origin if origin is not None else array("l", range(len(s) + 1))
+def _edit(s: str, origin: OffsetMap | None) -> tuple[str, OffsetMap]:
+    """Join spaced-out letters and cut letter runs; only the deleted spans are visited."""
     drops: list[int] = []
     for m in _SPACED.finditer(s):
         drops.extend(range(m.start() + 1, m.end(), 2))  # the separators
@@ -167,16 +151,12 @@ def _edit(s: str, origin: array | None, original_len: int) -> tuple[str, array]:
         drops.extend(range(m.start() + 2, m.end()))
     drops = sorted(set(drops))
     pieces: list[str] = []
-    new_origin = array("l")
     prev = 0
     for i in drops:
         pieces.append(s[prev:i])
-        new_origin.extend(src[prev:i])
         prev = i + 1
     pieces.append(s[prev:])
-    new_origin.extend(src[prev : len(s)])
-    new_origin.append(src[len(s)] if len(src) > len(s) else original_len)
-    return "".join(pieces), new_origin
+    return "".join(pieces), (origin or identity()).without(drops, len(s))
 
 
 @lru_cache(maxsize=1)

@@ -2,15 +2,16 @@
 
 "1GR", "3.5g", "3,5 g", "1/8 oz", "100 x 20mg", "20mg x 100", "1kg-100kg", "10 pills";
 "€80", "80€", "$1,200", "1.200,50 €", "0.02 BTC", "80 euros le g", "€10/g", "500 руб",
-"USD 300". Every unit and currency word comes from ``units.yaml`` / ``currencies.yaml``;
-the regular expressions are built from them once per process. A bare number is never a
-quantity or a price, so years, phone numbers and model numbers stay out.
+"USD 300". Every unit and currency word comes from ``units.yaml`` / ``currencies.yaml``
+(loaded and validated by the knowledge base); nothing here lists them. A bare number is
+never a quantity or a price, so years, phone numbers and model numbers stay out.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -19,14 +20,31 @@ from narcwatch.analyze.registry import register_component
 from narcwatch.kb import KnowledgeBase, default_kb
 from narcwatch.model import Price, Quantity
 
+VULGAR = "\u00bc-\u00be\u2150-\u215e"  # ¼ ½ ¾ ⅐ ... ⅞
 NUM = r"(?:\d+(?:[.,]\d+)*|(?<!\d)[.,]\d+)"
-FRACTION = r"\d+/\d+"
-_PURITY = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s?%")
+NUMBER = re.compile(rf"\d+/[1-9]\d*|\d*[{VULGAR}]|{NUM}")
+ANY_NUMBER = re.compile(rf"[\d{VULGAR}]")
+WORD = re.compile(r"[^\W\d_]+")
+GAP = " \t\u00a0\u202f"  # what may stand between a number and its unit or currency
+# "1-5g", "1kg-100kg", "1 to 5 g": connectors between the two ends of a range.
+RANGE = re.compile(rf"[{GAP}]?(?:-|–|to|à|a|bis|до)[{GAP}]?(?P<max>{NUM})")
+# "€10/g", "10 eur per gram", "80 euros le g", "$80 a gram".
+PER = re.compile(rf"[{GAP}]?(?:/|per|pour|le|la|el|por|pro|je|за|the|a)[{GAP}]?")
+TIMES = re.compile(rf"[{GAP}]?[x×*][{GAP}]?(?P<count>\d+)(?![\d.,])")
+JOIN_X = re.compile(rf"[{GAP}]?[x×*][{GAP}]?")
+COUNT_BEFORE = re.compile(rf"(?<![\d.,])(?P<count>\d+)[{GAP}]?[x×*][{GAP}]?$")
+# Thousands written with spaces or apostrophes ("1 200 €", "CHF 1'200"): prices only.
+GROUPS_BEFORE = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f'’]\d{3})*[ \u00a0\u202f'’]$")
+GROUPS_AFTER = re.compile(r"(?:[ \u00a0\u202f'’]\d{3})+(?![\d.,]?\d)")
+PURITY = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)[ \u00a0]?%")
+YEARS = range(1900, 2100)  # "2019 г." is a year, not 2019 grams
 
 
 def parse_number(text: str, *, money: bool = False) -> float | None:
-    """'1.200,50' -> 1200.5, '3,5' -> 3.5, '1,000' -> 1000, '1/8' -> 0.125."""
+    """'1.200,50' -> 1200.5, '3,5' -> 3.5, '1,000' -> 1000, '1/8' -> 0.125, '1½' -> 1.5."""
     s = text.strip()
+    if s and not s[-1].isascii():
+        return float(s[:-1] or 0) + unicodedata.numeric(s[-1])
     if "/" in s:
         num, _, den = s.partition("/")
         return int(num) / int(den) if int(den) else None
@@ -49,133 +67,241 @@ def parse_number(text: str, *, money: bool = False) -> float | None:
         return None
 
 
-def _alternation(words: Iterable[str]) -> str:
+def _forms(word: str) -> set[str]:
     # Text is lower-cased, not case-folded (folding changes lengths): accept both forms.
-    unique = {f for w in words if w for f in (w.lower(), w.casefold())}
-    return "|".join(re.escape(w) for w in sorted(unique, key=len, reverse=True))
+    return {word.lower(), word.casefold()}
 
 
 class QuantityReader:
-    """Number-first reader: find each number once, then look at what is next to it.
+    """Number-first reader: find each number, then read the token on either side of it.
 
-    Anchored matches around each number are far cheaper than one big pattern tried at
-    every position of the text (the scan budget is ~20 µs per document).
+    The token is looked up in dictionaries built from the data: a dict lookup per number
+    is far cheaper than alternations of hundreds of words tried by a regex (the scan
+    budget is ~20 µs per document).
     """
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        self.unit_of = {
-            f: u.unit
-            for u in kb.units
-            for a in [u.unit, *u.aliases]
-            for f in (a.lower(), a.casefold())
-        }
-        self.currency_of: dict[str, str] = {}
+        # Word forms ("gram", "oz.", "руб.") go to dicts; forms with other characters
+        # ("$", "US$", "€") are tried with startswith, indexed by their first/last char.
+        self.words: dict[str, tuple[str, str]] = {}
+        self.symbols: dict[str, list[tuple[str, str, str]]] = {}
+        self.codes: dict[str, str] = {}  # currency words allowed before a number: "USD 300"
+        self.symbols_before: dict[str, list[tuple[str, str]]] = {}
+        self.count_units = {u.unit for u in kb.units if u.dimension == "count"}
+        for u in kb.units:
+            for a in [u.unit, *u.aliases]:
+                self._add(a, "unit", u.unit)
         for c in kb.currencies:
-            for a in [c.code, *c.aliases, *c.symbols]:
-                self.currency_of.setdefault(a.lower(), c.code)
-                self.currency_of.setdefault(a.casefold(), c.code)
-        units = _alternation(self.unit_of)
-        symbols = _alternation(s for c in kb.currencies for s in c.symbols)
-        words = _alternation(a for c in kb.currencies for a in [c.code, *c.aliases])
-        codes = _alternation(c.code for c in kb.currencies)
-        end = r"(?![^\W\d_])"  # a unit or currency word ends where letters end
-        self.number = re.compile(rf"{FRACTION}|{NUM}")
-        self.unit_after = re.compile(rf"[ \t]?-?(?P<unit>{units}){end}")
-        self.range_after = re.compile(
-            rf"[ \t]?(?:(?:{units}){end})?[ \t]?(?:-|–|to|à|a|bis|до)[ \t]?(?P<max>{NUM})"
-            rf"[ \t]?-?(?P<unit>{units}){end}"
-        )
-        self.count_before = re.compile(r"(?P<count>\d+)[ \t]?[x×*][ \t]?$")
-        self.count_after = re.compile(r"[ \t]?[x×*][ \t]?(?P<count>\d+)(?!\d)")
-        self.currency_after = re.compile(rf"[ \t]?(?:(?P<sym>{symbols})|(?P<word>{words}){end})")
-        self.currency_before = re.compile(
-            rf"(?:(?P<sym>{symbols})|(?<![^\W\d_])(?P<code>{codes}))[ \t]?$"
-        )
-        self.per = re.compile(
-            rf"[ \t]?(?:/|per|pour|le|la|el|por|pro|je|за|the|a)[ \t]?(?P<per>{units}){end}"
-        )
+            for a in [c.code, *c.aliases]:
+                self._add(a, "cur", c.code)
+            self.codes.update(dict.fromkeys(_forms(c.code), c.code))
+            for sym in c.symbols:
+                self._add(sym, "cur", c.code)
+                for f in _forms(sym):
+                    self.symbols_before.setdefault(f[-1], []).append((f, c.code))
+        for table in (*self.symbols.values(), *self.symbols_before.values()):
+            table.sort(key=lambda t: -len(t[0]))  # "us$" before "$"
+
+    def _add(self, form: str, kind: str, value: str) -> None:
+        for f in _forms(form):
+            if WORD.fullmatch(f.rstrip(".")) and f.count(".") <= 1:
+                self.words.setdefault(f, (kind, value))
+            else:
+                self.symbols.setdefault(f[0], []).append((f, kind, value))
 
     def __call__(self, doc: Doc) -> None:
         text = doc.text
-        if not any(c.isdigit() for c in text):
+        if not ANY_NUMBER.search(text):
             return
         low = text.lower()
         if len(low) != len(text):  # a rare character whose lower case is longer
             low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-        quantities, prices = self._read(low)
-        doc.quantities, doc.prices = quantities, prices
-        purity = [float(m.group(1).replace(",", ".")) for m in _PURITY.finditer(text)]
+        doc.quantities, doc.prices = self._read(text, low)
+        purity = [float(m.group(1).replace(",", ".")) for m in PURITY.finditer(text)]
+        purity = [p for p in purity if 0 < p <= 100]
         if purity:
-            doc.features["purity"] = [p for p in purity if 0 < p <= 100]
+            doc.features["purity"] = purity
 
-    def _read(self, low: str) -> tuple[list[Quantity], list[Price]]:
+    def token(self, text: str, low: str, p: int, year: bool = False) -> tuple[str, str, int] | None:
+        """The unit or currency written at ``p`` (after an optional gap): (kind, value, end)."""
+        if p < len(low) and low[p] in GAP:
+            p += 1
+        if p < len(low) and low[p] == "-" and p + 1 < len(low) and low[p + 1].isalpha():
+            p += 1  # "10-mg", "5-gram"
+        if p >= len(low):
+            return None
+        for form, kind, value in self.symbols.get(low[p], ()):
+            if low.startswith(form, p):
+                end = p + len(form)
+                if not (form[-1].isalpha() and end < len(low) and low[end].isalpha()):
+                    return kind, value, end
+        m = WORD.match(low, p)
+        if m is None:
+            return None
+        end = m.end()
+        word = m.group()
+        # One letter after a year is a year mark: "2019 г.", "2019 р." (Ukrainian "рік").
+        if year and len(word) == 1:
+            return None
+        if low.startswith(".", end) and (found := self.words.get(word + ".")):
+            return found[0], found[1], end + 1
+        if found := self.words.get(word):
+            return found[0], found[1], end
+        # "100gCocaine": a unit glued to the next word, told apart by its capital letter.
+        for i in range(p + 1, min(end, p + 12)):
+            if text[i].isupper() and text[i - 1].islower():
+                found = self.words.get(low[p:i])
+                return (found[0], found[1], i) if found else None
+        return None
+
+    def _currency_before(self, low: str, s: int) -> tuple[str, int] | None:
+        j = s - 1 if s > 0 and low[s - 1] in GAP else s
+        if j <= 0:
+            return None
+        for form, code in self.symbols_before.get(low[j - 1], ()):
+            if low.endswith(form, 0, j):
+                return code, j - len(form)
+        k = j
+        while k > 0 and j - k < 5 and low[k - 1].isalpha():
+            k -= 1
+        if k < j and (k == 0 or not low[k - 1].isalpha()) and (code := self.codes.get(low[k:j])):
+            return code, k
+        return None
+
+    def _read(self, text: str, low: str) -> tuple[list[Quantity], list[Price]]:
         quantities: list[Quantity] = []
         prices: list[Price] = []
         consumed = 0
-        for m in self.number.finditer(low):
+        for m in NUMBER.finditer(low):
             s, e = m.span()
-            if s < consumed or (s > 0 and (low[s - 1].isalnum() or low[s - 1] in "._,/")):
-                continue  # part of a word, a version number or something read already
-            raw = m.group(0)
-            price = self._price(low, s, e, raw)
-            if price is not None:
-                prices.append(price)
-                consumed = price.span[1]
+            if s < consumed:
                 continue
-            quantity = self._quantity(low, s, e, raw)
-            if quantity is not None:
-                quantities.append(quantity)
-                consumed = quantity.span[1]
+            prev = low[s - 1] if s else " "
+            if prev in ".,":
+                continue  # a version number or a decimal read already
+            if prev.isalnum() and not self._currency_before(low, s):
+                continue  # part of a word or a model number ("iPhone12", "S21")
+            raw = m.group(0)
+            year = raw.isdigit() and int(raw) in YEARS
+            tok = self.token(text, low, e, year)
+            found: Quantity | Price | None = None
+            if tok is not None and tok[0] == "unit":
+                found = self._quantity(text, low, s, e, raw, tok, quantities)
+            elif tok is None and (rng := self._range(text, low, s, e, raw)) is not None:
+                found = rng
+            else:
+                found = self._price(text, low, s, e, raw, tok)
+            if isinstance(found, Quantity):
+                quantities.append(found)
+                consumed = found.span[1]
+            elif isinstance(found, Price):
+                prices.append(found)
+                consumed = found.span[1]
         return quantities, prices
 
-    def _price(self, low: str, s: int, e: int, raw: str) -> Price | None:
-        before = self.currency_before.search(low, max(0, s - 6), s)
-        after = None if before else self.currency_after.match(low, e)
-        if before is None and after is None:
-            return None
+    def _price(
+        self, text: str, low: str, s: int, e: int, raw: str, tok: tuple[str, str, int] | None
+    ) -> Price | None:
+        mult = 1.0
+        if low.startswith("k", e) and not low[e + 1 : e + 2].isalpha():
+            mult = 1000.0  # "30k €", "$2k"
+            e += 1
+        elif low.startswith((",-", ".-"), e):
+            e += 2 + low.startswith("-", e + 2)  # "80,- €", "€80,--"
+        if tok is None or mult != 1.0 or e != tok[2]:
+            tok = self.token(text, low, e)
+        start = s
+        if tok is not None and tok[0] == "cur":
+            code, stop = tok[1], tok[2]
+            if (g := GROUPS_BEFORE.search(low, max(0, s - 12), s)) and len(raw.split(".")[0]) == 3:
+                start = g.start()
+                raw = low[start:s].translate(_NO_GROUPS) + raw
+        else:
+            before = self._currency_before(low, s)
+            if before is None:
+                return None
+            code, start = before
+            stop = e
+            if (
+                mult == 1.0
+                and (g := GROUPS_AFTER.match(low, e))
+                and not self.token(text, low, g.end())
+            ):
+                raw, stop = raw + low[e : g.end()].translate(_NO_GROUPS), g.end()
         amount = parse_number(raw, money=True)
-        found = before or after
-        assert found is not None
-        cur = found.group("sym") or found.group("word" if after else "code")
-        code = self.currency_of.get(cur)
-        if amount is None or code is None:
+        if amount is None:
             return None
-        start, stop = (before.start(), e) if before else (s, after.end())  # type: ignore[union-attr]
-        per = self.per.match(low, stop)
-        unit = None
-        if per:
-            unit, stop = self.unit_of[per.group("per")], per.end()
-        return Price(amount=amount, currency=code, span=(start, stop), per=unit)
+        per = None
+        if pm := PER.match(low, stop):
+            unit = self.token(text, low, pm.end())
+            if unit is not None and unit[0] == "unit":
+                per, stop = unit[1], unit[2]
+        return Price.model_construct(
+            amount=amount * mult, currency=code, span=(start, stop), per=per
+        )
 
-    def _quantity(self, low: str, s: int, e: int, raw: str) -> Quantity | None:
+    def _doses(self, last: Quantity, low: str, s: int) -> bool:
+        return (
+            last.unit in self.count_units
+            and last.count is None
+            and last.amount_max is None
+            and last.amount.is_integer()
+            and JOIN_X.fullmatch(low, last.span[1], s) is not None
+        )
+
+    def _range(self, text: str, low: str, s: int, e: int, raw: str) -> Quantity | None:
+        """ "1-5g", "1 to 5 g": the unit is written only after the upper end."""
+        rng = RANGE.match(low, e)
+        if rng is None:
+            return None
+        tok = self.token(text, low, rng.end())
+        if tok is None or tok[0] != "unit":
+            return None
+        return self._quantity(text, low, s, rng.end(), raw, tok, [], top=rng.group("max"))
+
+    def _quantity(
+        self,
+        text: str,
+        low: str,
+        s: int,
+        e: int,
+        raw: str,
+        tok: tuple[str, str, int],
+        earlier: list[Quantity],
+        top: str | None = None,
+    ) -> Quantity | None:
         amount = parse_number(raw)
         if amount is None:
             return None
-        top = None
-        rng = self.range_after.match(low, e)
-        unit_m = rng or self.unit_after.match(low, e)
-        if unit_m is None:
-            return None
-        stop = unit_m.end()
-        if rng is not None:
-            top = parse_number(rng.group("max"))
-            if top is not None and top <= amount:
-                top = None
+        unit, stop = tok[1], tok[2]
+        if top is None and (rng := RANGE.match(low, stop)):
+            # "1kg-100kg": the same unit on both ends.
+            end_tok = self.token(text, low, rng.end())
+            if end_tok is not None and end_tok[1] == unit:
+                top, stop = rng.group("max"), end_tok[2]
+        amount_max = parse_number(top) if top else None
+        if amount_max is not None and amount_max <= amount:
+            amount_max = None
         start, count = s, None
-        before = self.count_before.search(low, max(0, s - 12), s)
-        if before is not None:
+        if before := COUNT_BEFORE.search(low, max(0, s - 12), s):
             start, count = before.start(), int(before.group("count"))
         else:
-            after = self.count_after.match(low, stop)
-            if after is not None:
-                stop, count = after.end(), int(after.group("count"))
-        return Quantity(
-            amount=amount,
-            unit=self.unit_of[unit_m.group("unit")],
-            span=(start, stop),
-            count=count,
-            amount_max=top,
+            after_pos = stop
+            nxt = self.token(text, low, stop)  # "120mg pills x 50"
+            if nxt is not None and nxt[0] == "unit":
+                after_pos = nxt[2]
+            if (times := TIMES.match(low, after_pos)) and not self.token(text, low, times.end()):
+                stop, count = times.end(), int(times.group("count"))
+        # "100 tabs x 20mg": the count unit before is the number of doses.
+        if count is None and earlier and self._doses(earlier[-1], low, s):
+            last = earlier.pop()
+            start, count = last.span[0], int(last.amount)
+        return Quantity.model_construct(
+            amount=amount, unit=unit, span=(start, stop), count=count, amount_max=amount_max
         )
+
+
+_NO_GROUPS = str.maketrans("", "", " \u00a0\u202f'’")
 
 
 @lru_cache(maxsize=1)
@@ -191,4 +317,5 @@ def default_reader() -> QuantityReader:
     "(€80, 0.02 BTC, 80 euros le g) from the units and currencies data.",
 )
 def make_quantities(config: Mapping[str, Any]) -> Any:
+    """Build (once per process) the reader of amounts and prices."""
     return default_reader()

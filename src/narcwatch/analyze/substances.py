@@ -11,7 +11,6 @@ component.
 from __future__ import annotations
 
 import re
-from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +18,7 @@ from typing import Any
 
 from narcwatch.analyze.doc import Doc, NormalizedText
 from narcwatch.analyze.normalize import default_normalizer, normalize_term
+from narcwatch.analyze.offsets import identity
 from narcwatch.analyze.registry import register_component
 from narcwatch.kb import KnowledgeBase, Term, default_kb
 from narcwatch.kb.cas import find_cas
@@ -89,22 +89,17 @@ def _hit(kb: KnowledgeBase, sid: str, text: str, start: int, end: int, via: str)
     )
 
 
-def _squashed_view(norm: NormalizedText, original_len: int) -> NormalizedText:
+def _squashed_view(norm: NormalizedText) -> NormalizedText:
     """``norm`` with every letter run cut to one, for elongated words ("cocaaaine")."""
     s = norm.text
-    src = norm.origin if norm.origin is not None else array("l", range(len(s) + 1))
+    drops = [i for m in _RUN.finditer(s) for i in range(m.start() + 1, m.end())]
     pieces: list[str] = []
-    origin = array("l")
     prev = 0
     for m in _RUN.finditer(s):
-        keep_end = m.start() + 1
-        pieces.append(s[prev:keep_end])
-        origin.extend(src[prev:keep_end])
+        pieces.append(s[prev : m.start() + 1])
         prev = m.end()
     pieces.append(s[prev:])
-    origin.extend(src[prev : len(s)])
-    origin.append(original_len)
-    return NormalizedText("".join(pieces), origin)
+    return NormalizedText("".join(pieces), (norm.origin or identity()).without(drops, len(s)))
 
 
 def _describes_another(
@@ -130,7 +125,7 @@ class SubstanceFinder:
         raw_hits = [(s, e, p) for s, e, p in self.m.terms.find(norm.text)]
         views = [(norm, raw_hits)]
         if _ELONGATED.search(text):
-            sq = _squashed_view(norm, len(text))
+            sq = _squashed_view(norm)
             views.append((sq, self.m.squashed.find(sq.text)))
         cues = [
             (kind, term, *norm.to_original(s, e))
