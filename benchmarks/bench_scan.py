@@ -153,6 +153,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument(
+        "--baseline-docs",
+        type=int,
+        default=10_000,
+        help="time the (slow) baseline on this many documents of the same corpus",
+    )
     ap.add_argument("--child", choices=["narcwatch", "baseline"])
     ap.add_argument("--corpus", type=Path)
     args = ap.parse_args()
@@ -168,14 +174,16 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         full, quarter = Path(tmp) / "corpus.jsonl", Path(tmp) / "quarter.jsonl"
+        head = Path(tmp) / "baseline.jsonl"
         size = build_corpus(full, args.docs)
         qsize = build_corpus(quarter, args.docs // 4)
+        hsize = build_corpus(head, min(args.docs, args.baseline_docs))
         print(
             f"corpus: {args.docs:,} documents, {size / 1e6:.1f} MB (avg {size / args.docs:.0f} B)"
         )
         rows = [
             ("narcwatch", _run_child("narcwatch", full, args.jobs), size),
-            ("baseline re", _run_child("baseline", full, 1), size),
+            ("baseline re", _run_child("baseline", head, 1), hsize),
             ("narcwatch 1/4", _run_child("narcwatch", quarter, args.jobs), qsize),
         ]
     print(f"{'run':<16}{'docs':>10}{'seconds':>10}{'docs/s':>10}{'MB/s':>8}{'peak RSS MB':>13}")

@@ -74,3 +74,29 @@ def test_spans_point_at_the_original_text(analyze):
 def test_hit_carries_control_and_category(analyze):
     (hit,) = [h for h in analyze("pure heroin").substances if h.id == "heroin"]
     assert "1961-I" in hit.control and hit.category == "opioid"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An ambiguous word right next to a drug name describes it.
+        ("Afghan heroin #4, 1g 90 EUR", ["heroin"]),
+        ("Fentanyl HCl 99%, 1g", ["fentanyl"]),
+        # A list is not a description: both count.
+        ("Verkaufe Gras und Hasch, 10 Gramm für 90€", ["cannabis", "cannabis-resin"]),
+        # Words inside e-mail addresses and handles are not words.
+        ("Contact amy.chem@example.com for heroin", ["heroin"]),
+        # Ordinary goods that contain a drug word.
+        ("Selling my weed eater, 80 dollars", []),
+        ("Diet Coke and Coke Zero for sale, 2 dollars", []),
+    ],
+)
+def test_context_rules(analyze, text, expected):
+    assert ids(analyze(text)) == expected
+
+
+def test_ambiguous_slang_of_another_language_does_not_count(analyze):
+    # "pills" is French slang for MDMA; in English it just means pills.
+    english = "Buy pills online from our shop, we ship to all the world and the price is 2 dollars"
+    assert "mdma" not in ids(analyze(english))
+    assert "mdma" in ids(analyze("Je vends des pills, livraison rapide, 10 euros la pill"))

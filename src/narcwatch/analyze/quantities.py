@@ -21,9 +21,11 @@ from narcwatch.kb import KnowledgeBase, default_kb
 from narcwatch.model import Price, Quantity
 
 VULGAR = "\u00bc-\u00be\u2150-\u215e"  # ¼ ½ ¾ ⅐ ... ⅞
-NUM = r"(?:\d+(?:[.,]\d+)*|(?<!\d)[.,]\d+)"
-NUMBER = re.compile(rf"\d+/[1-9]\d*|\d*[{VULGAR}]|{NUM}")
-ANY_NUMBER = re.compile(rf"[\d{VULGAR}]")
+NUM = r"(?:[0-9]+(?:[.,][0-9]+)*|[.,][0-9]+)"
+NUMBER = re.compile(rf"[0-9]+/[1-9][0-9]*(?![.,]?[0-9])|[0-9]*[{VULGAR}]|{NUM}")
+# Where a number may start: a plain character class lets the regex engine skip ahead fast
+# (the common document has no number at all).
+DIGIT = re.compile(rf"[0-9{VULGAR}]")
 WORD = re.compile(r"[^\W\d_]+")
 GAP = " \t\u00a0\u202f"  # what may stand between a number and its unit or currency
 # "1-5g", "1kg-100kg", "1 to 5 g": connectors between the two ends of a range.
@@ -36,7 +38,7 @@ COUNT_BEFORE = re.compile(rf"(?<![\d.,])(?P<count>\d+)[{GAP}]?[x×*][{GAP}]?$")
 # Thousands written with spaces or apostrophes ("1 200 €", "CHF 1'200"): prices only.
 GROUPS_BEFORE = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f'’]\d{3})*[ \u00a0\u202f'’]$")
 GROUPS_AFTER = re.compile(r"(?:[ \u00a0\u202f'’]\d{3})+(?![\d.,]?\d)")
-PURITY = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)[ \u00a0]?%")
+PURITY = re.compile(r"(?<![0-9.,])([0-9]{1,3}(?:[.,][0-9]+)?)[ \u00a0]?%$")
 YEARS = range(1900, 2100)  # "2019 г." is a year, not 2019 grams
 
 
@@ -111,14 +113,20 @@ class QuantityReader:
 
     def __call__(self, doc: Doc) -> None:
         text = doc.text
-        if not ANY_NUMBER.search(text):
+        if not DIGIT.search(text):
             return
         low = text.lower()
         if len(low) != len(text):  # a rare character whose lower case is longer
             low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
         doc.quantities, doc.prices = self._read(text, low)
-        purity = [float(m.group(1).replace(",", ".")) for m in PURITY.finditer(text)]
-        purity = [p for p in purity if 0 < p <= 100]
+        purity = []
+        i = text.find("%")
+        while i > 0:
+            if m := PURITY.search(text, max(0, i - 10), i + 1):
+                value = float(m.group(1).replace(",", "."))
+                if 0 < value <= 100:
+                    purity.append(value)
+            i = text.find("%", i + 1)
         if purity:
             doc.features["purity"] = purity
 
@@ -171,14 +179,20 @@ class QuantityReader:
     def _read(self, text: str, low: str) -> tuple[list[Quantity], list[Price]]:
         quantities: list[Quantity] = []
         prices: list[Price] = []
-        consumed = 0
-        for m in NUMBER.finditer(low):
-            s, e = m.span()
-            if s < consumed:
+        pos = 0
+        while d := DIGIT.search(low, pos):
+            s = d.start()
+            if s > 0 and low[s - 1] in ".," and (s < 2 or not low[s - 2].isdigit()):
+                s -= 1  # ".5g"
+            m = NUMBER.match(low, s)
+            if m is None:
+                pos = d.end()
                 continue
+            s, e = m.span()
+            pos = e
             prev = low[s - 1] if s else " "
             if prev in ".,":
-                continue  # a version number or a decimal read already
+                continue  # a version number ("v1.2.3")
             if prev.isalnum() and not self._currency_before(low, s):
                 continue  # part of a word or a model number ("iPhone12", "S21")
             raw = m.group(0)
@@ -190,26 +204,33 @@ class QuantityReader:
             elif tok is None and (rng := self._range(text, low, s, e, raw)) is not None:
                 found = rng
             else:
-                found = self._price(text, low, s, e, raw, tok)
+                found = self._price(text, low, s, e, raw, tok, year)
             if isinstance(found, Quantity):
                 quantities.append(found)
-                consumed = found.span[1]
+                pos = max(pos, found.span[1])
             elif isinstance(found, Price):
                 prices.append(found)
-                consumed = found.span[1]
+                pos = max(pos, found.span[1])
         return quantities, prices
 
     def _price(
-        self, text: str, low: str, s: int, e: int, raw: str, tok: tuple[str, str, int] | None
+        self,
+        text: str,
+        low: str,
+        s: int,
+        e: int,
+        raw: str,
+        tok: tuple[str, str, int] | None,
+        year: bool = False,
     ) -> Price | None:
-        mult = 1.0
+        mult, e0 = 1.0, e
         if low.startswith("k", e) and not low[e + 1 : e + 2].isalpha():
             mult = 1000.0  # "30k €", "$2k"
             e += 1
         elif low.startswith((",-", ".-"), e):
             e += 2 + low.startswith("-", e + 2)  # "80,- €", "€80,--"
-        if tok is None or mult != 1.0 or e != tok[2]:
-            tok = self.token(text, low, e)
+        if e != e0:
+            tok = self.token(text, low, e, year)
         start = s
         if tok is not None and tok[0] == "cur":
             code, stop = tok[1], tok[2]

@@ -139,6 +139,8 @@ class SubstanceFinder:
         seen: set[tuple[str, int, int]] = set()
         for view, hits in views:
             for s, e, payloads in hits:
+                if any(t.via == "not-drug" for t in payloads):
+                    continue  # a declared hard negative ("diet coke") beats slang for it
                 start, end = view.to_original(s, e)
                 for term in payloads:
                     for sid in term.substances:

@@ -39,8 +39,12 @@ def extract_email(text: str, region: str | None = None) -> Iterator[Candidate]:
     for m in _EMAIL.finditer(text):
         domain = ".".join(p for p in _DOT_SPLIT.split(m.group("domain")) if p).lower()
         plain = "@" in m.group(0)
+        bare_words = not plain and not any(b in m.group(0) for b in "[({<")
+        user = m.group("user")
+        if bare_words and not any(c.isdigit() or c in "._-" for c in user):
+            continue  # "meet me at home dot com" is prose; "shop_24 at proton dot me" is not
         if not plain and not public_suffix_ok(domain, strict=True):
-            continue  # "meet me at home dot com"-style prose needs a real suffix
+            continue
         if plain and not public_suffix_ok(domain):
             continue
         yield Candidate("email", f"{m.group('user').lower()}@{domain}", m.start(), m.end())

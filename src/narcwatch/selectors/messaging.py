@@ -44,7 +44,7 @@ _NAME = {
 }
 _NEAR = {
     kind: re.compile(
-        rf"(?<![A-Za-z])(?:{words})\s?(?:[:\-–=]|id|me|@)?\s?(?:[:\-]\s?)?{_NAME[kind]}",
+        rf"(?<![A-Za-z])(?i:{words})\s?(?i:[:\-–=]|id|me|@)?\s?(?:[:\-]\s?)?{_NAME[kind]}",
         re.IGNORECASE if kind not in ("threema", "wire") else 0,
     )
     for kind, words in _PLATFORM_WORDS.items()
