@@ -106,7 +106,8 @@ class QuantityReader:
 
     def _add(self, form: str, kind: str, value: str) -> None:
         for f in _forms(form):
-            if WORD.fullmatch(f.rstrip(".")) and f.count(".") <= 1:
+            # Scripts without case ("元", "円") are written without spaces around: prefixes.
+            if WORD.fullmatch(f.rstrip(".")) and f.count(".") <= 1 and f != f.upper():
                 self.words.setdefault(f, (kind, value))
             else:
                 self.symbols.setdefault(f[0], []).append((f, kind, value))
@@ -141,7 +142,8 @@ class QuantityReader:
         for form, kind, value in self.symbols.get(low[p], ()):
             if low.startswith(form, p):
                 end = p + len(form)
-                if not (form[-1].isalpha() and end < len(low) and low[end].isalpha()):
+                nxt = low[end : end + 1]
+                if not (form[-1].isalpha() and nxt.isalpha() and nxt != nxt.upper()):
                     return kind, value, end
         m = WORD.match(low, p)
         if m is None:
@@ -261,6 +263,10 @@ class QuantityReader:
             amount=amount * mult, currency=code, span=(start, stop), per=per
         )
 
+    def _is_unit(self, text: str, low: str, p: int) -> bool:
+        tok = self.token(text, low, p)
+        return tok is not None and tok[0] == "unit"
+
     def _doses(self, last: Quantity, low: str, s: int) -> bool:
         return (
             last.unit in self.count_units
@@ -311,7 +317,7 @@ class QuantityReader:
             nxt = self.token(text, low, stop)  # "120mg pills x 50"
             if nxt is not None and nxt[0] == "unit":
                 after_pos = nxt[2]
-            if (times := TIMES.match(low, after_pos)) and not self.token(text, low, times.end()):
+            if (times := TIMES.match(low, after_pos)) and not self._is_unit(text, low, times.end()):
                 stop, count = times.end(), int(times.group("count"))
         # "100 tabs x 20mg": the count unit before is the number of doses.
         if count is None and earlier and self._doses(earlier[-1], low, s):

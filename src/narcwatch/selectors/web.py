@@ -23,7 +23,7 @@ _I2P = re.compile(r"(?<![a-z2-7])(?P<host>[a-z2-7]{52})\.b32\.i2p(?![a-z0-9])", 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`{}|\\^\[\]]+", re.I)
 # A top-level label: "." then letters, not followed by more host characters. Searching
 # for the literal "." first is much faster than trying a host pattern at every position.
-_TLD = re.compile(r"\.[a-z]{2,24}(?![a-z0-9-])")
+_TLD = re.compile(r"\.(?!onion(?![a-z0-9-])|i2p(?![a-z0-9-]))[a-z]{2,24}(?![a-z0-9-])")
 _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
 # Bare host names (no scheme) are reported only under country-code TLDs and these
 # long-standing generic ones: the hundreds of new gTLDs (.contact, .shop, .online) make
@@ -113,19 +113,37 @@ def _hosts(low: str) -> Iterator[tuple[int, int]]:
         yield start, m.end()
 
 
+_BASE32 = frozenset("abcdefghijklmnopqrstuvwxyz234567")
+
+
+def _onions(low: str) -> Iterator[Candidate]:
+    """Onion hosts, found from each literal ".onion" backwards (no regex scan of the text)."""
+    i = low.find(".onion")
+    while i != -1:
+        end = i + 6
+        if end >= len(low) or not low[end].isalnum():
+            for size, kind in ((56, "onion"), (16, "onion-v2")):
+                start = i - size
+                if start < 0 or (start > 0 and low[start - 1].isalnum()):
+                    continue
+                host = low[start:i]
+                if not _BASE32.issuperset(host):
+                    continue
+                if kind == "onion" and onion_v3_ok(host):
+                    yield Candidate(kind, host + ".onion", start, end)
+                elif kind == "onion-v2":
+                    yield Candidate(kind, host + ".onion", start, end, "weak")
+                break
+        i = low.find(".onion", end)
+
+
 @register_extractor("web", triggers=("http", "www.", ".onion", ".i2p", "."))
 def extract_web(text: str, region: str | None = None) -> Iterator[Candidate]:
     low = text.lower()
     if len(low) != len(text):  # lower-casing changed lengths ("İ"): keep offsets right
         low = text
     if ".onion" in low:
-        for m in _ONION.finditer(text):
-            host = m.group("host").lower()
-            if len(host) == 56:
-                if onion_v3_ok(host):
-                    yield Candidate("onion", host + ".onion", m.start(), m.end())
-            else:
-                yield Candidate("onion-v2", host + ".onion", m.start(), m.end(), "weak")
+        yield from _onions(low)
     if ".i2p" in low:
         for m in _I2P.finditer(text):
             yield Candidate("i2p", m.group("host").lower() + ".b32.i2p", m.start(), m.end())
