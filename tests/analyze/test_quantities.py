@@ -256,16 +256,20 @@ DREAM = SHARED_DATA / "dream-cocaine" / "dream_market_cocaine_listings.csv"
 TO_GRAMS = {"g": 1.0, "mg": 0.001, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}
 
 
-def _gold_misread(text: str, gold: float) -> bool:
+def _gold_misread(matched: str, gold: float) -> bool:
     """The data set's own parser read "1,5 G" as 5 g and "1/2 Gram" as 2 g: the digits after
-    the comma or slash. Those rows say nothing about us, so they are counted apart."""
-    tail = re.split(r"[,/]", text)
-    return len(tail) > 1 and tail[-1].isdigit() and float(tail[-1]) == gold
+    the comma or slash."""
+    runs = re.findall(r"[0-9]+", matched)
+    return len(runs) > 1 and float(runs[-1]) == gold
 
 
 @pytest.mark.shared_data
 def test_dream_market_titles_grams() -> None:
-    """Grams read from real listing titles (Dream Market, 2017) against the gold field."""
+    """Grams read from real listing titles (Dream Market, 2017) against the gold field.
+
+    The issue's target is >= 95% exact on the gold as it is. Rows where the gold is the
+    data set's own comma/slash misreading are also counted apart: on the rest we must be
+    all but perfect."""
     if not DREAM.exists():
         pytest.skip(f"{DREAM} not present (../shared/data is read in place, never copied)")
     exact = total = misread = 0
@@ -281,15 +285,15 @@ def test_dream_market_titles_grams() -> None:
                 continue  # a fragment of a title broken across lines in the source file
             qs = [x for x in read(title).quantities if x.unit in TO_GRAMS]
             got = qs[0].amount * TO_GRAMS[qs[0].unit] * (qs[0].count or 1) if qs else None
-            ok = got is not None and abs(got - gold) <= 1e-6 * max(1.0, gold)
-            if not ok and qs and _gold_misread(title[qs[0].span[0] : qs[0].span[1]], gold):
-                misread += 1
-                continue
             total += 1
-            exact += ok
-            if not ok:
+            if got is not None and abs(got - gold) <= 1e-6 * max(1.0, gold):
+                exact += 1
+            elif qs and _gold_misread(title[qs[0].span[0] : qs[0].span[1]], gold):
+                misread += 1
+            else:
                 misses.append((title, gold, got))
     assert total > 800
-    assert misread < 0.05 * total
     rate = exact / total
     assert rate >= 0.95, f"grams exact {rate:.1%} of {total}: {misses[:10]}"
+    fair = exact / (total - misread)
+    assert fair >= 0.99, f"grams exact {fair:.1%} where the gold is sound: {misses[:10]}"
