@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from narcwatch.analyze.doc import Doc
-from narcwatch.analyze.registry import register_component
+from narcwatch.analyze.registry import ComponentFunc, register_component
 from narcwatch.kb import KnowledgeBase, default_kb
 from narcwatch.model import Price, Quantity
 
@@ -101,8 +101,11 @@ class QuantityReader:
                 self._add(sym, "cur", c.code)
                 for f in _forms(sym):
                     self.symbols_before.setdefault(f[-1], []).append((f, c.code))
-        for table in (*self.symbols.values(), *self.symbols_before.values()):
-            table.sort(key=lambda t: -len(t[0]))  # "us$" before "$"
+        # Longest first: "us$" before "$".
+        for table in self.symbols.values():
+            table.sort(key=lambda t: -len(t[0]))
+        for before in self.symbols_before.values():
+            before.sort(key=lambda t: -len(t[0]))
 
     def _add(self, form: str, kind: str, value: str) -> None:
         for f in _forms(form):
@@ -174,8 +177,9 @@ class QuantityReader:
         k = j
         while k > 0 and j - k < 5 and low[k - 1].isalpha():
             k -= 1
-        if k < j and (k == 0 or not low[k - 1].isalpha()) and (code := self.codes.get(low[k:j])):
-            return code, k
+        word = self.codes.get(low[k:j]) if k < j else None
+        if word is not None and (k == 0 or not low[k - 1].isalpha()):
+            return word, k
         return None
 
     def _read(self, text: str, low: str) -> tuple[list[Quantity], list[Price]]:
@@ -197,6 +201,8 @@ class QuantityReader:
                 continue  # a version number ("v1.2.3")
             if prev.isalnum() and not self._currency_before(low, s):
                 continue  # part of a word or a model number ("iPhone12", "S21")
+            if low.startswith("%", e) or low.startswith(" %", e):
+                continue  # a purity or a discount
             raw = m.group(0)
             year = raw.isdigit() and int(raw) in YEARS
             tok = self.token(text, low, e, year)
@@ -259,9 +265,7 @@ class QuantityReader:
             unit = self.token(text, low, pm.end())
             if unit is not None and unit[0] == "unit":
                 per, stop = unit[1], unit[2]
-        return Price.model_construct(
-            amount=amount * mult, currency=code, span=(start, stop), per=per
-        )
+        return Price(amount=amount * mult, currency=code, span=(start, stop), per=per)
 
     def _is_unit(self, text: str, low: str, p: int) -> bool:
         tok = self.token(text, low, p)
@@ -323,7 +327,7 @@ class QuantityReader:
         if count is None and earlier and self._doses(earlier[-1], low, s):
             last = earlier.pop()
             start, count = last.span[0], int(last.amount)
-        return Quantity.model_construct(
+        return Quantity(
             amount=amount, unit=unit, span=(start, stop), count=count, amount_max=amount_max
         )
 
@@ -343,6 +347,6 @@ def default_reader() -> QuantityReader:
     description="Listing-style amounts (3.5g, 100 x 20mg, 1/8 oz, 1kg-100kg) and prices "
     "(€80, 0.02 BTC, 80 euros le g) from the units and currencies data.",
 )
-def make_quantities(config: Mapping[str, Any]) -> Any:
+def make_quantities(config: Mapping[str, Any]) -> ComponentFunc:
     """Build (once per process) the reader of amounts and prices."""
     return default_reader()

@@ -122,3 +122,102 @@ def kb_stats(fmt: str = typer.Option("table", "--format", "-f", help="table or j
             else str(value),
         )
     Console().print(table)
+
+
+@kb_app.command("classify")
+def kb_classify(
+    smiles: str | None = typer.Option(None, "--smiles", help="Structure as SMILES."),
+    name: str | None = typer.Option(
+        None, "--name", help="IUPAC or systematic name (resolved by OPSIN; needs Java)."
+    ),
+    cas: str | None = typer.Option(None, "--cas", help="CAS number of a knowledge-base entry."),
+    top: int = typer.Option(5, "--top", min=1, help="How many nearest controlled substances."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Structural families (fentanyl, nitazene, SCRA...) of a structure and the nearest
+    controlled substances by fingerprint similarity: flags analogues no list names."""
+    _check(fmt)
+    from narcwatch.kb.classify import classify
+
+    result = classify(smiles=smiles, name=name, cas=cas, top=top)
+    data = result.to_dict()
+    if fmt == "json":
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    known = (
+        f"{result.known} ({', '.join(result.control) or 'no control'})" if result.known else "no"
+    )
+    console.print(f"structure: {result.smiles}\nInChIKey: {result.inchikey}\nknown entry: {known}")
+    console.print(f"families: {', '.join(result.families) or 'none'}")
+    table = Table("similarity", "id", "name", "control", title="nearest controlled substances")
+    for n in result.nearest:
+        table.add_row(f"{n.similarity:.2f}", n.id, n.name, ", ".join(n.control))
+    console.print(table)
+
+
+@kb_app.command("check")
+def kb_check(
+    path: str | None = typer.Argument(
+        None, help="Knowledge-base directory to check (default: the one that ships)."
+    ),
+) -> None:
+    """Validate every entry (schema, CAS check digits, schedules, sources, references,
+    SMILES and InChIKeys, family rules against their examples); exit 1 on any problem."""
+    from narcwatch.kb.lint import lint
+
+    problems = lint(path)
+    for problem in problems:
+        typer.echo(f"narcwatch kb check: {problem}", err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo("knowledge base OK")
+
+
+@kb_app.command("export")
+def kb_export(
+    fmt: str = typer.Option("json", "--format", "-f", help="json or csv."),
+) -> None:
+    """Write every substance (id, names, CAS, SMILES, InChIKey, control, category, family,
+    sources) to standard output."""
+    if fmt not in ("json", "csv"):
+        raise UsageError(f"unknown --format {fmt!r}", value=fmt, options=("json", "csv"))
+    import csv
+    import sys
+
+    from narcwatch.kb import default_kb
+
+    kb = default_kb()
+    rows = [s.model_dump(exclude_defaults=True) for s in kb.substances.values()]
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    columns = [
+        "id",
+        "name",
+        "synonyms",
+        "cas",
+        "smiles",
+        "inchikey",
+        "control",
+        "category",
+        "family",
+        "sources",
+    ]
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for sub in kb.substances.values():
+        writer.writerow(
+            {
+                "id": sub.id,
+                "name": sub.name,
+                "synonyms": "; ".join(sub.synonyms),
+                "cas": "; ".join(sub.cas),
+                "smiles": sub.smiles or "",
+                "inchikey": sub.inchikey or "",
+                "control": "; ".join(c.schedule for c in sub.control),
+                "category": sub.category,
+                "family": sub.family or "",
+                "sources": "; ".join(sub.sources),
+            }
+        )

@@ -23,6 +23,7 @@ from narcwatch.kb.schema import (
     Cue,
     Currency,
     EmojiCode,
+    Family,
     Homoglyph,
     Language,
     NotDrug,
@@ -63,6 +64,7 @@ class KnowledgeBase:
     homoglyphs: list[Homoglyph] = field(default_factory=list)
     languages: list[Language] = field(default_factory=list)
     not_drugs: list[NotDrug] = field(default_factory=list)
+    families: list[Family] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # entry key -> file it came from
 
@@ -144,6 +146,8 @@ def load_kb(path: Path | str | None = None) -> KnowledgeBase:
         raise KnowledgeBaseError(str(root), "knowledge-base directory not found")
     kb = KnowledgeBase()
     for src in _load_files(root, "sources/*.yaml", "sources", Source, kb):
+        if src.id in kb.sources:
+            raise KnowledgeBaseError("sources/", "duplicate source id", entry=src.id)
         kb.sources[src.id] = src
     for sub in _load_files(root, "substances/*.yaml", "substances", Substance, kb):
         if sub.id in kb.substances:
@@ -157,6 +161,7 @@ def load_kb(path: Path | str | None = None) -> KnowledgeBase:
     kb.homoglyphs = _load_files(root, "homoglyphs.yaml", "homoglyphs", Homoglyph, kb)
     kb.languages = _load_files(root, "languages.yaml", "languages", Language, kb)
     kb.not_drugs = _load_files(root, "not_drugs.yaml", "not_drugs", NotDrug, kb)
+    kb.families = _load_files(root, "families.yaml", "families", Family, kb)
     _check_references(kb)
     return kb
 
@@ -174,6 +179,7 @@ def _check_references(kb: KnowledgeBase) -> None:
         ("homoglyphs", kb.homoglyphs),
         ("languages", kb.languages),
         ("not_drugs", kb.not_drugs),
+        ("families", kb.families),
     ]
     for group, items in groups:
         for item in items:

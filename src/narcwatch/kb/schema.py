@@ -17,6 +17,7 @@ File layout (one top-level key per file, holding a list of entries)::
     homoglyphs.yaml           homoglyphs: [Homoglyph]
     languages.yaml            languages:  [Language]
     not_drugs.yaml            not_drugs:  [NotDrug]
+    families.yaml             families:   [Family]
 """
 
 from __future__ import annotations
@@ -193,4 +194,20 @@ class NotDrug(_Entry):
     term: str = Field(min_length=3)
     lang: str = Field(pattern=LANG)
     note: str | None = None
+    sources: list[str] = Field(min_length=1)
+
+
+class FamilyExamples(_Entry):
+    match: list[str] = Field(min_length=1)  # SMILES that must match
+    no_match: list[str] = Field(default_factory=list)  # SMILES that must not
+
+
+class Family(_Entry):
+    """A structural family (analogue rule): any structure matching one SMARTS belongs."""
+
+    id: str = Field(pattern=SLUG)
+    name: str
+    definition: str
+    smarts: list[str] = Field(min_length=1)
+    examples: FamilyExamples
     sources: list[str] = Field(min_length=1)
