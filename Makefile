@@ -20,6 +20,7 @@ demo: $(VENV)/.installed  ## install, scan the sample data in examples/, print t
 	$(BIN)/narcwatch report --home $(DEMO_HOME)
 
 test: $(VENV)/.installed  ## install and run the whole test suite (what CI runs)
+	$(BIN)/narcwatch kb check
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(VENV)/.installed
@@ -29,6 +30,7 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed  ## speed figures (not part of the test suite)
 	$(BIN)/python benchmarks/bench_scan.py
+	$(BIN)/python benchmarks/bench_match.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache

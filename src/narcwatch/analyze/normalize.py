@@ -66,9 +66,9 @@ class Normalizer:
         # Only a token where a Latin letter is followed by a look-alike or leet character
         # ("c0caine", "coсaine"), or a look-alike by a Latin letter ("сocaine"), can change;
         # texts without such a seam skip the per-token work entirely.
-        seams = [f"[a-z][{lt}{g}]"] if (g or lt) else []
+        seams = [f"[a-z][{lt}]+[a-z]"] if lt else []  # "c0caine"; not "20mg", "x10"
         if g:
-            seams.append(f"[{g}][a-z]")
+            seams += [f"[a-z][{g}]", f"[{g}][a-z]"]
         self.seam = re.compile("|".join(seams) or r"(?!)")
 
     def __call__(self, text: str) -> NormalizedText:

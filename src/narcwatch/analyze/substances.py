@@ -22,7 +22,7 @@ from narcwatch.analyze.offsets import identity
 from narcwatch.analyze.registry import register_component
 from narcwatch.kb import KnowledgeBase, Term, default_kb
 from narcwatch.kb.cas import find_cas
-from narcwatch.kb.matcher import TermMatcher
+from narcwatch.kb.matcher import TermMatcher, word_view
 from narcwatch.model import SubstanceHit
 
 # Cue kinds that support an ambiguous drug term: words of a transaction. Quality and
@@ -50,21 +50,28 @@ def _squash(s: str) -> str:
 
 
 def _amount_pattern(kb: KnowledgeBase) -> re.Pattern[str]:
+    """A drug-like amount: a number with a unit ("3.5g", "10 pills"), or a price per unit
+    ("80 a gram", "10€ le g", "/g"). Prices alone are not enough: "glass vases, 20 EUR"
+    sells glass."""
     words = {a.casefold() for u in kb.units for a in [u.unit, *u.aliases]}
-    words |= {a.casefold() for c in kb.currencies for a in [c.code, *c.aliases]}
-    symbols = {s for c in kb.currencies for s in c.symbols}
-    alt_words = "|".join(sorted((re.escape(w) for w in words if w), key=len, reverse=True))
-    alt_sym = "|".join(sorted((re.escape(s) for s in symbols if s), key=len, reverse=True))
-    parts = []
-    if alt_words:
-        parts.append(rf"\d\s?(?:{alt_words})(?!\w)")
-    if alt_sym:
-        parts.append(rf"(?:{alt_sym})\s?\d|\d\s?(?:{alt_sym})")
-    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+    alt = "|".join(sorted((re.escape(w) for w in words if w), key=len, reverse=True))
+    if not alt:
+        return re.compile(r"(?!)")
+    return re.compile(
+        rf"\d\s?-?(?:{alt})(?!\w)|(?:/|\bper|\ba|\ble|\bla|\bel|\bpro|\bje|\bза)\s?(?:{alt})(?!\w)",
+        re.IGNORECASE,
+    )
 
 
 @lru_cache(maxsize=1)
 def default_matchers() -> Matchers:
+    from narcwatch.kb.cache import cached
+    from narcwatch.kb.loader import data_dir
+
+    return cached("matchers", data_dir(), _build_matchers)
+
+
+def _build_matchers() -> Matchers:
     kb = default_kb()
     terms = list(kb.iter_terms())
     return Matchers(
@@ -122,14 +129,15 @@ class SubstanceFinder:
     def __call__(self, doc: Doc) -> None:
         norm = doc.norm or default_normalizer()(doc.text)
         text = doc.text
-        raw_hits = [(s, e, p) for s, e, p in self.m.terms.find(norm.text)]
+        view = word_view(norm.text)
+        raw_hits = self.m.terms.find(norm.text, view)
         views = [(norm, raw_hits)]
         if _ELONGATED.search(text):
             sq = _squashed_view(norm)
             views.append((sq, self.m.squashed.find(sq.text)))
         cues = [
             (kind, term, *norm.to_original(s, e))
-            for s, e, payloads in self.m.cues.find(norm.text)
+            for s, e, payloads in self.m.cues.find(norm.text, view)
             for kind, term in payloads[:1]
         ]
         doc.features["cues"] = cues
@@ -148,8 +156,10 @@ class SubstanceFinder:
                             continue
                         seen.add((sid, start, end))
                         if term.ambiguous:
-                            if term.lang and doc.lang and term.lang != doc.lang:
-                                continue  # French "pills" is MDMA; English "pills" is pills
+                            # French "pills" is MDMA; English "pills" is pills. Text too short
+                            # to tell is read as English, the markets' common language.
+                            if term.lang and term.lang != (doc.lang or "en"):
+                                continue
                             ambiguous.append((start, end, sid, term.via))
                         else:
                             confident.append(_hit(self.kb, sid, text, start, end, term.via))

@@ -198,5 +198,8 @@ def _check_references(kb: KnowledgeBase) -> None:
 
 @lru_cache(maxsize=1)
 def default_kb() -> KnowledgeBase:
-    """The packaged knowledge base, loaded once per process."""
-    return load_kb()
+    """The packaged knowledge base, loaded once per process (from the cache when the data
+    files are unchanged, see :mod:`narcwatch.kb.cache`)."""
+    from narcwatch.kb.cache import cached
+
+    return cached("kb", data_dir(), load_kb)

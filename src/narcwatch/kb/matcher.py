@@ -76,11 +76,14 @@ class TermMatcher(Generic[T]):
     def keys(self) -> list[str]:
         return list(self._payloads)
 
-    def find(self, text: str) -> list[tuple[int, int, list[T]]]:
-        """Whole-word matches as ``(start, end, payloads)``, leftmost-longest first."""
+    def find(self, text: str, view: str | None = None) -> list[tuple[int, int, list[T]]]:
+        """Whole-word matches as ``(start, end, payloads)``, leftmost-longest first.
+
+        ``view`` is ``word_view(text)`` when the caller has it already (several matchers
+        over one text share it)."""
         cands: list[tuple[int, int, tuple[str, ...]]] = []
         if self._n_words:
-            view = word_view(text)
+            view = view if view is not None else word_view(text)
             n = len(text)
             for last, (size, keys) in self._words.iter(view):
                 # The padded key spans view[last - size - 1 : last + 1]; minus the two
