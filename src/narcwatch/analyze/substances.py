@@ -145,11 +145,11 @@ class SubstanceFinder:
         confident: list[SubstanceHit] = []
         ambiguous: list[tuple[int, int, str, str]] = []  # start, end, substance id, via
         seen: set[tuple[str, int, int]] = set()
-        for view, hits in views:
+        for norm_view, hits in views:
             for s, e, payloads in hits:
                 if any(t.via == "not-drug" for t in payloads):
                     continue  # a declared hard negative ("diet coke") beats slang for it
-                start, end = view.to_original(s, e)
+                start, end = norm_view.to_original(s, e)
                 for term in payloads:
                     for sid in term.substances:
                         if (sid, start, end) in seen or sid not in self.kb.substances:
