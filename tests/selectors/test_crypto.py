@@ -53,7 +53,11 @@ XMR_STAGENET = monero_address(0x18)
 VALID = [
     # (address as written, type, normalized value)
     ("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "btc", None),
-    ("BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4", "btc", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"),
+    (
+        "BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4",
+        "btc",
+        "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+    ),
     ("bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3", "btc", None),  # P2WSH
     ("bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297", "btc", None),  # taproot
     ("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "btc", None),
@@ -61,8 +65,16 @@ VALID = [
     ("tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx", "btc-testnet", None),
     ("mzBc4XEFSdzCDcTxAgf6EZXgsZWpztRhef", "btc-testnet", None),
     ("2MxKEf2su6FGAUfCEAHreGFQvEYrfYNHvL7", "btc-testnet", None),
-    ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "eth", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"),
-    ("0x52908400098527886E0F7030069857D2E4169EE7", "eth", "0x52908400098527886e0f7030069857d2e4169ee7"),
+    (
+        "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+        "eth",
+        "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
+    ),
+    (
+        "0x52908400098527886E0F7030069857D2E4169EE7",
+        "eth",
+        "0x52908400098527886e0f7030069857d2e4169ee7",
+    ),
     ("0xde709f2102306220921060314715629080e2fb77", "eth", None),  # all lower: no checksum
     (XMR_STANDARD, "xmr", None),
     (XMR_SUB, "xmr", None),
@@ -98,7 +110,9 @@ VALID = [
 ]
 
 
-@pytest.mark.parametrize(("addr", "kind", "value"), VALID, ids=[v[1] + ":" + v[0][:12] for v in VALID])
+@pytest.mark.parametrize(
+    ("addr", "kind", "value"), VALID, ids=[v[1] + ":" + v[0][:12] for v in VALID]
+)
 @pytest.mark.parametrize("template", ["{}", "BTC: {} thanks", "pay to\n{}.", "({})", "send:{}"])
 def test_valid_addresses_are_found_with_type_value_and_span(addr, kind, value, template):
     text = template.format(addr)
@@ -153,3 +167,92 @@ def test_several_addresses_in_text_order():
     )
     assert [h.type for h in extract(text)] == ["btc", "xmr", "trx"]
     assert all(h.strength == "strong" for h in extract(text))
+
+
+# --- public test corpora (../shared/data/ioc-test-corpora, read in place) ---------------
+
+# Their currency names -> our type. Legacy Bitcoin Cash addresses are Bitcoin addresses
+# (typed "btc"), and testnet ones of BCH/LTC/DOGE share Bitcoin testnet prefixes.
+CORPUS_TYPES = {
+    "btc": "btc",
+    "bitcoin": "btc",
+    "litecoin": "ltc",
+    "ltc": "ltc",
+    "eth": "eth",
+    "ethereum": "eth",
+    "monero": "xmr",
+    "xmr": "xmr",
+    "dogecoin": "doge",
+    "doge": "doge",
+    "trx": "trx",
+    "tron": "trx",
+    "bitcoincash": "bch",
+    "bch": "bch",
+}
+ALSO_ACCEPTED = {"bch": {"btc"}, "ltc": {"btc"}, "doge": {"btc"}}
+
+
+def corpus(shared_data, *parts: str):
+    path = shared_data.joinpath("ioc-test-corpora", *parts)
+    if not path.exists():
+        pytest.skip(f"{path} not present (ioc-test-corpora is read from ../shared/data)")
+    return path
+
+
+@pytest.mark.shared_data
+def test_multicoin_validator_corpus_agreement(shared_data):
+    """multicoin-address-validator's labelled addresses: valid ones found with their coin's
+    type (testnet suffix ignored), invalid ones never typed as that coin. Known misses:
+    a Bitcoin Gold "G..." address filed under bitcoin, a Bitcoin testnet P2SH filed under
+    dogecoin (typed btc-testnet). Figures are printed for the report (pytest -s)."""
+    import json
+
+    cases = json.loads(
+        corpus(shared_data, "multicoin-address-validator", "addresses.json").read_text()
+    )
+    unique = {(c["address"], CORPUS_TYPES.get(c["currency"].lower()), c["valid"]) for c in cases}
+    stats: dict[tuple[str, bool], list[int]] = {}
+    for address, kind, valid in sorted(unique, key=str):
+        if kind is None:
+            continue
+        types = {h.type.removesuffix("-testnet") for h in extract(address)}
+        if valid:
+            hit = kind in types or bool(types & ALSO_ACCEPTED.get(kind, set()))
+        else:
+            hit = kind in types
+        counts = stats.setdefault((kind, valid), [0, 0])
+        counts[0] += hit
+        counts[1] += 1
+    lines = [
+        f"{k} {'valid found' if v else 'invalid typed as it'}: {n}/{t}"
+        for (k, v), (n, t) in sorted(stats.items())
+    ]
+    print("multicoin-address-validator:\n  " + "\n  ".join(lines))
+    found = sum(n for (_, v), (n, _) in stats.items() if v)
+    valid = sum(t for (_, v), (_, t) in stats.items() if v)
+    assert valid >= 50 and found / valid >= 0.95
+    assert sum(n for (_, v), (n, _) in stats.items() if not v) == 0
+
+
+@pytest.mark.shared_data
+def test_ioc_finder_coin_cases(shared_data):
+    import json
+
+    cases = json.loads(corpus(shared_data, "ioc-finder", "find_iocs_cases.json").read_text())
+    checked = 0
+    for case in cases:
+        for key, kind in (("bitcoin_addresses", "btc"), ("monero_addresses", "xmr")):
+            if key in case["expected"]:
+                got = sorted(h.value for h in extract(case["text"]) if h.type == kind)
+                assert got == sorted(set(case["expected"][key])), case["id"]
+                checked += 1
+    assert checked >= 4
+
+
+@pytest.mark.shared_data
+def test_hashes_in_the_iocextract_corpus_are_not_addresses(shared_data):
+    lines = corpus(shared_data, "iocextract", "test_data", "valid.txt").read_text().splitlines()
+    hexes = [x for x in lines if len(x) >= 32 and all(c in "0123456789abcdef" for c in x)]
+    assert len(hexes) >= 3
+    for h in hexes:
+        assert [s for s in extract(f"hash {h} seen") if s.strength == "strong"] == [], h

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from narcwatch.analyze.doc import Doc
+from narcwatch.analyze.offer_model import OfferModel, default_model
 from narcwatch.analyze.registry import register_component
 
 CONTACT_TYPES = frozenset(
@@ -112,19 +113,27 @@ def collect_evidence(doc: Doc) -> tuple[dict[str, int], list[str]]:
 
 
 class OfferScorer:
-    def __init__(self, params: OfferParams) -> None:
+    """Scores with the trained model (``offer_model.py``) when it ships, else with the
+    hand-set evidence weights of ``scoring.yaml``."""
+
+    def __init__(self, params: OfferParams, model: OfferModel | None) -> None:
         self.p = params
+        self.model = model
 
     def __call__(self, doc: Doc) -> None:
         counts, reasons = collect_evidence(doc)
-        z = self.p.bias
-        for kind, n in counts.items():
-            ev = self.p.evidence.get(kind)
-            if ev is not None:
-                z += ev.weight * min(n, ev.cap)
-        score = 1.0 / (1.0 + math.exp(-z))
-        if not doc.substances:
-            score = min(score, self.p.no_substance_cap)
+        if self.model is not None:
+            norm = doc.norm.text if doc.norm is not None else doc.text.lower()
+            score = self.model.score(norm, counts)
+        else:
+            z = self.p.bias
+            for kind, n in counts.items():
+                ev = self.p.evidence.get(kind)
+                if ev is not None:
+                    z += ev.weight * min(n, ev.cap)
+            score = 1.0 / (1.0 + math.exp(-z))
+            if not doc.substances:
+                score = min(score, self.p.no_substance_cap)
         doc.offer_score = score
         doc.offer = score >= self.p.threshold
         doc.features["offer_evidence"] = counts
@@ -141,6 +150,9 @@ class OfferScorer:
 )
 def make_offer(config: Mapping[str, Any]) -> Any:
     params = OfferParams.model_validate(scoring_params()["offer"])
+    model = None if config.get("model") == "rules" else default_model()
+    if model is not None and "threshold" in model.meta:
+        params.threshold = float(model.meta["threshold"])
     if "threshold" in config:
         params.threshold = float(config["threshold"])
-    return OfferScorer(params)
+    return OfferScorer(params, model)

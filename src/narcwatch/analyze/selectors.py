@@ -1,5 +1,10 @@
 """The ``selectors`` component: validated identifiers (wallets, handles, phones, e-mail,
-onions, PGP keys, IBANs) and, when the input names one, the vendor as a weak selector."""
+onions, PGP keys, IBANs) and, when the input names one, the vendor as a weak selector.
+
+Config (``Pipeline(config={"selectors": {...}})``; the CLI's ``--region`` sets it):
+``region``, the ISO 3166 country whose national phone numbers count (without it only
+numbers written with their country code do).
+"""
 
 from __future__ import annotations
 
@@ -7,25 +12,28 @@ from collections.abc import Mapping
 from typing import Any
 
 from narcwatch.analyze.doc import Doc
-from narcwatch.analyze.registry import register_component
+from narcwatch.analyze.registry import ComponentFunc, register_component
 from narcwatch.model import SelectorHit
 from narcwatch.selectors import extract
 
 
 def vendor_selector(doc: Doc) -> SelectorHit | None:
-    """The author/vendor field as a weak selector; its span is where the text names it,
-    else [0, 0] (the name came from a field, not the text)."""
+    """The author/vendor field as a weak selector (value casefolded). Its span is where the
+    text names it (case-insensitively), else [0, 0]: the name came from a field, not the
+    text, and ``matched`` is then the field as written."""
     author = (doc.raw.author or "").strip()
     if not author:
         return None
     pos = doc.text.find(author)
+    if pos < 0:
+        low = doc.text.lower()
+        # Case-insensitive only when lower-casing keeps offsets ("İ" would shift them).
+        if len(low) == len(doc.text):
+            pos = low.find(author.lower())
+    matched = doc.text[pos : pos + len(author)] if pos >= 0 else author
     span = (pos, pos + len(author)) if pos >= 0 else (0, 0)
     return SelectorHit(
-        type="vendor",
-        value=author.casefold(),
-        matched=author if pos >= 0 else "",
-        span=span,
-        strength="weak",
+        type="vendor", value=author.casefold(), matched=matched, span=span, strength="weak"
     )
 
 
@@ -36,14 +44,16 @@ def vendor_selector(doc: Doc) -> SelectorHit | None:
     description="Wallets, messenger handles, phones (config: region), e-mail, onion/I2P, "
     "URLs, PGP keys and IBANs, each validated; the vendor field as a weak selector.",
 )
-def make_selectors(config: Mapping[str, Any]) -> Any:
+def make_selectors(config: Mapping[str, Any]) -> ComponentFunc:
     region = config.get("region")
+    region = str(region).upper() if region else None
 
     def selectors(doc: Doc) -> None:
         hits = extract(doc.text, region=region)
         vendor = vendor_selector(doc)
         if vendor is not None:
             hits.append(vendor)
+            hits.sort(key=lambda h: h.span)  # stable: text order kept for equal spans
         doc.selectors = hits
 
     return selectors

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 import phonenumbers
 
@@ -27,7 +28,15 @@ _DOT_SPLIT = re.compile(_DOT)
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s().\-/]{6,20}\d(?![\w])")
 # Without a default region only international numbers count: start the search at "+"/"00".
 _PHONE_INTL = re.compile(r"(?:\+|00)\d[\d\s().\-/]{6,20}\d(?![\w])")
+_LEAD_WORD = re.compile(r"[^\W\d_]+")
 _OBFUSCATED_AT = ("(at)", "[at]", "{at}", "<at>", "(@)", "[@]", " at ")
+
+
+def _inside_url(text: str, start: int) -> bool:
+    before = text[max(0, start - 200) : start]
+    if not before or before[-1].isspace():
+        return False
+    return "://" in before.split()[-1]
 
 
 @register_extractor("email", triggers=("@", " at ", "(at)", "[at]", "{at}", "<at>"))
@@ -41,6 +50,8 @@ def extract_email(text: str, region: str | None = None) -> Iterator[Candidate]:
         plain = "@" in m.group(0)
         bare_words = not plain and not any(b in m.group(0) for b in "[({<")
         user = m.group("user")
+        if plain and _inside_url(text, m.start()):
+            continue  # "http://user:password@host": user info, not an address
         if bare_words and not any(c.isdigit() or c in "._-" for c in user):
             continue  # "meet me at home dot com" is prose; "shop_24 at proton dot me" is not
         if not plain and not public_suffix_ok(domain, strict=True):
@@ -48,6 +59,35 @@ def extract_email(text: str, region: str | None = None) -> Iterator[Candidate]:
         if plain and not public_suffix_ok(domain):
             continue
         yield Candidate("email", f"{m.group('user').lower()}@{domain}", m.start(), m.end())
+
+
+@lru_cache(maxsize=1)
+def _amount_markers() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Unit and currency words and symbols (from the knowledge base data): a number written
+    next to one is an amount or a quantity, not a phone number."""
+    from narcwatch.kb.loader import default_kb
+
+    kb = default_kb()
+    forms = [a for u in kb.units for a in (u.unit, *u.aliases)]
+    forms += [a for c in kb.currencies for a in (c.code, *c.aliases, *c.symbols)]
+    words = {f.lower().rstrip(".") for f in forms if f.rstrip(".").isalpha()}
+    symbols = {f for f in forms if not f.rstrip(".").isalpha()} | {"#", "№"}
+    return frozenset(words), tuple(symbols)
+
+
+def is_amount(text: str, start: int, end: int) -> bool:
+    """Whether the digits at ``text[start:end]`` read as a decimal, amount or reference."""
+    before = text[max(0, start - 12) : start]
+    if before[-1:] in (".", ",") and before[-2:-1].isdigit():
+        return True  # "0.00447911123456 BTC": the fraction of a decimal number
+    after = text[end : end + 24].lstrip()
+    if after[:1] in (".", ",") and after[1:2].isdigit():
+        return True
+    words, symbols = _amount_markers()
+    if before.rstrip().endswith(symbols) or after.startswith(symbols):
+        return True
+    word = _LEAD_WORD.match(after)
+    return word is not None and word.group(0).lower() in words
 
 
 @register_extractor("phone", triggers=None)
@@ -70,7 +110,7 @@ def extract_phone(text: str, region: str | None = None) -> Iterator[Candidate]:
             num = phonenumbers.parse(candidate, None if international else region)
         except phonenumbers.NumberParseException:
             continue
-        if not phonenumbers.is_valid_number(num):
+        if not phonenumbers.is_valid_number(num) or is_amount(text, m.start(), m.end()):
             continue
         value = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
         yield Candidate("phone", value, m.start(), m.end())

@@ -19,15 +19,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from narcwatch.selectors import ascii_view
 from narcwatch.selectors.b58 import b58check_payload, keccak256, monero_decode
 from narcwatch.selectors.registry import Candidate, register_extractor
 from narcwatch.selectors.segwit import decode_segwit
 
 B58 = "1-9A-HJ-NP-Za-km-z"
-# Addresses are long runs of letters and digits: find those runs that start a word (the
-# look-behind fails at once inside a word, so ordinary text costs one test per word), then
-# classify each by its shape. Ordinary text has almost none.
-_RUNS = re.compile(r"(?<![0-9A-Za-z])(?:(?i:bitcoincash):)?[0-9A-Za-z]{25,}")
+# Addresses are runs of 25+ ASCII letters and digits. They are found in the byte view of
+# the text (``ascii_view``: a C-speed substring search, where a regex would cost ~15 µs
+# per KB of ordinary text), then classified by shape. Ordinary text has almost none.
+_RUN = b"a" * 25
+_CASH_PREFIX = "bitcoincash:"
 _SHAPES = (
     ("b58", re.compile(rf"[13LMTDmn2QA9][{B58}]{{25,34}}")),
     ("seg", re.compile(r"(?i:bc|tb|ltc|tltc)1[02-9ac-hj-np-zAC-HJ-NP-Z]{8,87}")),
@@ -94,7 +96,7 @@ def cashaddr_ok(value: str) -> bool:
 
 
 def monero_type(value: str) -> str | None:
-    """"xmr" or "xmr-testnet" for a Monero address with a valid Keccak checksum, else None."""
+    """ "xmr" or "xmr-testnet" for a Monero address with a valid Keccak checksum, else None."""
     raw = monero_decode(value)
     if raw is None:
         return None
@@ -140,10 +142,22 @@ def classify(token: str) -> tuple[str, str] | None:
     return None
 
 
+def long_runs(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of runs of 25 or more ASCII letters and digits."""
+    view = ascii_view(text)[0]
+    i = view.find(_RUN)
+    while i != -1:
+        end = view.find(b" ", i)
+        end = len(view) if end == -1 else end
+        yield i, end
+        i = view.find(_RUN, end)
+
+
 @register_extractor("crypto", triggers=None)
 def extract_crypto(text: str, region: str | None = None) -> Iterator[Candidate]:
-    for m in _RUNS.finditer(text):
-        token = m.group(0)
-        found = classify(token)
+    for start, end in long_runs(text):
+        if start >= 12 and text[start - 12 : start].lower() == _CASH_PREFIX:
+            start -= 12
+        found = classify(text[start:end])
         if found:
-            yield Candidate(found[0], found[1], m.start(), m.end(), "strong")
+            yield Candidate(found[0], found[1], start, end, "strong")

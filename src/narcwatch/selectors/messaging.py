@@ -1,10 +1,15 @@
 """Messenger identifiers: Telegram, WhatsApp, Signal, Wickr, Session, Threema, Wire,
 Snapchat and Instagram.
 
-Links (t.me/NAME, wa.me/NUMBER, signal.me, instagram.com/NAME) are unambiguous. A bare
-``@handle`` is reported only when its platform is named next to it ("telegram @shop",
-"insta: @shop", "✈️ @shop"): an @name alone could be any site's user, and reporting it
-as Telegram would link sellers who merely share a name elsewhere.
+Links (t.me/NAME, wa.me/NUMBER, signal.me/#p/+NUMBER, instagram.com/NAME) are unambiguous.
+Telegram invite links (t.me/+HASH, t.me/joinchat/HASH) are type "telegram-invite" and
+WhatsApp group links "whatsapp-invite", value the case-sensitive invite code.
+A name written after a platform word needs a separator: "telegram: shop", "wickr me
+shop", "snap - shop", or an ``@`` ("insta @shop"); "telegram channel" is prose. A Telegram
+``@handle`` also counts when a Telegram word or ✈️ is within 40 characters. A bare
+``@handle`` with no platform nearby is NOT reported: it could be any site's user, and
+typing it as Telegram would link sellers who merely share a name elsewhere.
+Values: handles lower-case without ``@`` (Threema IDs upper-case), numbers in E.164.
 """
 
 from __future__ import annotations
@@ -14,121 +19,171 @@ from collections.abc import Iterator
 
 import phonenumbers
 
+from narcwatch.selectors import ascii_view
 from narcwatch.selectors.registry import Candidate, register_extractor
 
+# Paths of t.me that are not user or channel names.
+_TG_RESERVED = frozenset(
+    {"joinchat", "addstickers", "addemoji", "addtheme", "share", "proxy", "socks", "iv", "login"}
+    | {"setlanguage", "confirmphone", "invoice", "bg", "c", "s", "boost", "addlist", "contact"}
+)
 _LINKS = re.compile(
-    r"(?:https?://)?(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)/(?:s/)?(?P<tg>[A-Za-z][A-Za-z0-9_]{3,31})(?![A-Za-z0-9_])"
-    r"|(?:https?://)?(?:wa\.me/|api\.whatsapp\.com/send/?\?phone=)\+?(?P<wa>\d{7,15})"
+    r"(?:https?://)?(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)/"
+    r"(?:(?:\+|joinchat/)(?P<tginv>[A-Za-z0-9_\-]{10,40})"
+    r"|(?:s/)?(?P<tg>[A-Za-z][A-Za-z0-9_]{3,31})(?![A-Za-z0-9_]))"
+    r"|(?:https?://)?(?:wa\.me/|api\.whatsapp\.com/send/?\?phone=)(?P<wa>\+?\d{7,15})"
+    r"|(?:https?://)?chat\.whatsapp\.com/(?:invite/)?(?P<wainv>[A-Za-z0-9]{20,24})"
     r"|(?:https?://)?signal\.me/#p/(?P<sig>\+\d{7,15})"
-    r"|(?:https?://)?(?:www\.)?instagram\.com/(?P<ig>[A-Za-z0-9._]{1,30})(?![A-Za-z0-9._])",
+    r"|(?:https?://)?(?:www\.)?instagram\.com/(?P<ig>[A-Za-z0-9._]{1,30})(?![A-Za-z0-9._/])",
     re.IGNORECASE,
 )
-# "<platform word> [:|-|id|me] @?name" within a few characters.
+_IG_RESERVED = frozenset({"p", "reel", "reels", "explore", "stories", "accounts", "tv", "about"})
+# Platform words; each must stand alone (not "snapshot", "scheme", "signals").
 _PLATFORM_WORDS = {
     "telegram": r"telegram|telegramm|telega|телеграм\w*|телега|tg|tlgrm|✈️|✈",
-    "wickr": r"wickr(?:\s?me)?",
+    "wickr": r"wickr",
     "signal": r"signal",
-    "threema": r"threema(?:\s?id)?",
+    "threema": r"threema",
     "wire": r"wire",
     "snapchat": r"snapchat|snap|sc",
     "instagram": r"instagram|insta|ig",
 }
 _NAME = {
-    "telegram": r"@?(?P<name>[A-Za-z][A-Za-z0-9_]{4,31})",
-    "wickr": r"@?(?P<name>[A-Za-z0-9_.\-]{3,30})",
-    "signal": r"@?(?P<name>[A-Za-z][A-Za-z0-9_]{2,31}\.\d{2,})",  # Signal usernames: name.01
+    "telegram": r"(?P<name>[A-Za-z][A-Za-z0-9_]{4,31})",
+    "wickr": r"(?P<name>[A-Za-z0-9_.\-]{3,30})",
+    # Signal: a phone number or a username with its two-digit discriminator ("shop.01").
+    "signal": r"(?:(?P<phone>\+\d[\d \-().]{6,18}\d)|(?P<name>[A-Za-z][A-Za-z0-9_]{2,31}\.\d{2,}))",
     "threema": r"(?P<name>[A-Z0-9*]{8})",
-    "wire": r"@(?P<name>[a-z0-9_]{2,64})",
-    "snapchat": r"@?(?P<name>[A-Za-z][A-Za-z0-9._\-]{2,14})",
-    "instagram": r"@(?P<name>[A-Za-z0-9._]{1,30})",
+    "wire": r"(?P<name>[a-z0-9_]{2,64})",
+    "snapchat": r"(?P<name>[A-Za-z][A-Za-z0-9._\-]{2,14})",
+    "instagram": r"(?P<name>[A-Za-z0-9._]{1,30})",
 }
+# Platforms whose names need an "@" (a separator alone is not enough).
+_NEEDS_AT = frozenset({"wire", "instagram"})
 _NEAR = {
     kind: re.compile(
-        rf"(?<![A-Za-z])(?i:{words})\s?(?i:[:\-–=]|id|me|@)?\s?(?:[:\-]\s?)?{_NAME[kind]}",
-        re.IGNORECASE if kind not in ("threema", "wire") else 0,
+        rf"(?<![A-Za-z])(?i:{words})(?![A-Za-z0-9_])[ \t]*"
+        r"(?:(?P<sep>(?i:id|me)(?![A-Za-z0-9_])[ \t]*[:\-–=]?|[:\-–=])[ \t]*)?"
+        rf"(?P<at>@)?{_NAME[kind]}(?![A-Za-z0-9_@])"
     )
     for kind, words in _PLATFORM_WORDS.items()
 }
+_TG_CONTEXT = re.compile(
+    r"(?<![A-Za-z])(?:telegram|telegramm|telega|tlgrm|tg)(?![A-Za-z])|телег|✈", re.IGNORECASE
+)
+_AT_HANDLE = re.compile(r"(?<![\w.@])@(?P<name>[A-Za-z][A-Za-z0-9_]{4,31})(?![\w@]|\.\w)")
+TG_CONTEXT_CHARS = 40
 _SESSION = re.compile(r"(?<![0-9a-fA-F])05[0-9a-fA-F]{64}(?![0-9a-fA-F])")
-# Literal words that must be in the (lower-cased) text before a platform's pattern runs.
+# Where a platform's pattern is tried: at each occurrence of one of these lower-case
+# literals that does not continue a word (str.find is C-speed; a regex scanning the text for
+# the platform words would cost ~10 µs per KB).
 _GATES = {
     "telegram": ("telegram", "telega", "телег", "tg", "tlgrm", "✈"),
     "wickr": ("wickr",),
     "signal": ("signal",),
     "threema": ("threema",),
     "wire": ("wire",),
-    "snapchat": ("snap", "sc:", "sc "),
+    "snapchat": ("snap", "sc"),
     "instagram": ("insta", "ig"),
 }
-_LINK_GATES = (
-    "t.me/",
-    "telegram.me/",
-    "telegram.dog/",
-    "wa.me/",
-    "whatsapp.com/",
-    "signal.me/",
-    "instagram.com/",
-)
+_LINK_GATES = ("t.me/", "telegram.", "wa.me/", "whatsapp.com/", "signal.me/", "instagram.com/")
 # Words that follow "signal:" or "snap:" in ordinary text and are not user names.
-_NOT_NAMES = frozenset({"only", "me", "us", "here", "dm", "pm", "the", "and", "for", "app"})
+_NOT_NAMES = frozenset({"only", "me", "us", "here", "dm", "pm", "the", "and", "for", "app", "id"})
 
 
-@register_extractor(
-    "messaging",
-    triggers=(
-        "t.me",
-        "telegram",
-        "wa.me",
-        "whatsapp",
-        "signal",
-        "instagram",
-        "insta",
-        "wickr",
-        "threema",
-        "wire",
-        "snap",
-        "tg",
-        "телег",
-        "✈",
-        "session",
-        "05",
-    ),
-)
-def extract_messaging(text: str, region: str | None = None) -> Iterator[Candidate]:
-    low = text.lower()
-    links = _LINKS.finditer(text) if any(g in low for g in _LINK_GATES) else ()
-    for m in links:
-        if m.group("tg"):
-            yield Candidate("telegram", m.group("tg").lower(), m.start(), m.end())
-        elif m.group("wa"):
-            yield Candidate("whatsapp", "+" + m.group("wa"), m.start(), m.end())
-        elif m.group("sig"):
-            yield Candidate("signal", m.group("sig"), m.start(), m.end())
-        elif m.group("ig"):
-            yield Candidate("instagram", m.group("ig").lower(), m.start(), m.end())
-    for kind, pattern in _NEAR.items():
-        if not any(g in low for g in _GATES[kind]):
-            continue
-        for m in pattern.finditer(text):
-            name = m.group("name")
-            if name.lower() in _NOT_NAMES:
-                continue
-            value = name.upper() if kind == "threema" else name.lower()
-            start = m.start("name") - (
-                1 if text[m.start("name") - 1 : m.start("name")] == "@" else 0
-            )
-            yield Candidate(kind, value, start, m.end("name"))
-    sessions = _SESSION.finditer(text) if "05" in text else ()
-    for m in sessions:
-        yield Candidate("session", m.group(0).lower(), m.start(), m.end())
-
-
-def whatsapp_number(value: str) -> str | None:
-    """E.164 form of a WhatsApp number, or None when it is not a valid number."""
+def phone_e164(value: str) -> str | None:
+    """E.164 form of an international number ("+..." or bare digits), None when invalid."""
+    digits = "".join(c for c in value if c.isdigit())
     try:
-        num = phonenumbers.parse(value if value.startswith("+") else "+" + value, None)
+        num = phonenumbers.parse("+" + digits, None)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(num):
         return None
     return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _links(text: str) -> Iterator[Candidate]:
+    for m in _LINKS.finditer(text):
+        s, e = m.span()
+        if m.group("tginv"):
+            yield Candidate("telegram-invite", m.group("tginv"), s, e)
+        elif m.group("tg"):
+            name = m.group("tg").lower()
+            if name not in _TG_RESERVED:
+                yield Candidate("telegram", name, s, e)
+        elif m.group("wa"):
+            number = phone_e164(m.group("wa"))
+            if number:
+                yield Candidate("whatsapp", number, s, e)
+        elif m.group("wainv"):
+            yield Candidate("whatsapp-invite", m.group("wainv"), s, e)
+        elif m.group("sig"):
+            number = phone_e164(m.group("sig"))
+            if number:
+                yield Candidate("signal", number, s, e)
+        elif m.group("ig") and m.group("ig").lower() not in _IG_RESERVED:
+            yield Candidate("instagram", m.group("ig").lower(), s, e)
+
+
+def _starts(low: str, literals: tuple[str, ...]) -> list[int]:
+    """Offsets where one of ``literals`` occurs in ``low`` not right after a letter."""
+    out = []
+    for lit in literals:
+        i = low.find(lit)
+        while i != -1:
+            if i == 0 or not low[i - 1].isalpha():
+                out.append(i)
+            i = low.find(lit, i + 1)
+    return sorted(set(out))
+
+
+def _named(text: str, kind: str, starts: list[int] | None) -> Iterator[Candidate]:
+    pattern = _NEAR[kind]
+    matches = (
+        pattern.finditer(text)
+        if starts is None
+        else (m for m in (pattern.match(text, i) for i in starts) if m is not None)
+    )
+    for m in matches:
+        at = m.group("at") is not None
+        if not at and (m.group("sep") is None or kind in _NEEDS_AT):
+            continue
+        if kind == "signal" and m.group("phone"):
+            number = phone_e164(m.group("phone"))
+            if number:
+                yield Candidate("signal", number, m.start("phone"), m.end("phone"))
+            continue
+        name = m.group("name")
+        if name is None or name.lower() in _NOT_NAMES:
+            continue
+        value = name.upper() if kind == "threema" else name.lower()
+        yield Candidate(kind, value, m.start("name") - at, m.end("name"))
+
+
+def _tg_handles(text: str) -> Iterator[Candidate]:
+    """``@handle`` with a Telegram word or ✈ within TG_CONTEXT_CHARS either side."""
+    for m in _AT_HANDLE.finditer(text):
+        s, e = m.span()
+        # The gap counts, not the word: "telegram" ending 40 characters before still counts.
+        window = text[max(0, s - TG_CONTEXT_CHARS - 8) : e + TG_CONTEXT_CHARS + 8]
+        if _TG_CONTEXT.search(window):
+            yield Candidate("telegram", m.group("name").lower(), s, e)
+
+
+@register_extractor("messaging", triggers=None)
+def extract_messaging(text: str, region: str | None = None) -> Iterator[Candidate]:
+    low = text.lower()
+    same_offsets = len(low) == len(text)  # lower-casing "İ" adds a character
+    if any(g in low for g in _LINK_GATES):
+        yield from _links(text)
+    for kind, gates in _GATES.items():
+        if any(g in low for g in gates):
+            starts = _starts(low, gates) if same_offsets else None
+            if starts != []:
+                yield from _named(text, kind, starts)
+    if "@" in text and any(g in low for g in _GATES["telegram"]):
+        yield from _tg_handles(text)
+    if b"a" * 66 in ascii_view(text)[0]:
+        for m in _SESSION.finditer(text):
+            yield Candidate("session", m.group(0).lower(), m.start(), m.end())

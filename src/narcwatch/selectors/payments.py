@@ -1,10 +1,15 @@
-"""Bank accounts: IBANs, checked by length for their country and by ISO 7064 mod-97."""
+"""Bank accounts: IBANs, checked by length for their country and by ISO 7064 mod-97.
+
+Written compact or in groups ("DE89 3704 0044 0532 0130 00"); the value is compact and
+upper-case. PayPal is not a selector of its own: "paypal: name@mail.com" gives the e-mail.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
+from narcwatch.selectors import ascii_view
 from narcwatch.selectors.registry import Candidate, register_extractor
 
 # IBAN lengths by country (SWIFT IBAN Registry).
@@ -87,10 +92,14 @@ IBAN_LENGTHS = {
     "VG": 24,
     "XK": 20,
 }
-_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
+# Country, check digits, then letters/digits in groups; greedy, so it may run on into the
+# next word ("... 0130 00 BIC COBADEFF"): the country's length says where it ends.
+# Tried only where the upper-case/digit view of the text shows "UUdd" at a word start.
+_IBAN = re.compile(r"[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}")
 
 
 def iban_ok(value: str) -> bool:
+    """Whether a compact IBAN has its country's length and passes mod-97."""
     if IBAN_LENGTHS.get(value[:2]) != len(value):
         return False
     moved = value[4:] + value[:4]
@@ -98,15 +107,34 @@ def iban_ok(value: str) -> bool:
     return int(digits) % 97 == 1
 
 
+def _end_of(raw: str, size: int) -> int | None:
+    """Index in ``raw`` just after its ``size``-th letter or digit, if it ends a group."""
+    count = 0
+    for i, c in enumerate(raw):
+        if c != " ":
+            count += 1
+            if count == size:
+                end = i + 1
+                return end if end == len(raw) or raw[end] == " " else None
+    return None
+
+
 @register_extractor("payments", triggers=None)
 def extract_payments(text: str, region: str | None = None) -> Iterator[Candidate]:
-    for m in _IBAN.finditer(text):
-        compact = m.group(0).replace(" ", "")
-        # The regex may run into a following word; trim to the country's length.
-        size = IBAN_LENGTHS.get(compact[:2])
-        if size is None or len(compact) < size:
+    alnum, classes = ascii_view(text)
+    i = classes.find(b"UUdd")
+    while i != -1:
+        m = _IBAN.match(text, i) if i == 0 or alnum[i - 1] != 97 else None  # 97: "a"
+        i = classes.find(b"UUdd", i + 1)
+        if m is None:
             continue
-        if len(compact) > size:
+        raw = m.group(0)
+        size = IBAN_LENGTHS.get(raw[:2])
+        end = _end_of(raw, size) if size else None
+        if end is None:
             continue
+        if m.start() + end < len(text) and text[m.start() + end].isalnum():
+            continue  # glued to a longer word
+        compact = raw[:end].replace(" ", "")
         if iban_ok(compact):
-            yield Candidate("iban", compact, m.start(), m.end())
+            yield Candidate("iban", compact, m.start(), m.start() + end)

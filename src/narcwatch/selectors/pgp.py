@@ -3,11 +3,16 @@ fingerprints or key ids written in text next to a PGP word.
 
 Vendors keep their PGP key across markets, so its fingerprint is one of the strongest
 links between accounts. A 40-hex string alone is more often a SHA-1 hash, so written
-fingerprints need "pgp", "gpg", "fingerprint" or "key" within a short distance.
+fingerprints (plain, or in groups of four as ``gpg --fingerprint`` prints them) and
+``0x`` 16-hex key ids ("pgp-keyid") need "pgp", "gpg", "fingerprint" or "key" within
+60 characters. Values are upper-case hex without spaces. Armour that does not parse
+(truncated, damaged, a private key) is skipped without error.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import warnings
 from collections.abc import Iterator
@@ -17,23 +22,63 @@ from narcwatch.selectors.registry import Candidate, register_extractor
 _BLOCK = re.compile(
     r"-----BEGIN PGP PUBLIC KEY BLOCK-----.*?-----END PGP PUBLIC KEY BLOCK-----", re.S
 )
-_FPR = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{4}[ ]?){9}[0-9A-Fa-f]{4}(?![0-9A-Fa-f])")
-_KEYID = re.compile(r"(?<![0-9A-Za-z])0x[0-9A-Fa-f]{16}(?![0-9A-Fa-f])")
+_HEX4 = "[0-9A-Fa-f]{4}"
+# Ten groups of four, with one or two spaces between (gpg doubles the middle one); a group
+# more on either side means a longer hash written in groups, not a fingerprint.
+_FPR = re.compile(
+    rf"(?<![0-9A-Fa-f])(?<!{_HEX4} )(?<!{_HEX4}  )(?:{_HEX4}[ ]{{0,2}}){{9}}{_HEX4}"
+    rf"(?![0-9A-Fa-f])(?![ ]{{1,2}}{_HEX4}(?![0-9A-Za-z]))"
+)
+_KEYID = re.compile(r"(?<![0-9A-Za-z])0x[0-9A-Fa-f]{16}(?![0-9A-Za-z])")
 _CONTEXT = re.compile(r"pgp|gpg|gnupg|fingerprint|key|ключ|clé|clave|schlüssel", re.I)
 CONTEXT_CHARS = 60
 
 
+def _crc24(data: bytes) -> int:
+    crc = 0xB704CE
+    for byte in data:
+        crc ^= byte << 16
+        for _ in range(8):
+            crc <<= 1
+            if crc & 0x1000000:
+                crc ^= 0x1864CFB
+    return crc & 0xFFFFFF
+
+
+def armour_checksum_ok(block: str) -> bool:
+    """Whether the armour's CRC-24 line (optional) matches its body: pgpy does not check
+    it, and a damaged line would otherwise give some other key's fingerprint."""
+    lines = [line.strip() for line in block.splitlines()[1:-1]]
+    body = [x for x in lines if x and ":" not in x and not x.startswith("=")]
+    sums = [x for x in lines if x.startswith("=") and len(x) == 5]
+    if not sums:
+        return True
+    try:
+        data = base64.b64decode("".join(body), validate=True)
+        expected = int.from_bytes(base64.b64decode(sums[-1][1:], validate=True), "big")
+    except (binascii.Error, ValueError):
+        return False
+    return _crc24(data) == expected
+
+
 def fingerprint_of(block: str) -> str | None:
     """The primary key's fingerprint of an armoured public key block (None if unreadable)."""
-    import pgpy
+    import pgpy  # imported here: most texts have no key block and pgpy is slow to import
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            key, _ = pgpy.PGPKey.from_blob(block)
-    except Exception:  # pgpy raises many kinds of errors on damaged armour
+    if not armour_checksum_ok(block):
         return None
-    return str(key.fingerprint).replace(" ", "").upper()
+    # Text taken from HTML often indents the armour or ends lines with spaces: retry clean.
+    for armour in (block, "\n".join(line.strip() for line in block.splitlines())):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                key, _ = pgpy.PGPKey.from_blob(armour)
+        except Exception:  # pgpy raises many kinds of errors on damaged armour
+            continue
+        if not key.is_public:
+            return None
+        return str(key.fingerprint).replace(" ", "").upper()
+    return None
 
 
 def _near_context(text: str, start: int, end: int) -> bool:
@@ -44,15 +89,17 @@ def _near_context(text: str, start: int, end: int) -> bool:
 @register_extractor("pgp", triggers=("pgp", "gpg", "fingerprint", "key", "ключ", "clé", "clave"))
 def extract_pgp(text: str, region: str | None = None) -> Iterator[Candidate]:
     blocks = []
-    for m in _BLOCK.finditer(text):
-        blocks.append(m.span())
-        fpr = fingerprint_of(m.group(0))
-        if fpr:
-            yield Candidate("pgp-fingerprint", fpr, m.start(), m.end())
+    if "-----BEGIN PGP" in text:
+        for m in _BLOCK.finditer(text):
+            blocks.append(m.span())
+            fpr = fingerprint_of(m.group(0))
+            if fpr:
+                yield Candidate("pgp-fingerprint", fpr, m.start(), m.end())
     for m in _FPR.finditer(text):
         if any(s <= m.start() < e for s, e in blocks) or not _near_context(text, *m.span()):
             continue
         yield Candidate("pgp-fingerprint", m.group(0).replace(" ", "").upper(), *m.span())
-    for m in _KEYID.finditer(text):
-        if _near_context(text, *m.span()):
-            yield Candidate("pgp-keyid", m.group(0)[2:].upper(), *m.span())
+    if "0x" in text:
+        for m in _KEYID.finditer(text):
+            if not any(s <= m.start() < e for s, e in blocks) and _near_context(text, *m.span()):
+                yield Candidate("pgp-keyid", m.group(0)[2:].upper(), *m.span())

@@ -4,6 +4,12 @@ Onion v3 addresses are checked as Tor does: base32 of public key (32 bytes), che
 (2 bytes) and version (0x03), the checksum being SHA3-256(".onion checksum" | key |
 version)[:2]. v2 addresses (16 characters, retired by Tor in 2021) are reported as
 "onion-v2", weak: they appear in old dumps and cannot be verified.
+I2P: "name.b32.i2p" (52 base32 characters, a hash: nothing to verify) is strong; a named
+host ("shop.i2p", resolved by address books) is weak.
+
+URLs are always weak, even around an onion: the onion (or I2P) host inside is reported as
+its own strong selector and the URL says which page. Bare domains are weak and reported
+only under a known public suffix (the list bundled with tldextract, never fetched).
 """
 
 from __future__ import annotations
@@ -19,11 +25,15 @@ import tldextract
 from narcwatch.selectors.registry import Candidate, register_extractor
 
 _ONION = re.compile(r"(?<![a-z2-7])(?P<host>[a-z2-7]{56}|[a-z2-7]{16})\.onion(?![a-z0-9])", re.I)
-_I2P = re.compile(r"(?<![a-z2-7])(?P<host>[a-z2-7]{52})\.b32\.i2p(?![a-z0-9])", re.I)
+_I2P = re.compile(
+    r"(?<![a-z0-9.-])(?:(?P<b32>[a-z2-7]{52})\.b32|(?P<named>(?:[a-z0-9-]+\.)*[a-z0-9-]+))"
+    r"\.i2p(?![a-z0-9-])",
+    re.I,
+)
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`{}|\\^\[\]]+", re.I)
 # A top-level label: "." then letters, not followed by more host characters. Searching
 # for the literal "." first is much faster than trying a host pattern at every position.
-_TLD = re.compile(r"\.(?!onion(?![a-z0-9-])|i2p(?![a-z0-9-]))[a-z]{2,24}(?![a-z0-9-])")
+_TLD = re.compile(r"\.(?!onion(?![a-z0-9-])|i2p(?![a-z0-9-]))[a-z]{2,24}(?![a-z0-9-]|\.[a-z0-9])")
 _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
 # Bare host names (no scheme) are reported only under country-code TLDs and these
 # long-standing generic ones: the hundreds of new gTLDs (.contact, .shop, .online) make
@@ -53,7 +63,8 @@ BARE_GTLDS = frozenset(
     }
 )
 # Suffixes that are mostly file names in text ("notes.md", "setup.py", "clip.mov").
-_FILE_LIKE = frozenset({"py", "md", "sh", "pl", "rs", "zip", "mov", "so", "exe", "txt", "pdf"})
+# (".pl" and ".rs" are Polish and Serbian domains too often to be treated as file names.)
+_FILE_LIKE = frozenset({"py", "md", "sh", "zip", "mov", "so", "exe", "txt", "pdf"})
 
 
 @lru_cache(maxsize=1)
@@ -88,14 +99,29 @@ def _clean_url(url: str) -> str:
     return url
 
 
-def normalize_url(url: str) -> str:
-    """Scheme and host lower-cased, fragment dropped, ``www.`` links given a scheme."""
+_AUTHORITY_END = re.compile(r"[/?#]")
+
+
+def _split_url(url: str) -> tuple[str, str, str]:
+    """(scheme, authority, rest) of a URL; ``www.`` links get "http"."""
     if url.lower().startswith("www."):
         url = "http://" + url
     scheme, _, rest = url.partition("://")
-    host, slash, path = rest.partition("/")
-    path = path.split("#", 1)[0]
-    return f"{scheme.lower()}://{host.lower()}{slash}{path}"
+    m = _AUTHORITY_END.search(rest)
+    cut = m.start() if m else len(rest)
+    return scheme, rest[:cut], rest[cut:]
+
+
+def url_host(url: str) -> str:
+    """The lower-case host of a URL, without user info or port."""
+    authority = _split_url(url)[1].rpartition("@")[2]
+    return authority.rsplit(":", 1)[0].lower() if "]" not in authority else authority.lower()
+
+
+def normalize_url(url: str) -> str:
+    """Scheme and host lower-cased, fragment dropped, ``www.`` links given a scheme."""
+    scheme, authority, rest = _split_url(url)
+    return f"{scheme.lower()}://{authority.lower()}{rest.split('#', 1)[0]}"
 
 
 def _hosts(low: str) -> Iterator[tuple[int, int]]:
@@ -146,11 +172,14 @@ def extract_web(text: str, region: str | None = None) -> Iterator[Candidate]:
         yield from _onions(low)
     if ".i2p" in low:
         for m in _I2P.finditer(text):
-            yield Candidate("i2p", m.group("host").lower() + ".b32.i2p", m.start(), m.end())
+            host = m.group(0).lower()
+            if m.group("named") and host.endswith(".b32.i2p"):
+                continue  # a b32 address of the wrong length
+            yield Candidate("i2p", host, m.start(), m.end(), "strong" if m.group("b32") else "weak")
     if "http" in low or "www." in low:
         for m in _URL.finditer(text):
             url = _clean_url(m.group(0))
-            host = normalize_url(url).split("://", 1)[1].split("/", 1)[0].split(":")[0]
+            host = url_host(url)
             if host.endswith((".onion", ".i2p")) or public_suffix_ok(host):
                 yield Candidate("url", normalize_url(url), m.start(), m.start() + len(url), "weak")
     for s, e in _hosts(low):

@@ -1,0 +1,89 @@
+"""``narcwatch eval``: measure the offer decision on labelled data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from narcwatch.cli.app import app
+from narcwatch.errors import InputError, UsageError
+from narcwatch.ingest.base import ReadOptions
+
+
+@app.command("eval")
+def eval_command(
+    inputs: list[str] = typer.Argument(..., help="Labelled JSONL/CSV files (or directories)."),
+    labels: str = typer.Option(..., "--labels", help="Field holding the label of each record."),
+    positive: str = typer.Option(
+        ",".join(sorted(["1", "true", "yes", "offer", "illegal", "positive"])),
+        "--positive",
+        help="Comma-separated label values that mean 'offer' (case-insensitive).",
+    ),
+    text_field: str | None = typer.Option(None, "--text-field", help="Field(s) with the text."),
+    input_format: str | None = typer.Option(None, "--input-format", "-i", help="Force a format."),
+    threshold: float | None = typer.Option(
+        None, "--threshold", min=0.0, max=1.0, help="Decision threshold (default: the model's)."
+    ),
+    prevalence: float = typer.Option(
+        0.01, "--prevalence", min=1e-6, max=1.0, help="Offer share for precision-at-prevalence."
+    ),
+    plots: Path | None = typer.Option(None, "--plots", help="Write PR and reliability PNGs here."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Analyse with N processes."),
+) -> None:
+    """Precision, recall and F1 per class, macro-F1, ROC-AUC, confusion matrix and precision
+    at a given prevalence of the offer decision on labelled data; PR and reliability plots."""
+    if fmt not in ("table", "json"):
+        raise UsageError(f"unknown --format {fmt!r}", value=fmt, options=("table", "json"))
+    from narcwatch.analyze.offer import make_offer
+    from narcwatch.evaluate.metrics import evaluate, write_plots
+    from narcwatch.scan import scan
+
+    positives = {v.strip().casefold() for v in positive.split(",") if v.strip()}
+    options = ReadOptions(
+        text_fields=[f.strip() for f in text_field.split(",")] if text_field else None
+    )
+    truth: list[bool] = []
+    scores: list[float] = []
+    unlabelled = 0
+    for item in scan(inputs, input_format=input_format, read_options=options, jobs=jobs):
+        if isinstance(item, InputError):
+            typer.echo(f"narcwatch: {item}", err=True)
+            continue
+        value = (item.doc.fields or {}).get(labels)
+        if value is None:
+            unlabelled += 1
+            continue
+        truth.append(value.strip().casefold() in positives)
+        scores.append(item.offer_score)
+    if not truth:
+        raise UsageError(f"no record has the label field {labels!r}", value=labels)
+    cut = threshold if threshold is not None else make_offer({}).p.threshold  # type: ignore[attr-defined]
+    report = evaluate(truth, scores, threshold=cut, prevalence=prevalence)
+    report.unlabelled = unlabelled
+    written = write_plots(truth, scores, plots) if plots else []
+    if fmt == "json":
+        data = report.model_dump()
+        data["plots"] = [str(p) for p in written]
+        typer.echo(json.dumps(data, indent=2))
+        return
+    console = Console()
+    table = Table("class", "precision", "recall", "F1", "support", title="offer decision")
+    for name, c in report.classes.items():
+        table.add_row(name, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", str(c.support))
+    console.print(table)
+    (tn, fp), (fn, tp) = report.confusion
+    auc = f"{report.roc_auc:.3f}" if report.roc_auc is not None else "n/a"
+    at = report.precision_at_prevalence
+    console.print(
+        f"documents {report.documents} ({report.positives} offers), threshold {report.threshold}\n"
+        f"macro-F1 {report.macro_f1:.3f}, ROC-AUC {auc}\n"
+        f"confusion: TN {tn}  FP {fp}  FN {fn}  TP {tp}\n"
+        f"precision at {report.prevalence:g} prevalence: {at if at is not None else 'n/a'}"
+    )
+    for path in written:
+        console.print(f"wrote {path}")

@@ -1,0 +1,106 @@
+"""Detection quality of the offer decision against labelled data (`narcwatch eval`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+POSITIVE = frozenset({"1", "true", "yes", "y", "offer", "illegal", "positive", "sale"})
+
+
+class ClassScores(BaseModel):
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+class EvalReport(BaseModel):
+    documents: int
+    positives: int
+    threshold: float
+    classes: dict[str, ClassScores]  # "offer", "not offer"
+    macro_f1: float
+    roc_auc: float | None
+    confusion: list[list[int]]  # [[TN, FP], [FN, TP]]
+    prevalence: float
+    precision_at_prevalence: float | None
+    unlabelled: int = 0
+
+
+def evaluate(
+    truth: Sequence[bool], scores: Sequence[float], *, threshold: float, prevalence: float
+) -> EvalReport:
+    from sklearn.metrics import (
+        confusion_matrix,
+        f1_score,
+        precision_recall_fscore_support,
+        roc_auc_score,
+    )
+
+    y = [int(t) for t in truth]
+    pred = [int(s >= threshold) for s in scores]
+    p, r, f, s = precision_recall_fscore_support(y, pred, labels=[0, 1], zero_division=0)
+    classes = {
+        name: ClassScores(
+            precision=round(float(p[i]), 4),
+            recall=round(float(r[i]), 4),
+            f1=round(float(f[i]), 4),
+            support=int(s[i]),
+        )
+        for i, name in enumerate(("not offer", "offer"))
+    }
+    cm = confusion_matrix(y, pred, labels=[0, 1])
+    tn, fp, fn, tp = (int(v) for v in cm.ravel())
+    auc = float(roc_auc_score(y, scores)) if 0 < sum(y) < len(y) else None
+    # Precision if offers made up `prevalence` of the data: reweight the negatives.
+    tpr = tp / (tp + fn) if tp + fn else 0.0
+    fpr = fp / (fp + tn) if fp + tn else 0.0
+    denom = tpr * prevalence + fpr * (1 - prevalence)
+    at_prev = round(tpr * prevalence / denom, 4) if denom else None
+    return EvalReport(
+        documents=len(y),
+        positives=sum(y),
+        threshold=threshold,
+        classes=classes,
+        macro_f1=round(float(f1_score(y, pred, average="macro", zero_division=0)), 4),
+        roc_auc=round(auc, 4) if auc is not None else None,
+        confusion=[[tn, fp], [fn, tp]],
+        prevalence=prevalence,
+        precision_at_prevalence=at_prev,
+    )
+
+
+def write_plots(truth: Sequence[bool], scores: Sequence[float], directory: Path) -> list[Path]:
+    """A precision-recall curve and a reliability (calibration) plot as PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.calibration import calibration_curve
+    from sklearn.metrics import precision_recall_curve
+
+    directory.mkdir(parents=True, exist_ok=True)
+    y = [int(t) for t in truth]
+    precision, recall, _ = precision_recall_curve(y, scores)
+    fig: Any
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.plot(recall, precision)
+    ax.set(xlabel="recall", ylabel="precision", title="offer: precision-recall", ylim=(0, 1.02))
+    pr_path = directory / "precision_recall.png"
+    fig.tight_layout()
+    fig.savefig(pr_path, dpi=100)
+    plt.close(fig)
+    frac, mean = calibration_curve(y, scores, n_bins=10, strategy="uniform")
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey")
+    ax.plot(mean, frac, marker="o")
+    ax.set(xlabel="offer_score", ylabel="fraction of offers", title="offer: reliability")
+    rel_path = directory / "reliability.png"
+    fig.tight_layout()
+    fig.savefig(rel_path, dpi=100)
+    plt.close(fig)
+    return [pr_path, rel_path]

@@ -1,0 +1,79 @@
+"""The ``selectors`` pipeline component: extraction, --region config, the vendor field."""
+
+from __future__ import annotations
+
+import pytest
+
+from narcwatch.analyze.doc import Doc
+from narcwatch.analyze.pipeline import Pipeline
+from narcwatch.analyze.registry import get_component
+from narcwatch.ingest.base import RawDocument
+
+BTC = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+
+
+def raw(text: str, author: str | None = None) -> RawDocument:
+    return RawDocument(
+        text=text, source="t.jsonl", location="line 1", raw=text.encode(), author=author
+    )
+
+
+def run(text: str, author: str | None = None, **config) -> Doc:
+    doc = Doc.from_raw(raw(text, author))
+    get_component("selectors").factory(config)(doc)
+    return doc
+
+
+def test_registered_with_its_contract():
+    spec = get_component("selectors")
+    assert spec.requires == ("text",) and spec.sets == ("selectors",) and spec.description
+
+
+def test_sets_doc_selectors_in_text_order():
+    doc = run(f"BTC {BTC} or tg @plug_shop, tel +33 6 12 34 56 78")
+    assert [(h.type, h.value) for h in doc.selectors] == [
+        ("btc", BTC),
+        ("telegram", "plug_shop"),
+        ("phone", "+33612345678"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("config", "phones"),
+    [({}, []), ({"region": "FR"}, ["+33612345678"]), ({"region": "fr"}, ["+33612345678"])],
+)
+def test_region_config_enables_national_numbers(config, phones):
+    doc = run("appel 06 12 34 56 78", **config)
+    assert [h.value for h in doc.selectors if h.type == "phone"] == phones
+
+
+def test_pipeline_passes_the_selectors_config():
+    pipe = Pipeline(("selectors",), config={"selectors": {"region": "FR"}})
+    finding = pipe(raw("appel 06 12 34 56 78"))
+    assert [s.value for s in finding.selectors] == ["+33612345678"]
+
+
+@pytest.mark.parametrize(
+    ("text", "author", "span", "matched"),
+    [
+        ("no name here", "  PlugShop ", (0, 0), "PlugShop"),
+        ("sold by PlugShop since 2019", "PlugShop", (8, 16), "PlugShop"),
+        ("sold by plugshop since 2019", "PlugShop", (8, 16), "plugshop"),
+    ],
+)
+def test_author_is_a_weak_vendor_selector(text, author, span, matched):
+    (vendor,) = [h for h in run(text, author).selectors if h.type == "vendor"]
+    assert vendor.value == "plugshop" and vendor.strength == "weak"
+    assert vendor.span == span and vendor.matched == matched
+
+
+@pytest.mark.parametrize("author", [None, "", "   "])
+def test_no_author_no_vendor(author):
+    assert run("nothing", author).selectors == []
+
+
+def test_vendor_is_sorted_with_the_rest():
+    doc = run(f"{BTC} from PlugShop", "PlugShop")
+    assert [h.type for h in doc.selectors] == ["btc", "vendor"]
+    doc = run(f"{BTC} from x", "PlugShop")
+    assert [h.type for h in doc.selectors] == ["vendor", "btc"]
