@@ -3,13 +3,16 @@ the author... The same rules for every record format, so a CSV export and a JSON
 the same data give the same documents.
 
 Field names are compared case- and separator-insensitively ("Item Description",
-"item_description" and "itemDescription" are one name).
+"item_description" and "itemDescription" are one name). Records of one file nearly always
+share their keys, so the name matching is worked out once per key set (a *plan*) and
+each record only looks up its values: mapping must cost little next to ``json.loads``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,20 +26,30 @@ ID_FIELDS = ("id", "_id", "message_id", "post_id", "listing_id", "uid")
 AUTHOR_FIELDS = ("author", "vendor", "vendor_name", "seller", "user", "username", "from", "sender")
 PLATFORM_FIELDS = ("platform", "site", "market", "source_platform", "subreddit", "channel")
 DATE_FIELDS = ("published", "created", "created_at", "created_utc", "timestamp", "date", "time")
-_ROLES = (TEXT_FIELDS, TITLE_FIELDS, URL_FIELDS, ID_FIELDS, AUTHOR_FIELDS, PLATFORM_FIELDS)
+_ROLES = (
+    ("title", TITLE_FIELDS),
+    ("url", URL_FIELDS),
+    ("source_id", ID_FIELDS),
+    ("author", AUTHOR_FIELDS),
+    ("platform", PLATFORM_FIELDS),
+    ("published", DATE_FIELDS),
+)
 _SEP = re.compile(r"[\s_\-.]+")
+_EPOCH = re.compile(r"\d{9,13}(\.\d+)?")
+_PLAN_CACHE_SIZE = 256
 
 
 def field_key(name: str) -> str:
+    """The comparable form of a field name: no case, spaces, dashes, dots or underscores."""
     return _SEP.sub("", name).casefold()
 
 
 def _scalar(value: Any) -> str | None:
     """A record value as text; Telegram-style lists of strings and entities are joined."""
-    if value is None:
-        return None
     if isinstance(value, str):
         return value
+    if value is None:
+        return None
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, int | float):
@@ -53,11 +66,11 @@ def _scalar(value: Any) -> str | None:
 
 def parse_date(value: Any) -> str | None:
     """Epoch seconds or milliseconds, or an ISO-like string, as ISO 8601 UTC; else None."""
-    if value is None or value == "":
+    if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, str):
         v = value.strip()
-        if re.fullmatch(r"\d{9,13}(\.\d+)?", v):
+        if _EPOCH.fullmatch(v):
             value = float(v)
         else:
             try:
@@ -67,7 +80,7 @@ def parse_date(value: Any) -> str | None:
             if dt.tzinfo is None:
                 dt = dt.replace(tzinfo=UTC)
             return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float):
         seconds = value / 1000 if value > 1e11 else value
         try:
             dt = datetime.fromtimestamp(seconds, tz=UTC)
@@ -77,12 +90,46 @@ def parse_date(value: Any) -> str | None:
     return None
 
 
-def _pick(keyed: Mapping[str, tuple[str, Any]], names: Sequence[str]) -> tuple[str, Any] | None:
-    for name in names:
-        hit = keyed.get(field_key(name))
-        if hit is not None and _scalar(hit[1]) not in (None, ""):
-            return hit
-    return None
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """For one key set: the actual keys to try for each role, in preference order."""
+
+    text: tuple[str, ...]
+    explicit: bool  # text from --text-field: join every present field
+    roles: tuple[tuple[str, tuple[str, ...]], ...]
+    subreddit: str | None
+    keys: tuple[str, ...]
+
+
+def _candidates(by_key: Mapping[str, list[str]], names: Sequence[str]) -> tuple[str, ...]:
+    return tuple(k for name in names for k in by_key.get(field_key(name), ()))
+
+
+def _make_plan(keys: tuple[str, ...], text_fields: tuple[str, ...] | None) -> _Plan:
+    by_key: dict[str, list[str]] = {}
+    for k in keys:
+        by_key.setdefault(field_key(k), []).append(k)
+    text = _candidates(by_key, text_fields or TEXT_FIELDS)
+    roles = tuple((role, _candidates(by_key, names)) for role, names in _ROLES)
+    sub = by_key.get("subreddit")
+    return _Plan(text, bool(text_fields), roles, sub[0] if sub else None, keys)
+
+
+_plans: dict[tuple[tuple[str, ...], tuple[str, ...] | None], _Plan] = {}
+
+
+def _plan(keys: tuple[str, ...], text_fields: tuple[str, ...] | None) -> _Plan:
+    plan = _plans.get((keys, text_fields))
+    if plan is None:
+        if len(_plans) >= _PLAN_CACHE_SIZE:  # files with ever-changing keys: stay bounded
+            _plans.clear()
+        plan = _plans[keys, text_fields] = _make_plan(keys, text_fields)
+    return plan
+
+
+def _fields_list(record: Mapping[str, Any]) -> str:
+    names = ", ".join(str(k) for k in record)
+    return names if len(names) <= 200 else names[:200] + "..."
 
 
 def record_to_document(
@@ -93,58 +140,73 @@ def record_to_document(
     location: str,
     text_fields: Sequence[str] | None = None,
 ) -> RawDocument | InputError:
-    """Map one record to a document, or an error naming what is missing."""
-    keyed = {field_key(k): (k, v) for k, v in record.items() if isinstance(k, str)}
+    """Map one record to a document, or an error naming what is missing.
+
+    Keys that are not strings (never from JSON or CSV headers) are ignored.
+    """
+    keys = tuple(k for k in record if isinstance(k, str))
+    plan = _plan(keys, tuple(text_fields) if text_fields else None)
     used: set[str] = set()
-    if text_fields:
-        present = [keyed[field_key(f)] for f in text_fields if field_key(f) in keyed]
-        if not present:
+    if plan.explicit:
+        if not plan.text:
             return InputError(
                 source,
                 location,
-                f"none of the text fields {', '.join(text_fields)} in this record "
-                f"(fields: {', '.join(str(k) for k in record)})",
+                f"none of the text fields {', '.join(text_fields or ())} in this record "
+                f"(fields: {_fields_list(record)})",
             )
-        text = "\n".join(t for _, v in present if (t := _scalar(v)))
-        used.update(k for k, _ in present)
+        values = [s for k in plan.text if (s := _scalar(record[k]))]
+        used.update(plan.text)
+        text = "\n".join(values)
+        if not text.strip():
+            return InputError(source, location, f"empty text in {', '.join(plan.text)}")
     else:
-        hit = _pick(keyed, TEXT_FIELDS)
-        if hit is None:
+        text = ""
+        for k in plan.text:
+            s = _scalar(record[k])
+            if s and not s.isspace():
+                text = s
+                used.add(k)
+                break
+        else:
+            what = "empty text" if plan.text else "no text field"
             return InputError(
                 source,
                 location,
-                f"no text field ({', '.join(TEXT_FIELDS)}; choose one with --text-field) "
-                f"in fields: {', '.join(str(k) for k in record)[:200]}",
+                f"{what} ({', '.join(TEXT_FIELDS)}; choose one with --text-field) "
+                f"in fields: {_fields_list(record)}",
             )
-        text = _scalar(hit[1]) or ""
-        used.add(hit[0])
-    values: dict[str, str | None] = {}
-    for role, names in zip(("title", "url", "id", "author", "platform"), _ROLES[1:], strict=True):
-        hit = _pick(keyed, names)
-        values[role] = _scalar(hit[1]) if hit else None
-        if hit:
-            used.add(hit[0])
-    date_hit = next((keyed[field_key(n)] for n in DATE_FIELDS if field_key(n) in keyed), None)
-    if date_hit:
-        used.add(date_hit[0])
-    platform = values["platform"]
-    if platform and "subreddit" in keyed and keyed["subreddit"][1] == platform:
+    meta: dict[str, Any] = {}
+    for role, candidates in plan.roles:
+        for k in candidates:
+            if k in used:  # one field plays one role (e.g. "description" as text only)
+                continue
+            value = record[k]
+            if _scalar(value):
+                meta[role] = value
+                used.add(k)
+                break
+    platform = _scalar(meta.get("platform"))
+    if plan.subreddit is not None and plan.subreddit in used:
+        # A subreddit names a community, not the platform; keep it as a field too.
         platform = "reddit"
-    extra = {
-        str(k): s
-        for k, v in record.items()
-        if k not in used and (s := _scalar(v)) not in (None, "") and not isinstance(v, list)
-    }
+        used.discard(plan.subreddit)
+    fields: dict[str, str] = {}
+    for k in plan.keys:
+        if k not in used:
+            value = record[k]
+            if not isinstance(value, list | dict) and (s := _scalar(value)):
+                fields[k] = s
     return RawDocument(
         text=text,
         source=source,
         location=location,
         raw=raw,
-        source_id=values["id"],
-        url=values["url"],
-        title=values["title"],
+        source_id=_scalar(meta.get("source_id")),
+        url=_scalar(meta.get("url")),
+        title=_scalar(meta.get("title")),
         platform=platform,
-        author=values["author"],
-        published=parse_date(date_hit[1]) if date_hit else None,
-        fields={k: v for k, v in extra.items() if v is not None},
+        author=_scalar(meta.get("author")),
+        published=parse_date(meta.get("published")),
+        fields=fields,
     )

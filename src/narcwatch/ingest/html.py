@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 from narcwatch.errors import InputError
 from narcwatch.ingest.base import RawDocument, ReadItem, ReadOptions, register_reader
 from narcwatch.ingest.decode import decode
+from narcwatch.ingest.streams import read_bounded
 
 _DROP = "script, style, noscript, template, svg, iframe, object, head > meta"
 _BLOCKS = (
@@ -81,12 +82,9 @@ def html_to_text(
     description="HTML page: visible text, title and canonical URL",
 )
 def read_html(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[ReadItem]:
-    data = stream.read(options.max_record_bytes + 1)
-    if len(data) > options.max_record_bytes:
-        yield InputError(source, None, f"page larger than {options.max_record_bytes:,} bytes")
-        return
-    if not data.strip():
-        yield InputError(source, None, "empty file")
+    data = read_bounded(stream, source, options.max_record_bytes)
+    if isinstance(data, InputError):
+        yield data
         return
     text, title, url = html_to_text(data, options.encoding)
     if not text:

@@ -7,6 +7,8 @@ import io
 import zlib
 from typing import Any, BinaryIO
 
+from narcwatch.errors import InputError
+
 
 class Prepended(io.RawIOBase):
     """``head`` followed by the rest of ``stream`` (for stdin, gzip and pipes)."""
@@ -61,3 +63,13 @@ class TolerantGzip(io.RawIOBase):
             return 0
         buffer[: len(data)] = data
         return len(data)
+
+
+def read_bounded(stream: BinaryIO, source: str, limit: int) -> bytes | InputError:
+    """A whole-file document (HTML page, text file): its bytes, or why it is not one."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        return InputError(source, None, f"file larger than {limit:,} bytes")
+    if not data.strip():
+        return InputError(source, None, "empty file")
+    return data

@@ -8,6 +8,7 @@ from typing import BinaryIO
 from narcwatch.errors import InputError
 from narcwatch.ingest.base import RawDocument, ReadItem, ReadOptions, register_reader
 from narcwatch.ingest.decode import decode, looks_binary
+from narcwatch.ingest.streams import read_bounded
 
 
 def _sniff(head: bytes) -> float:
@@ -21,12 +22,9 @@ def _sniff(head: bytes) -> float:
     description="plain text, one document per file",
 )
 def read_text(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[ReadItem]:
-    data = stream.read(options.max_record_bytes + 1)
-    if len(data) > options.max_record_bytes:
-        yield InputError(source, None, f"file larger than {options.max_record_bytes:,} bytes")
-        return
-    if not data.strip():
-        yield InputError(source, None, "empty file")
+    data = read_bounded(stream, source, options.max_record_bytes)
+    if isinstance(data, InputError):
+        yield data
         return
     if looks_binary(data[:8192]):
         yield InputError(source, None, "binary data, not text")
