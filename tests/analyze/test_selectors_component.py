@@ -77,3 +77,38 @@ def test_vendor_is_sorted_with_the_rest():
     assert [h.type for h in doc.selectors] == ["btc", "vendor"]
     doc = run(f"{BTC} from x", "PlugShop")
     assert [h.type for h in doc.selectors] == ["vendor", "btc"]
+
+
+MIXED = (
+    "İİİ İstanbul: shop.com.tr, t.me/PlugShop, telegram: @plug_shop, mail a.b@proton.me, "
+    "pgp key 0x89ABCDEF01234567, tel +33 6 12 34 56 78, "
+    f"İBAN DE89 3704 0044 0532 0130 00 {BTC}"
+)
+
+
+def test_every_family_in_one_document_with_offset_shifting_characters():
+    # "İ".lower() is two characters: offsets must still point into the original text.
+    doc = run(MIXED)
+    assert [(h.type, h.value) for h in doc.selectors] == [
+        ("domain", "shop.com.tr"),
+        ("telegram", "plugshop"),
+        ("telegram", "plug_shop"),
+        ("email", "a.b@proton.me"),
+        ("pgp-keyid", "89ABCDEF01234567"),
+        ("phone", "+33612345678"),
+        ("iban", "DE89370400440532013000"),
+        ("btc", BTC),
+    ]
+    for h in doc.selectors:
+        assert MIXED[h.span[0] : h.span[1]] == h.matched
+
+
+def test_random_text_never_breaks_the_span_contract():
+    import random
+
+    rng = random.Random(3)
+    alphabet = "abcXYZ019@.:/ -_[]()İß✈️\n€$+#"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200)))
+        for h in run(text, region="FR").selectors:
+            assert text[h.span[0] : h.span[1]] == h.matched

@@ -202,9 +202,9 @@ def corpus(shared_data, *parts: str):
 @pytest.mark.shared_data
 def test_multicoin_validator_corpus_agreement(shared_data):
     """multicoin-address-validator's labelled addresses: valid ones found with their coin's
-    type (testnet suffix ignored), invalid ones never typed as that coin. Known misses:
-    a Bitcoin Gold "G..." address filed under bitcoin, a Bitcoin testnet P2SH filed under
-    dogecoin (typed btc-testnet). Figures are printed for the report (pytest -s)."""
+    type (testnet suffix ignored; legacy BCH, LTC and DOGE testnet addresses may be typed
+    btc), invalid ones never typed as that coin. Known miss: a Bitcoin Gold "G..." address
+    filed under bitcoin. Figures are printed for the report (pytest -s)."""
     import json
 
     cases = json.loads(

@@ -67,6 +67,8 @@ NOT_FOUND = [
     "scheme snapshot",  # platform words inside other words
     "wickr available now",  # prose after a platform word
     "Telegram channel closed",
+    "Telegram-style exports",  # a compound word
+    "TG-based groups",
     "✈️ Worldwide shipping",
     "signal strength is low",
     "ig: shop",  # instagram names need @

@@ -46,10 +46,12 @@ def field_key(name: str) -> str:
 
 def _scalar(value: Any) -> str | None:
     """A record value as text; Telegram-style lists of strings and entities are joined."""
-    if isinstance(value, str):
+    if type(value) is str:
         return value
     if value is None:
         return None
+    if isinstance(value, str):
+        return str(value)
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, int | float):
@@ -105,7 +107,8 @@ def _candidates(by_key: Mapping[str, list[str]], names: Sequence[str]) -> tuple[
     return tuple(k for name in names for k in by_key.get(field_key(name), ()))
 
 
-def _make_plan(keys: tuple[str, ...], text_fields: tuple[str, ...] | None) -> _Plan:
+def _make_plan(keys: tuple[Any, ...], text_fields: tuple[str, ...] | None) -> _Plan:
+    keys = tuple(k for k in keys if isinstance(k, str))
     by_key: dict[str, list[str]] = {}
     for k in keys:
         by_key.setdefault(field_key(k), []).append(k)
@@ -115,10 +118,10 @@ def _make_plan(keys: tuple[str, ...], text_fields: tuple[str, ...] | None) -> _P
     return _Plan(text, bool(text_fields), roles, sub[0] if sub else None, keys)
 
 
-_plans: dict[tuple[tuple[str, ...], tuple[str, ...] | None], _Plan] = {}
+_plans: dict[tuple[tuple[Any, ...], tuple[str, ...] | None], _Plan] = {}
 
 
-def _plan(keys: tuple[str, ...], text_fields: tuple[str, ...] | None) -> _Plan:
+def _plan(keys: tuple[Any, ...], text_fields: tuple[str, ...] | None) -> _Plan:
     plan = _plans.get((keys, text_fields))
     if plan is None:
         if len(_plans) >= _PLAN_CACHE_SIZE:  # files with ever-changing keys: stay bounded
@@ -144,8 +147,10 @@ def record_to_document(
 
     Keys that are not strings (never from JSON or CSV headers) are ignored.
     """
-    keys = tuple(k for k in record if isinstance(k, str))
-    plan = _plan(keys, tuple(text_fields) if text_fields else None)
+    record_get = record.__getitem__
+    keys = tuple(record)
+    tf = tuple(text_fields) if text_fields else None
+    plan = _plans.get((keys, tf)) or _plan(keys, tf)
     used: set[str] = set()
     if plan.explicit:
         if not plan.text:
@@ -194,8 +199,11 @@ def record_to_document(
     fields: dict[str, str] = {}
     for k in plan.keys:
         if k not in used:
-            value = record[k]
-            if not isinstance(value, list | dict) and (s := _scalar(value)):
+            value = record_get(k)
+            if type(value) is str:  # the common case, inline
+                if value:
+                    fields[k] = value
+            elif not isinstance(value, list | dict) and (s := _scalar(value)):
                 fields[k] = s
     return RawDocument(
         text=text,

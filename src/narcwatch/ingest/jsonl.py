@@ -82,6 +82,7 @@ def read_jsonl(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[
         lines = (line.encode("utf-8") for line in text)
         stream = _IterStream(lines)  # type: ignore[assignment]
         options = ReadOptions(options.text_fields, None, options.max_record_bytes)
+    encoding = options.encoding
     first = True
     seen = False
     for number, line in _lines(stream, limit):
@@ -100,7 +101,12 @@ def read_jsonl(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[
             yield from _read_array(data, stream, source, options)
             return
         try:
-            record = json.loads(decode(data, options.encoding))
+            # Strict UTF-8 first (one C call); only other bytes pay for detection.
+            line_text = data.decode(encoding) if encoding else data.decode("utf-8")
+        except UnicodeDecodeError:
+            line_text = decode(data, encoding)
+        try:
+            record = json.loads(line_text)
         except json.JSONDecodeError as exc:
             yield InputError(source, location, f"invalid JSON: {exc.msg} at column {exc.colno}")
             continue

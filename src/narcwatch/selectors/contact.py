@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import phonenumbers
 
+from narcwatch.selectors import ascii_view
 from narcwatch.selectors.registry import Candidate, register_extractor
 from narcwatch.selectors.web import public_suffix_ok
 
@@ -25,11 +26,20 @@ _EMAIL = re.compile(
 )
 _DOT_SPLIT = re.compile(_DOT)
 # Digit runs that may be phone numbers: 8+ digits with spaces, dots, dashes, brackets.
-_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s().\-/]{6,20}\d(?![\w])")
+# (No look-behind in front: a pattern starting with a character class lets the regex engine
+# skip quickly to the next candidate; the character before is checked in code.)
+_PHONE = re.compile(r"[+\d][\d\s().\-/]{6,20}\d(?!\w)")
 # Without a default region only international numbers count: start the search at "+"/"00".
 _PHONE_INTL = re.compile(r"(?:\+|00)\d[\d\s().\-/]{6,20}\d(?![\w])")
 _LEAD_WORD = re.compile(r"[^\W\d_]+")
-_OBFUSCATED_AT = ("(at)", "[at]", "{at}", "<at>", "(@)", "[@]", " at ")
+# Where an address may be: each "@", each bracketed "at" (brackets are rare, so this regex
+# skips through text fast), each " at " followed by a dotted or "dot" host. The e-mail
+# regex then runs only in a window around each anchor, never over the whole text.
+_BRACKET_AT = re.compile(r"[\[\(\{<]\s?(?:at|AT|At|@)\s?[\]\)\}>]")
+_WORD_AT_TAIL = re.compile(
+    r"\s(?:at|AT)\s[A-Za-z0-9-]+(?:\.|\s?[\[\(\{<]\s?(?:dot|\.)\s?[\]\)\}>]|\s(?:dot|DOT)\s)"
+)
+_BEFORE, _AFTER = 70, 300  # user part <= 64 characters; host names <= 253
 
 
 def _inside_url(text: str, start: int) -> bool:
@@ -39,13 +49,34 @@ def _inside_url(text: str, start: int) -> bool:
     return "://" in before.split()[-1]
 
 
-@register_extractor("email", triggers=("@", " at ", "(at)", "[at]", "{at}", "<at>"))
+def _anchors(text: str) -> list[int]:
+    out = []
+    i = text.find("@")
+    while i != -1:
+        out.append(i)
+        i = text.find("@", i + 1)
+    if any(c in text for c in "([{<"):  # one memchr each: most text has no brackets
+        out += [m.start() for m in _BRACKET_AT.finditer(text)]
+    for word in (" at ", " AT "):
+        i = text.find(word)
+        while i != -1:
+            if _WORD_AT_TAIL.match(text, i):
+                out.append(i)
+            i = text.find(word, i + 1)
+    return sorted(out)
+
+
+@register_extractor("email", triggers=None)  # _anchors is the cheap test
 def extract_email(text: str, region: str | None = None) -> Iterator[Candidate]:
-    low = text.lower()
-    obfuscated = any(t in low for t in _OBFUSCATED_AT) and ("dot" in low or "." in low)
-    if "@" not in text and not obfuscated:
-        return
-    for m in _EMAIL.finditer(text):
+    done = -1  # end of the last address found: anchors inside it are spent
+    for a in _anchors(text):
+        if a < done:
+            continue
+        window = _EMAIL.finditer(text, max(0, a - _BEFORE), min(len(text), a + _AFTER))
+        m = next((m for m in window if m.start() <= a < m.end()), None)
+        if m is None:
+            continue
+        done = m.end()
         domain = ".".join(p for p in _DOT_SPLIT.split(m.group("domain")) if p).lower()
         plain = "@" in m.group(0)
         bare_words = not plain and not any(b in m.group(0) for b in "[({<")
@@ -58,7 +89,7 @@ def extract_email(text: str, region: str | None = None) -> Iterator[Candidate]:
             continue
         if plain and not public_suffix_ok(domain):
             continue
-        yield Candidate("email", f"{m.group('user').lower()}@{domain}", m.start(), m.end())
+        yield Candidate("email", f"{user.lower()}@{domain}", m.start(), m.end())
 
 
 @lru_cache(maxsize=1)
@@ -94,6 +125,8 @@ def is_amount(text: str, start: int, end: int) -> bool:
 def extract_phone(text: str, region: str | None = None) -> Iterator[Candidate]:
     if region is None and "+" not in text and "00" not in text:
         return
+    if ascii_view(text)[1].count(b"d") < 8:
+        return  # fewer than 8 digits in all
     pattern = _PHONE if region is not None else _PHONE_INTL
     for m in pattern.finditer(text):
         if m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "+"):

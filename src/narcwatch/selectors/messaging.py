@@ -27,16 +27,28 @@ _TG_RESERVED = frozenset(
     {"joinchat", "addstickers", "addemoji", "addtheme", "share", "proxy", "socks", "iv", "login"}
     | {"setlanguage", "confirmphone", "invoice", "bg", "c", "s", "boost", "addlist", "contact"}
 )
+# Links are matched at the host (found with str.find), then widened over "https://www.".
+_LINK_HOSTS = (
+    "t.me/",
+    "telegram.me/",
+    "telegram.dog/",
+    "wa.me/",
+    "api.whatsapp.com/",
+    "chat.whatsapp.com/",
+    "signal.me/",
+    "instagram.com/",
+)
 _LINKS = re.compile(
-    r"(?:https?://)?(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)/"
+    r"(?:t\.me|telegram\.me|telegram\.dog)/"
     r"(?:(?:\+|joinchat/)(?P<tginv>[A-Za-z0-9_\-]{10,40})"
     r"|(?:s/)?(?P<tg>[A-Za-z][A-Za-z0-9_]{3,31})(?![A-Za-z0-9_]))"
-    r"|(?:https?://)?(?:wa\.me/|api\.whatsapp\.com/send/?\?phone=)(?P<wa>\+?\d{7,15})"
-    r"|(?:https?://)?chat\.whatsapp\.com/(?:invite/)?(?P<wainv>[A-Za-z0-9]{20,24})"
-    r"|(?:https?://)?signal\.me/#p/(?P<sig>\+\d{7,15})"
-    r"|(?:https?://)?(?:www\.)?instagram\.com/(?P<ig>[A-Za-z0-9._]{1,30})(?![A-Za-z0-9._/])",
+    r"|(?:wa\.me/|api\.whatsapp\.com/send/?\?phone=)(?P<wa>\+?\d{7,15})"
+    r"|chat\.whatsapp\.com/(?:invite/)?(?P<wainv>[A-Za-z0-9]{20,24})"
+    r"|signal\.me/#p/(?P<sig>\+\d{7,15})"
+    r"|instagram\.com/(?P<ig>[A-Za-z0-9._]{1,30})(?![A-Za-z0-9._/])",
     re.IGNORECASE,
 )
+_LINK_PREFIXES = ("https://www.", "http://www.", "https://", "http://", "www.")
 _IG_RESERVED = frozenset({"p", "reel", "reels", "explore", "stories", "accounts", "tv", "about"})
 # Platform words; each must stand alone (not "snapshot", "scheme", "signals").
 _PLATFORM_WORDS = {
@@ -74,19 +86,26 @@ _TG_CONTEXT = re.compile(
 _AT_HANDLE = re.compile(r"(?<![\w.@])@(?P<name>[A-Za-z][A-Za-z0-9_]{4,31})(?![\w@]|\.\w)")
 TG_CONTEXT_CHARS = 40
 _SESSION = re.compile(r"(?<![0-9a-fA-F])05[0-9a-fA-F]{64}(?![0-9a-fA-F])")
-# Where a platform's pattern is tried: at each occurrence of one of these lower-case
-# literals that does not continue a word (str.find is C-speed; a regex scanning the text for
-# the platform words would cost ~10 µs per KB).
-_GATES = {
-    "telegram": ("telegram", "telega", "телег", "tg", "tlgrm", "✈"),
+# Where patterns are tried: at each occurrence of one of these lower-case literals that
+# does not continue a word (str.find is C-speed; one regex scanning for all platform words
+# would cost ~15 µs per KB). Each literal gates the platforms it names ("links": _LINKS).
+_LITERALS: dict[str, tuple[str, ...]] = {
+    "teleg": ("telegram", "links"),
+    "tlgrm": ("telegram",),
+    "tg": ("telegram",),
+    "✈": ("telegram",),
+    "телег": ("telegram",),
     "wickr": ("wickr",),
     "signal": ("signal",),
     "threema": ("threema",),
-    "wire": ("wire",),
-    "snapchat": ("snap", "sc"),
-    "instagram": ("insta", "ig"),
+    "snap": ("snapchat",),
+    "sc": ("snapchat",),
+    "insta": ("instagram", "links"),
+    ".me/": ("links",),  # t.me/, wa.me/, signal.me/, telegram.me/
+    "whatsapp": ("links",),
 }
-_LINK_GATES = ("t.me/", "telegram.", "wa.me/", "whatsapp.com/", "signal.me/", "instagram.com/")
+# Wire and Instagram names always carry an "@": no "@", no need to look for these.
+_AT_LITERALS: dict[str, tuple[str, ...]] = {"wire": ("wire",), "ig": ("instagram",)}
 # Words that follow "signal:" or "snap:" in ordinary text and are not user names.
 _NOT_NAMES = frozenset({"only", "me", "us", "here", "dm", "pm", "the", "and", "for", "app", "id"})
 
@@ -103,9 +122,26 @@ def phone_e164(value: str) -> str | None:
     return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _links(text: str) -> Iterator[Candidate]:
-    for m in _LINKS.finditer(text):
-        s, e = m.span()
+def _link_matches(text: str, low: str) -> Iterator[tuple[re.Match[str], int]]:
+    """(match at a link host, start of the link including its scheme)."""
+    for host in _LINK_HOSTS:
+        i = low.find(host)
+        while i != -1:
+            if i == 0 or not (low[i - 1].isalnum() or low[i - 1] in "-_"):
+                m = _LINKS.match(text, i)
+                if m is not None:
+                    start = i
+                    for prefix in _LINK_PREFIXES:
+                        if low.startswith(prefix, i - len(prefix)):
+                            start = i - len(prefix)
+                            break
+                    yield m, start
+            i = low.find(host, i + 1)
+
+
+def _links(text: str, low: str) -> Iterator[Candidate]:
+    for m, s in _link_matches(text, low):
+        e = m.end()
         if m.group("tginv"):
             yield Candidate("telegram-invite", m.group("tginv"), s, e)
         elif m.group("tg"):
@@ -126,16 +162,18 @@ def _links(text: str) -> Iterator[Candidate]:
             yield Candidate("instagram", m.group("ig").lower(), s, e)
 
 
-def _starts(low: str, literals: tuple[str, ...]) -> list[int]:
-    """Offsets where one of ``literals`` occurs in ``low`` not right after a letter."""
-    out = []
-    for lit in literals:
+def _starts(low: str) -> dict[str, list[int]]:
+    """Per platform, the offsets where one of its literals starts a word in ``low``."""
+    out: dict[str, list[int]] = {}
+    literals = _LITERALS if "@" not in low else _LITERALS | _AT_LITERALS
+    for lit, kinds in literals.items():
         i = low.find(lit)
         while i != -1:
-            if i == 0 or not low[i - 1].isalpha():
-                out.append(i)
+            if i == 0 or not low[i - 1].isalpha() or kinds == ("links",):
+                for kind in kinds:
+                    out.setdefault(kind, []).append(i)
             i = low.find(lit, i + 1)
-    return sorted(set(out))
+    return out
 
 
 def _named(text: str, kind: str, starts: list[int] | None) -> Iterator[Candidate]:
@@ -149,6 +187,10 @@ def _named(text: str, kind: str, starts: list[int] | None) -> Iterator[Candidate
         at = m.group("at") is not None
         if not at and (m.group("sep") is None or kind in _NEEDS_AT):
             continue
+        sep = m.group("sep")
+        glued = sep in ("-", "–") and m.end("sep") == m.start("name")
+        if not at and glued and text[m.start("sep") - 1 : m.start("sep")].isalnum():
+            continue  # "Telegram-style": a compound word, not "telegram - name"
         if kind == "signal" and m.group("phone"):
             number = phone_e164(m.group("phone"))
             if number:
@@ -174,15 +216,14 @@ def _tg_handles(text: str) -> Iterator[Candidate]:
 @register_extractor("messaging", triggers=None)
 def extract_messaging(text: str, region: str | None = None) -> Iterator[Candidate]:
     low = text.lower()
+    starts = _starts(low)
+    if "links" in starts:
+        yield from _links(text, low if len(low) == len(text) else text)
     same_offsets = len(low) == len(text)  # lower-casing "İ" adds a character
-    if any(g in low for g in _LINK_GATES):
-        yield from _links(text)
-    for kind, gates in _GATES.items():
-        if any(g in low for g in gates):
-            starts = _starts(low, gates) if same_offsets else None
-            if starts != []:
-                yield from _named(text, kind, starts)
-    if "@" in text and any(g in low for g in _GATES["telegram"]):
+    for kind in _NEAR:
+        if kind in starts:
+            yield from _named(text, kind, sorted(set(starts[kind])) if same_offsets else None)
+    if "telegram" in starts and "@" in text:
         yield from _tg_handles(text)
     if b"a" * 66 in ascii_view(text)[0]:
         for m in _SESSION.finditer(text):

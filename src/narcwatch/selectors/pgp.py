@@ -31,7 +31,9 @@ _FPR = re.compile(
 )
 _KEYID = re.compile(r"(?<![0-9A-Za-z])0x[0-9A-Fa-f]{16}(?![0-9A-Za-z])")
 _CONTEXT = re.compile(r"pgp|gpg|gnupg|fingerprint|key|ключ|clé|clave|schlüssel", re.I)
+_CONTEXT_WORDS = ("pgp", "gpg", "gnupg", "fingerprint", "key", "ключ", "clé", "clave", "schlüssel")
 CONTEXT_CHARS = 60
+_SPAN = 50  # a grouped fingerprint is 49-58 characters
 
 
 def _crc24(data: bytes) -> int:
@@ -86,7 +88,25 @@ def _near_context(text: str, start: int, end: int) -> bool:
     return _CONTEXT.search(window) is not None
 
 
-@register_extractor("pgp", triggers=("pgp", "gpg", "fingerprint", "key", "ключ", "clé", "clave"))
+def _windows(low: str) -> list[tuple[int, int]]:
+    """Merged stretches of text within reach of a PGP word: only there can a written
+    fingerprint or key id count, so only there is the (slow) hex regex run."""
+    spans = []
+    for word in _CONTEXT_WORDS:
+        i = low.find(word)
+        while i != -1:
+            spans.append((max(0, i - CONTEXT_CHARS - _SPAN), i + len(word) + CONTEXT_CHARS + _SPAN))
+            i = low.find(word, i + 1)
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+@register_extractor("pgp", triggers=None)  # _windows is the cheap test
 def extract_pgp(text: str, region: str | None = None) -> Iterator[Candidate]:
     blocks = []
     if "-----BEGIN PGP" in text:
@@ -95,11 +115,18 @@ def extract_pgp(text: str, region: str | None = None) -> Iterator[Candidate]:
             fpr = fingerprint_of(m.group(0))
             if fpr:
                 yield Candidate("pgp-fingerprint", fpr, m.start(), m.end())
-    for m in _FPR.finditer(text):
-        if any(s <= m.start() < e for s, e in blocks) or not _near_context(text, *m.span()):
-            continue
-        yield Candidate("pgp-fingerprint", m.group(0).replace(" ", "").upper(), *m.span())
-    if "0x" in text:
-        for m in _KEYID.finditer(text):
-            if not any(s <= m.start() < e for s, e in blocks) and _near_context(text, *m.span()):
-                yield Candidate("pgp-keyid", m.group(0)[2:].upper(), *m.span())
+    low = text.lower()
+    if len(low) != len(text):
+        low = text  # lower-casing shifted offsets ("İ"): look for the words as written
+    for ws, we in _windows(low):
+        we = min(we, len(text))
+        for m in _FPR.finditer(text, ws, we):
+            if any(s <= m.start() < e for s, e in blocks) or not _near_context(text, *m.span()):
+                continue
+            yield Candidate("pgp-fingerprint", m.group(0).replace(" ", "").upper(), *m.span())
+        if "0x" in text[ws:we]:
+            for m in _KEYID.finditer(text, ws, we):
+                if not any(s <= m.start() < e for s, e in blocks) and _near_context(
+                    text, *m.span()
+                ):
+                    yield Candidate("pgp-keyid", m.group(0)[2:].upper(), *m.span())

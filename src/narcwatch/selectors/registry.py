@@ -38,7 +38,7 @@ _EXTRACTORS: dict[str, ExtractorSpec] = {}
 
 
 def register_extractor(
-    name: str, *, triggers: tuple[str, ...] | None
+    name: str, *, triggers: tuple[str, ...] | None = None
 ) -> Callable[[Extractor], Extractor]:
     def decorate(func: Extractor) -> Extractor:
         _EXTRACTORS[name] = ExtractorSpec(name, func, triggers)

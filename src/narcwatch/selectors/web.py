@@ -49,7 +49,6 @@ BARE_GTLDS = frozenset(
         "gov",
         "int",
         "mil",
-        "name",
         "pro",
         "xyz",
         "top",
