@@ -11,9 +11,11 @@ each record only looks up its values: mapping must cost little next to ``json.lo
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from narcwatch.errors import InputError
@@ -35,8 +37,10 @@ _ROLES = (
     ("published", DATE_FIELDS),
 )
 _SEP = re.compile(r"[\s_\-.]+")
+_WORDS = re.compile(r"[\s_\-.]+|(?<=[a-z])(?=[A-Z])")
 _EPOCH = re.compile(r"\d{9,13}(\.\d+)?")
 _PLAN_CACHE_SIZE = 256
+_YEAR_10000 = 253402300800  # first second of year 10000, epoch seconds
 
 
 def field_key(name: str) -> str:
@@ -78,17 +82,19 @@ def parse_date(value: Any) -> str | None:
             try:
                 dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
             except ValueError:
-                return None
+                try:  # RFC 2822, as in e-mail, RSS and HTTP headers
+                    dt = parsedate_to_datetime(v)
+                except (TypeError, ValueError, IndexError):
+                    return None
             if dt.tzinfo is None:
                 dt = dt.replace(tzinfo=UTC)
             return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, int | float):
         seconds = value / 1000 if value > 1e11 else value
-        try:
-            dt = datetime.fromtimestamp(seconds, tz=UTC)
-        except (OverflowError, OSError, ValueError):
+        if not 0 <= seconds < _YEAR_10000:
             return None
-        return dt.isoformat().replace("+00:00", "Z")
+        # gmtime + strftime: half the cost of datetime; whole seconds are enough.
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
     return None
 
 
@@ -107,15 +113,34 @@ def _candidates(by_key: Mapping[str, list[str]], names: Sequence[str]) -> tuple[
     return tuple(k for name in names for k in by_key.get(field_key(name), ()))
 
 
+def _by_last_word(keys: Sequence[str], names: Sequence[str]) -> tuple[str, ...]:
+    """Keys whose last word is one of ``names``: "Item Description", "full_text", "postDate".
+
+    The fallback when no key is exactly a known name; whole words only, so "context" is
+    not a "text" field.
+    """
+    last = {k: _WORDS.split(k.strip())[-1].casefold() for k in keys}
+    return tuple(k for name in names for k in keys if last[k] == name)
+
+
 def _make_plan(keys: tuple[Any, ...], text_fields: tuple[str, ...] | None) -> _Plan:
     keys = tuple(k for k in keys if isinstance(k, str))
     by_key: dict[str, list[str]] = {}
     for k in keys:
         by_key.setdefault(field_key(k), []).append(k)
-    text = _candidates(by_key, text_fields or TEXT_FIELDS)
-    roles = tuple((role, _candidates(by_key, names)) for role, names in _ROLES)
+    if text_fields:
+        text = _candidates(by_key, text_fields)
+    else:
+        text = _candidates(by_key, TEXT_FIELDS) or _by_last_word(keys, TEXT_FIELDS)
+    roles = []
+    for role, names in _ROLES:
+        found = _candidates(by_key, names)
+        if not found and role == "published":
+            found = _by_last_word(keys, ("date", "time", "timestamp"))
+        if found:
+            roles.append((role, found))
     sub = by_key.get("subreddit")
-    return _Plan(text, bool(text_fields), roles, sub[0] if sub else None, keys)
+    return _Plan(text, bool(text_fields), tuple(roles), sub[0] if sub else None, keys)
 
 
 _plans: dict[tuple[tuple[Any, ...], tuple[str, ...] | None], _Plan] = {}
@@ -128,6 +153,11 @@ def _plan(keys: tuple[Any, ...], text_fields: tuple[str, ...] | None) -> _Plan:
             _plans.clear()
         plan = _plans[keys, text_fields] = _make_plan(keys, text_fields)
     return plan
+
+
+def text_keys(keys: Sequence[str], text_fields: Sequence[str] | None = None) -> tuple[str, ...]:
+    """The keys (e.g. CSV header names) the text would be taken from, in preference order."""
+    return _plan(tuple(keys), tuple(text_fields) if text_fields else None).text
 
 
 def _fields_list(record: Mapping[str, Any]) -> str:
@@ -160,7 +190,7 @@ def record_to_document(
                 f"none of the text fields {', '.join(text_fields or ())} in this record "
                 f"(fields: {_fields_list(record)})",
             )
-        values = [s for k in plan.text if (s := _scalar(record[k]))]
+        values = [s for k in plan.text if (s := _scalar(record_get(k)))]
         used.update(plan.text)
         text = "\n".join(values)
         if not text.strip():
@@ -168,7 +198,7 @@ def record_to_document(
     else:
         text = ""
         for k in plan.text:
-            s = _scalar(record[k])
+            s = _scalar(record_get(k))
             if s and not s.isspace():
                 text = s
                 used.add(k)
@@ -181,17 +211,21 @@ def record_to_document(
                 f"{what} ({', '.join(TEXT_FIELDS)}; choose one with --text-field) "
                 f"in fields: {_fields_list(record)}",
             )
-    meta: dict[str, Any] = {}
+    meta: dict[str, str] = {}
+    date: Any = None
     for role, candidates in plan.roles:
         for k in candidates:
             if k in used:  # one field plays one role (e.g. "description" as text only)
                 continue
-            value = record[k]
-            if _scalar(value):
-                meta[role] = value
+            value = record_get(k)
+            if s := _scalar(value):
+                if role == "published":
+                    date = value  # an epoch number stays a number for parse_date
+                else:
+                    meta[role] = s
                 used.add(k)
                 break
-    platform = _scalar(meta.get("platform"))
+    platform = meta.get("platform")
     if plan.subreddit is not None and plan.subreddit in used:
         # A subreddit names a community, not the platform; keep it as a field too.
         platform = "reddit"
@@ -210,11 +244,11 @@ def record_to_document(
         source=source,
         location=location,
         raw=raw,
-        source_id=_scalar(meta.get("source_id")),
-        url=_scalar(meta.get("url")),
-        title=_scalar(meta.get("title")),
+        source_id=meta.get("source_id"),
+        url=meta.get("url"),
+        title=meta.get("title"),
         platform=platform,
-        author=_scalar(meta.get("author")),
-        published=parse_date(meta.get("published")),
+        author=meta.get("author"),
+        published=None if date is None else parse_date(date),
         fields=fields,
     )

@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from narcwatch.errors import InputError
 from narcwatch.ingest.base import RawDocument, ReadItem, ReadOptions, register_reader
-from narcwatch.ingest.decode import decode
+from narcwatch.ingest.decode import bom_encoding, decode, decode_as
 from narcwatch.ingest.streams import read_bounded
 
 _DROP = "script, style, noscript, template, svg, iframe, object, head > meta"
@@ -36,20 +36,41 @@ def _sniff(head: bytes) -> float:
     return 0.0
 
 
-def html_to_text(
-    data: bytes | str, encoding: str | None = None
-) -> tuple[str, str | None, str | None]:
-    """Visible text, title and canonical URL of an HTML document."""
-    if isinstance(data, bytes):
-        if encoding is None:
-            m = _CHARSET.search(data[:4096])
-            encoding = m.group(1).decode() if m else None
+def _decode_page(data: bytes, encoding: str | None, charset: str | None) -> str:
+    """Forced encoding, else BOM, else valid UTF-8, else the declared charset, else a guess.
+
+    Valid UTF-8 wins over a declared charset: pages re-encoded to UTF-8 often keep a stale
+    ``<meta charset=windows-1252>``, while non-UTF-8 text is rarely valid UTF-8 by chance.
+    """
+    if encoding or bom_encoding(data):
+        return decode(data, encoding)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if charset is None:
+        m = _CHARSET.search(data[:4096])
+        charset = m.group(1).decode("ascii") if m else None
+    if charset:
         try:
-            html = decode(data, encoding)
+            return decode_as(data, charset)
         except LookupError:  # an unknown charset in the page's meta tag
-            html = decode(data)
-    else:
-        html = data
+            pass
+    return decode(data)
+
+
+def html_to_text(
+    data: bytes | str,
+    encoding: str | None = None,
+    *,
+    charset: str | None = None,
+    _nested: bool = False,
+) -> tuple[str, str | None, str | None]:
+    """Visible text, title and canonical URL of an HTML document.
+
+    ``encoding`` forces one; ``charset`` is the HTTP header's (ahead of ``<meta charset>``).
+    """
+    html = data if isinstance(data, str) else _decode_page(data, encoding, charset)
     tree = LexborHTMLParser(html)
     title_node = tree.css_first("title")
     title = " ".join(title_node.text().split()) if title_node else None
@@ -72,6 +93,12 @@ def html_to_text(
     text = body.text(separator="", strip=False)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    if not text and not _nested and title_node and "<" in (raw_title := title_node.text()):
+        # An unclosed <title> swallows the page as title text (as browsers do); read
+        # that text as the page instead of losing it.
+        head, markup = raw_title.split("<", 1)
+        inner, _, _ = html_to_text(f"<body><{markup}</body>", _nested=True)
+        return inner, " ".join(head.split()) or None, canonical
     return text, title or None, canonical
 
 
@@ -88,6 +115,6 @@ def read_html(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[R
         return
     text, title, url = html_to_text(data, options.encoding)
     if not text:
-        yield InputError(source, "file", "no visible text in this page")
+        yield InputError(source, None, "no visible text in this page")
         return
     yield RawDocument(text=text, source=source, location="file", raw=data, title=title, url=url)

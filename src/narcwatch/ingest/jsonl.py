@@ -1,7 +1,11 @@
-"""JSON Lines / NDJSON: one JSON object per line (also a file holding one JSON array).
+"""JSON Lines / NDJSON: one JSON object per line; also a whole-file JSON document.
 
-Read line by line, never the whole file: a 50 MB line is parsed if it is under
+Lines are read one at a time, never the whole file: a 50 MB line is parsed if it is under
 ``max_record_bytes`` and reported otherwise, and the lines after it are still read.
+
+A file whose first line opens a JSON document (``[`` or a lone ``{``, as pretty-printed
+JSON starts) is read whole, up to ``max_record_bytes``: an array of objects, one object,
+or an object holding a list of objects (a Telegram Desktop export's ``messages``).
 """
 
 from __future__ import annotations
@@ -9,22 +13,23 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from narcwatch.errors import InputError
 from narcwatch.ingest.base import ReadItem, ReadOptions, register_reader
-from narcwatch.ingest.decode import bom_encoding, decode
-from narcwatch.ingest.fields import record_to_document
+from narcwatch.ingest.decode import bom_encoding, decode, decode_as, guess_encoding
+from narcwatch.ingest.fields import record_to_document, text_keys
 from narcwatch.ingest.streams import with_head
 
 _CHUNK = 1 << 20
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
 def _sniff(head: bytes) -> float:
     s = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if s.startswith(b"{"):
         return 0.9
-    if s.startswith(b"[") and s[1:].lstrip().startswith(b"{"):
+    if s.startswith(b"[") and s[1:].lstrip().startswith((b"{", b"]")):
         return 0.7
     return 0.0
 
@@ -45,6 +50,24 @@ class _IterStream(io.RawIOBase):
         size = len(self._buf) if size is None or size < 0 else size
         out, self._buf = self._buf[:size], self._buf[size:]
         return out
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            return self._buf + b"".join(self._lines)
+        parts, have = [], 0
+        while have < size and (line := self.readline(size - have)):
+            parts.append(line)
+            have += len(line)
+        return b"".join(parts)
+
+
+def _why(exc: Exception) -> str:
+    """A parse failure in words (huge numbers and deep nesting fail outside the parser)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON: {exc.msg} (column {exc.colno})"
+    if isinstance(exc, RecursionError):
+        return "invalid JSON: nested too deeply"
+    return f"invalid JSON: {str(exc).splitlines()[0][:120]}"
 
 
 def _lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
@@ -75,40 +98,43 @@ def _lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
 def read_jsonl(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[ReadItem]:
     limit = options.max_record_bytes
     head, stream = with_head(stream, 4)
-    wide = bom_encoding(head) or options.encoding or ""
-    if wide.startswith(("utf-16", "utf-32")):
+    encoding = options.encoding
+    wide = bom_encoding(head) or encoding or ""
+    if wide.lower().replace("_", "-").startswith(("utf-16", "utf-32", "utf16", "utf32")):
         # Lines of UTF-16/32 are not byte lines: re-encode the text stream as UTF-8.
         text = io.TextIOWrapper(stream, encoding=wide, errors="replace")
-        lines = (line.encode("utf-8") for line in text)
-        stream = _IterStream(lines)  # type: ignore[assignment]
-        options = ReadOptions(options.text_fields, None, options.max_record_bytes)
-    encoding = options.encoding
+        stream = _IterStream(line.encode("utf-8") for line in text)  # type: ignore[assignment]
+        encoding = None
+    fallback: str | None = None  # the encoding of this file's non-UTF-8 lines, once guessed
     first = True
-    seen = False
     for number, line in _lines(stream, limit):
         location = f"line {number}"
         if line is None:
             yield InputError(source, location, f"line longer than {limit:,} bytes, skipped")
+            first = False
             continue
         data = line.strip()
-        if first:
-            data = data.removeprefix(b"\xef\xbb\xbf")
-            first = False
         if not data:
             continue
-        seen = True
-        if data.startswith(b"[") and number == 1:
-            yield from _read_array(data, stream, source, options)
-            return
+        if first:
+            first = False
+            data = data.removeprefix(b"\xef\xbb\xbf")
+            if data.startswith(b"[") or data == b"{":
+                yield from _read_document(line, stream, source, options)
+                return
         try:
             # Strict UTF-8 first (one C call); only other bytes pay for detection.
             line_text = data.decode(encoding) if encoding else data.decode("utf-8")
         except UnicodeDecodeError:
-            line_text = decode(data, encoding)
+            if encoding:
+                line_text = decode(data, encoding)
+            else:
+                fallback = fallback or guess_encoding(data)
+                line_text = decode_as(data, fallback)
         try:
             record = json.loads(line_text)
-        except json.JSONDecodeError as exc:
-            yield InputError(source, location, f"invalid JSON: {exc.msg} at column {exc.colno}")
+        except (ValueError, RecursionError) as exc:
+            yield InputError(source, location, _why(exc))
             continue
         if not isinstance(record, dict):
             yield InputError(
@@ -118,29 +144,54 @@ def read_jsonl(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[
         yield record_to_document(
             record, raw=data, source=source, location=location, text_fields=options.text_fields
         )
-    if not seen:
+    if first:
         yield InputError(source, None, "empty file: no JSON records")
 
 
-def _read_array(
+def _records(value: Any, options: ReadOptions) -> list[Any] | None:
+    """The records of a whole-file JSON document, or None if it holds none."""
+    if isinstance(value, list):
+        return value
+    if not isinstance(value, dict):
+        return None
+    if text_keys([k for k in value if isinstance(k, str)], options.text_fields):
+        return [value]
+    for item in value.values():  # a container: the first list of objects in it
+        if isinstance(item, list) and item and all(isinstance(r, dict) for r in item[:10]):
+            return item
+    return [value]  # one record without text: its error names its fields
+
+
+def _read_document(
     first: bytes, stream: BinaryIO, source: str, options: ReadOptions
 ) -> Iterator[ReadItem]:
-    """A whole-file JSON array (bounded by ``max_record_bytes``)."""
-    data = first + stream.read(options.max_record_bytes)
-    try:
-        records = json.loads(decode(data, options.encoding))
-    except json.JSONDecodeError as exc:
-        yield InputError(source, f"line {exc.lineno}", f"invalid JSON: {exc.msg}")
+    """A whole-file JSON document (bounded by ``max_record_bytes``)."""
+    data = first + stream.read(options.max_record_bytes + 1 - len(first))
+    if len(data) > options.max_record_bytes:
+        yield InputError(
+            source,
+            None,
+            f"JSON document larger than {options.max_record_bytes:,} bytes "
+            "(write one object per line to read it as JSON Lines)",
+        )
         return
-    if not isinstance(records, list):
-        yield InputError(source, "line 1", "expected a JSON array of objects")
+    try:
+        value = json.loads(decode(data, options.encoding))
+    except (ValueError, RecursionError) as exc:
+        where = f"line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else None
+        yield InputError(source, where, _why(exc))
+        return
+    records = _records(value, options)
+    if records is None:
+        yield InputError(source, None, "expected JSON objects, got " + type(value).__name__)
         return
     for i, record in enumerate(records, 1):
         location = f"record {i}"
         if not isinstance(record, dict):
-            yield InputError(source, location, "expected a JSON object")
+            got = type(record).__name__
+            yield InputError(source, location, f"expected a JSON object, got {got}")
             continue
-        raw = json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
+        raw = _CANONICAL.encode(record).encode()
         yield record_to_document(
             record, raw=raw, source=source, location=location, text_fields=options.text_fields
         )

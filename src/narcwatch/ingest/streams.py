@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gzip
 import io
-import zlib
 from typing import Any, BinaryIO
 
 from narcwatch.errors import InputError
@@ -37,32 +35,6 @@ def with_head(stream: BinaryIO, size: int = 65536) -> tuple[bytes, BinaryIO]:
     """Read up to ``size`` bytes and return them with a stream that still yields them."""
     head = stream.read(size)
     return head, io.BufferedReader(Prepended(head, stream), buffer_size=1 << 16)
-
-
-class TolerantGzip(io.RawIOBase):
-    """gzip that ends quietly where the data is cut short, remembering why.
-
-    A truncated ``.gz`` must still give every whole record before the cut; the caller
-    reports ``error`` once the reader is done.
-    """
-
-    def __init__(self, stream: BinaryIO) -> None:
-        self._gz = gzip.GzipFile(fileobj=stream)
-        self.error: str | None = None
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if self.error is not None:
-            return 0
-        try:
-            data = self._gz.read(len(buffer))
-        except (EOFError, OSError, zlib.error) as exc:
-            self.error = str(exc) or type(exc).__name__
-            return 0
-        buffer[: len(data)] = data
-        return len(data)
 
 
 def read_bounded(stream: BinaryIO, source: str, limit: int) -> bytes | InputError:

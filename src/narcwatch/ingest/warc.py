@@ -9,12 +9,11 @@ error at the offset where it broke and keeps every record read before it.
 
 from __future__ import annotations
 
-import zlib
+import codecs
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from narcwatch.errors import InputError
 from narcwatch.ingest.base import RawDocument, ReadItem, ReadOptions, register_reader
@@ -35,6 +34,21 @@ def _content_type(record: Any) -> str:
     else:
         ct = record.rec_headers.get_header("Content-Type")
     return (ct or "").split(";")[0].strip().lower()
+
+
+def _charset(record: Any) -> str | None:
+    """The charset the HTTP Content-Type names, if it is one Python knows."""
+    headers = record.http_headers or record.rec_headers
+    ct = headers.get_header("Content-Type") or ""
+    for part in ct.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            name = value.strip().strip("\"'")
+            try:
+                return codecs.lookup(name).name
+            except LookupError:
+                return None
+    return None
 
 
 def _wanted(record: Any) -> bool:
@@ -74,47 +88,69 @@ def read_warc(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[R
     offset, end = 0, 0
     try:
         for record in iterator:
-            if not _wanted(record):
-                offset = iterator.get_record_offset()  # reads the record to its end
-                end = offset + iterator.member_info[1]
-                continue
-            payload = _read_payload(record, options.max_record_bytes)
-            # Only after the payload: asking for the offset first consumes the record.
-            offset = iterator.get_record_offset()
-            end = offset + iterator.member_info[1]
+            offset = iterator.offset  # where this record starts (warcio set it already)
             location = f"offset {offset}"
-            if payload is None:
-                yield InputError(source, location, "payload larger than the record limit")
-                continue
-            uri = record.rec_headers.get_header("WARC-Target-URI")
-            date = parse_date(record.rec_headers.get_header("WARC-Date"))
-            if _content_type(record).startswith("text/plain"):
-                text, title, canonical = decode(payload, options.encoding), None, None
-            else:
-                text, title, canonical = html_to_text(payload, options.encoding)
-            if not text.strip():
-                continue
-            yield RawDocument(
-                text=text,
-                source=source,
-                location=location,
-                raw=payload,
-                url=uri or canonical,
-                title=title,
-                published=date,
-            )
-    except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        yield InputError(source, f"offset {offset}", f"truncated or corrupt WARC: {reason}")
+            item = _document(record, source, location, options) if _wanted(record) else None
+            iterator.read_to_end()  # drain what the payload read left, to find the end
+            end = offset + iterator.member_info[1]
+            cut = _cut_short(record)
+            if cut:
+                yield InputError(source, location, f"truncated or corrupt WARC: {cut}")
+                return
+            if item is not None:
+                yield item
+    except Exception as exc:  # warcio fails in many ways on a damaged record (even AttributeError)
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        reason = lines[0] if lines else type(exc).__name__
+        # warcio has moved its offset to the record it failed on.
+        where = f"offset {getattr(iterator, 'offset', offset)}"
+        yield InputError(source, where, f"truncated or corrupt WARC: {reason}")
         return
-    # warcio stops quietly at a record cut short: bytes after the last whole record tell.
+    # warcio stops quietly at a record header cut short: bytes after the last whole record.
     counted.read(1 << 20)
-    if counted.total > end + 4 and end > 0:  # a record ends with CRLF CRLF, not counted
+    if counted.total > end + 4:  # a record ends with CRLF CRLF, not counted in its length
         yield InputError(
             source,
             f"offset {end}",
             f"truncated or corrupt WARC: {counted.total - end:,} bytes after the last whole record",
         )
+
+
+def _cut_short(record: Any) -> str | None:
+    """Why a record (already read to its end) is incomplete, or None if it is whole."""
+    # A header cut short parses as a record without a type or length (warcio reads a
+    # missing Content-Length as 0).
+    length = record.rec_headers.get_header("Content-Length") or ""
+    if record.rec_type is None or not length.strip().isdigit():
+        return "record header cut short"
+    missing = getattr(record.raw_stream, "limit", 0)
+    if missing:
+        return f"record cut short ({missing:,} of {record.length:,} bytes missing)"
+    return None
+
+
+def _document(record: Any, source: str, location: str, options: ReadOptions) -> ReadItem | None:
+    payload = _read_payload(record, options.max_record_bytes)
+    if payload is None:
+        return InputError(source, location, "payload larger than the record limit")
+    uri = record.rec_headers.get_header("WARC-Target-URI")
+    date = parse_date(record.rec_headers.get_header("WARC-Date"))
+    charset = _charset(record)
+    if _content_type(record).startswith("text/plain"):
+        text, title, canonical = decode(payload, options.encoding or charset), None, None
+    else:
+        text, title, canonical = html_to_text(payload, options.encoding, charset=charset)
+    if not text.strip():
+        return None
+    return RawDocument(
+        text=text,
+        source=source,
+        location=location,
+        raw=payload,
+        url=uri or canonical,
+        title=title,
+        published=date,
+    )
 
 
 class _Counting:
