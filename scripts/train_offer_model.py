@@ -125,7 +125,10 @@ def main() -> None:
     # The decision threshold too is chosen on cross-validated training scores only.
     proba = cross_val_predict(
         LogisticRegression(C=c, max_iter=2000, class_weight="balanced"),
-        x, y, cv=folds, method="predict_proba",
+        x,
+        y,
+        cv=folds,
+        method="predict_proba",
     )[:, 1]
     cut_f1, threshold = max(
         (f1_score(y, (proba >= t).astype(int), average="macro"), round(float(t), 2))

@@ -13,10 +13,11 @@ import yaml
 
 import narcwatch.kb
 from narcwatch.kb.schema import Source, Substance
+from tests.conftest import SHARED_DATA
 
 DATA = Path(narcwatch.kb.__file__).parent / "data"
 FILES = ("un1971.yaml", "un1988.yaml", "designer_precursors.yaml")
-CHINA_CSV = Path("/work/shared/data/china-controlled-lists/china_controlled_substances.csv")
+CHINA_CSV = SHARED_DATA / "china-controlled-lists" / "china_controlled_substances.csv"
 
 
 def _raw(name: str) -> list[dict[str, Any]]:
