@@ -39,7 +39,7 @@ def segwit(hrp: str, version: int, size: int) -> str:
     if version == 0:
         return bech32.encode(hrp, 0, list(rbytes(size)))
     # bech32m for witness v1+ (BIP-350): the bech32 package only writes bech32.
-    data = [version] + bech32.convertbits(list(rbytes(size)), 8, 5)
+    data = [version, *bech32.convertbits(list(rbytes(size)), 8, 5)]
     values = bech32.bech32_hrp_expand(hrp) + data
     polymod = bech32.bech32_polymod(values + [0] * 6) ^ 0x2BC830A3
     checksum = [(polymod >> 5 * (5 - i)) & 31 for i in range(6)]
