@@ -66,21 +66,3 @@ def test_no_store_and_custom_db(cli, tmp_path, posts):
 def test_unknown_report_format_is_a_usage_error(cli):
     result = cli("report", "--format", "pdf")
     assert result.code == 2 and "markdown" in result.stderr
-
-
-def test_actors_and_selector_search(cli, tmp_path):
-    import json as _json
-
-    assert cli("scan", str(EXAMPLES), "-q").code == 0
-    listing = _json.loads(cli("actors", "list", "--format", "json").stdout)
-    top = listing["actors"][0]
-    assert len(top["documents"]) == 2 and top["vendors"] == ["NordicSnow"]
-    shown = _json.loads(cli("actors", "show", top["id"]).stdout)
-    assert shown["links"][0]["type"] == "vendor"
-    bad = cli("actors", "show", "Anope")
-    assert bad.code == 2 and top["id"] in bad.stderr
-    found = _json.loads(cli("selectors", "search", "+33612345678", "--format", "json").stdout)
-    assert found[0]["type"] == "phone" and found[0]["actor"]
-    out = tmp_path / "g.graphml"
-    assert cli("actors", "export", "--format", "graphml", "-o", str(out)).code == 0
-    assert "<graphml" in out.read_text()

@@ -51,7 +51,7 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 def _register_commands() -> None:
     # Imported here so each command module can import `app` from this one.
-    from narcwatch.cli import actors, evaluate, kb, report, scan  # noqa: F401
+    from narcwatch.cli import actors, evaluate, kb, link, report, scan  # noqa: F401
 
 
 _register_commands()

@@ -79,6 +79,9 @@ def scan_command(
         None, "--db", help="Database file or SQLAlchemy URL (default: HOME/narcwatch.db)."
     ),
     no_store: bool = typer.Option(False, "--no-store", help="Do not store findings."),
+    no_link: bool = typer.Option(
+        False, "--no-link", help="Store without linking into actors (run `narcwatch link` later)."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
     """Analyse collected content: which controlled substances are offered, by whom, how much,
@@ -86,7 +89,9 @@ def scan_command(
     JSON Lines, CSV/TSV, HTML, WARC, plain text; any of them gzip-compressed.
 
     Prints one JSON object per document (schema narcwatch.finding/1) and stores the findings
-    in the home database unless --no-store. Re-scanning the same input stores nothing twice.
+    in the home database unless --no-store, then links the new documents into actors
+    (`narcwatch actors list`) unless --no-link. Re-scanning the same input stores nothing
+    twice.
     """
     if fmt not in writer_names():
         raise UsageError(f"unknown --format {fmt!r}", value=fmt, options=writer_names())
@@ -141,6 +146,12 @@ def scan_command(
 
     if not quiet:
         typer.echo(f"narcwatch scan: {stats.summary()}", err=True)
+    if store is not None and not no_link and stats.documents:
+        from narcwatch.link import Linker
+
+        linked = Linker(store).link()
+        if not quiet:
+            typer.echo(f"narcwatch link: {linked.summary()}", err=True)
     if stats.documents == 0:
         raise fail("no document could be read from the input", 1)
 

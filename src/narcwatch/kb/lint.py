@@ -23,7 +23,23 @@ def lint(path: str | Path | None = None) -> list[str]:
         kb = load_kb(path)
     except KnowledgeBaseError as exc:
         return [str(exc)]
-    return _structures(kb) + _families(kb) + _names(kb)
+    return _structures(kb) + _families(kb) + _names(kb) + _market_selectors(kb)
+
+
+def _market_selectors(kb: KnowledgeBase) -> list[str]:
+    """Each known market selector must be read by the extractor as its type (so its
+    checksum is valid and its normalized value is the one the link stage will see)."""
+    from narcwatch.selectors import extract
+
+    problems = []
+    for entry in kb.market_selectors:
+        found = [(h.type, h.value) for h in extract(entry.value)]
+        if not any(t == entry.type for t, _ in found):
+            problems.append(
+                f"market_selectors [{entry.value}] .type: {entry.type!r} expected, the "
+                f"extractor reads {found or 'nothing'}"
+            )
+    return problems
 
 
 def _structures(kb: KnowledgeBase) -> list[str]:

@@ -26,6 +26,7 @@ from narcwatch.kb.schema import (
     Family,
     Homoglyph,
     Language,
+    MarketSelector,
     NotDrug,
     SlangTerm,
     Source,
@@ -65,6 +66,7 @@ class KnowledgeBase:
     languages: list[Language] = field(default_factory=list)
     not_drugs: list[NotDrug] = field(default_factory=list)
     families: list[Family] = field(default_factory=list)
+    market_selectors: list[MarketSelector] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # entry key -> file it came from
 
@@ -162,6 +164,9 @@ def load_kb(path: Path | str | None = None) -> KnowledgeBase:
     kb.languages = _load_files(root, "languages.yaml", "languages", Language, kb)
     kb.not_drugs = _load_files(root, "not_drugs.yaml", "not_drugs", NotDrug, kb)
     kb.families = _load_files(root, "families.yaml", "families", Family, kb)
+    kb.market_selectors = _load_files(
+        root, "market_selectors.yaml", "selectors", MarketSelector, kb
+    )
     _check_references(kb)
     return kb
 
@@ -180,6 +185,7 @@ def _check_references(kb: KnowledgeBase) -> None:
         ("languages", kb.languages),
         ("not_drugs", kb.not_drugs),
         ("families", kb.families),
+        ("market_selectors", kb.market_selectors),
     ]
     for group, items in groups:
         for item in items:

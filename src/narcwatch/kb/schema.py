@@ -18,6 +18,7 @@ File layout (one top-level key per file, holding a list of entries)::
     languages.yaml            languages:  [Language]
     not_drugs.yaml            not_drugs:  [NotDrug]
     families.yaml             families:   [Family]
+    market_selectors.yaml     selectors:  [MarketSelector]
 """
 
 from __future__ import annotations
@@ -193,6 +194,21 @@ class NotDrug(_Entry):
 
     term: str = Field(min_length=3)
     lang: str = Field(pattern=LANG)
+    note: str | None = None
+    sources: list[str] = Field(min_length=1)
+
+
+class MarketSelector(_Entry):
+    """A selector that belongs to a market, an exchange, a public service or documentation
+    rather than to a seller (an escrow wallet, an exchange hot wallet, a news site's onion,
+    an address printed in a specification as an example). The link stage never links
+    documents through it. ``value`` is written as found; ``kb check`` proves the selector
+    extractor reads it as ``type`` with a valid checksum."""
+
+    type: str = Field(pattern=r"^[a-z0-9-]+$")
+    value: str = Field(min_length=3)
+    role: Literal["market", "exchange", "service", "documentation", "contract"]
+    owner: str
     note: str | None = None
     sources: list[str] = Field(min_length=1)
 

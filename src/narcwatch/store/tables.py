@@ -91,3 +91,88 @@ class SelectorHitRow(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     strength: Mapped[str] = mapped_column(String(16))
+
+
+# --- The link stage (narcwatch link): actors persisted so linking is incremental. ---
+
+
+class ActorRow(Base):
+    """An actor: documents that share linking selectors. ``status`` is ``active``, or
+    ``merged`` (into ``merged_into``) or ``empty`` once its documents went elsewhere."""
+
+    __tablename__ = "actors"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    merged_into: Mapped[str | None] = mapped_column(String(16))
+    n_docs: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ActorDocRow(Base):
+    """Which actor a (latest) document belongs to; one row per document."""
+
+    __tablename__ = "actor_docs"
+
+    document_pk: Mapped[int] = mapped_column(
+        ForeignKey("documents.pk", ondelete="CASCADE"), primary_key=True
+    )
+    actor_id: Mapped[str] = mapped_column(String(16), index=True)
+
+
+class LinkKeyRow(Base):
+    """A selector as the link stage sees it: ``scope`` is empty for strong selectors and
+    the platform for vendor names (a name links only within its platform). ``ident`` is a
+    digest of (type, scope, value) so lookups are one indexed IN.
+
+    ``status``: ``linking``; ``market`` (seen with too many vendor names or platforms);
+    ``known`` (a known market/exchange/documentation selector, from the knowledge base);
+    ``rejected`` (an analyst marked the link wrong). Only ``linking`` keys link documents.
+    ``vendors``/``platforms`` hold the distinct names seen, capped just past the limits.
+    """
+
+    __tablename__ = "link_keys"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ident: Mapped[str] = mapped_column(String(32), unique=True)
+    type: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(String(1024))
+    scope: Mapped[str] = mapped_column(String(128), default="")
+    status: Mapped[str] = mapped_column(String(16), default="linking", index=True)
+    actor_id: Mapped[str | None] = mapped_column(String(16), index=True)
+    n_docs: Mapped[int] = mapped_column(Integer, default=0)
+    vendors: Mapped[str] = mapped_column(Text, default="[]")
+    platforms: Mapped[str] = mapped_column(Text, default="[]")
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LinkOverrideRow(Base):
+    """An analyst's verdict on a selector: ``reject`` means it must never link documents
+    (kept across re-runs and rebuilds until removed with ``narcwatch link restore``)."""
+
+    __tablename__ = "link_overrides"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ident: Mapped[str] = mapped_column(String(32), unique=True)
+    type: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(String(1024))
+    scope: Mapped[str] = mapped_column(String(128), default="")
+    verdict: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    analyst: Mapped[str] = mapped_column(String(128), default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ActorEventRow(Base):
+    """The history of actors: create (counted, not one row each), merge, split, override,
+    rebuild; ``detail`` is JSON (other actor ids, the selector, document counts)."""
+
+    __tablename__ = "actor_events"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[str | None] = mapped_column(String(16), index=True)
+    detail: Mapped[str] = mapped_column(Text, default="{}")

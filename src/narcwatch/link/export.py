@@ -1,0 +1,94 @@
+"""The link graph for Gephi, Maltego-style tools and scripts: GraphML, GEXF or JSON.
+
+Nodes are documents (with their actor, platform, vendor and title) and the selectors that
+link them (with their type and status); an edge says "this document carries this
+selector". Selectors that link nobody (market-wide, known, rejected) are kept, marked by
+their status, because an analyst wants to see the escrow wallet everyone pays into.
+Written with networkx, which reads and writes both graph formats.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import networkx as nx
+from sqlalchemy import select
+
+from narcwatch.errors import UsageError
+from narcwatch.link.keys import key_for, vendor_scope
+from narcwatch.store import Store
+from narcwatch.store.tables import ActorDocRow, DocumentRow, LinkKeyRow, SelectorHitRow
+
+FORMATS = ("graphml", "gexf", "json")
+
+
+def link_graph(store: Store, *, actor_id: str | None = None) -> nx.Graph:
+    graph = nx.Graph()
+    with store.session() as s:
+        query = select(
+            DocumentRow.pk,
+            DocumentRow.doc_id,
+            DocumentRow.platform,
+            DocumentRow.author,
+            DocumentRow.title,
+            DocumentRow.offer_score,
+            DocumentRow.source,
+            ActorDocRow.actor_id,
+        ).join(ActorDocRow, ActorDocRow.document_pk == DocumentRow.pk)
+        if actor_id:
+            query = query.where(ActorDocRow.actor_id == actor_id)
+        docs = {row.pk: row for row in s.execute(query)}
+        status = dict(s.execute(select(LinkKeyRow.ident, LinkKeyRow.status)).all())
+        hits = s.execute(
+            select(
+                SelectorHitRow.document_pk,
+                SelectorHitRow.type,
+                SelectorHitRow.value,
+                SelectorHitRow.strength,
+            ).join(ActorDocRow, ActorDocRow.document_pk == SelectorHitRow.document_pk)
+        ).all()
+    for d in docs.values():
+        graph.add_node(
+            f"doc:{d.doc_id}",
+            kind="document",
+            label=(d.title or d.doc_id[:12])[:120],
+            actor=d.actor_id,
+            platform=d.platform or "",
+            vendor=d.author or "",
+            offer_score=float(d.offer_score),
+        )
+    for pk, type_, value, strength in hits:
+        doc = docs.get(pk)
+        if doc is None:
+            continue
+        key = key_for(type_, value, strength, vendor_scope(doc.platform, doc.source))
+        if key is None:
+            continue
+        node = f"sel:{key.label}"
+        if node not in graph:
+            graph.add_node(
+                node,
+                kind="selector",
+                label=key.value[:120],
+                type=key.type,
+                scope=key.scope,
+                status=status.get(key.ident, "linking"),
+            )
+        graph.add_edge(f"doc:{doc.doc_id}", node, type=key.type)
+    return graph
+
+
+def render_graph(graph: nx.Graph, fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown --format {fmt!r}", value=fmt, options=FORMATS)
+    if fmt == "json":
+        data: dict[str, Any] = nx.node_link_data(graph, edges="edges")
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    buf = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(graph, buf)
+    else:
+        nx.write_gexf(graph, buf)
+    return buf.getvalue().decode("utf-8")

@@ -1,0 +1,77 @@
+"""What the link stage links on: a selector hit turned into a :class:`LinkKey`.
+
+Strong selectors (wallet, PGP fingerprint, phone, e-mail, onion, messenger id) link
+documents wherever they appear, so their scope is empty. A vendor name is weak: the same
+name on two markets may be two people, so its scope is the platform and it links only
+documents of that platform. Other weak selectors (URLs, common domains) never link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from narcwatch.errors import UsageError
+
+VENDOR = "vendor"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkKey:
+    type: str
+    value: str
+    scope: str = ""  # the platform, for vendor names
+
+    @property
+    def ident(self) -> str:
+        """A fixed-width digest so the store looks keys up with one indexed IN."""
+        raw = f"{self.type}\x1f{self.scope}\x1f{self.value}".encode()
+        return hashlib.sha256(raw).hexdigest()[:32]
+
+    @property
+    def label(self) -> str:
+        return f"{self.type}:{self.value}" + (f" @{self.scope}" if self.scope else "")
+
+
+def vendor_scope(platform: str | None, source: str) -> str:
+    """Where a vendor name is unique: its platform, else the file it was read from (one
+    market's export), so names from unrelated dumps without a platform never link."""
+    return platform or f"file:{source}"[:128]
+
+
+def key_for(type_: str, value: str, strength: str, scope: str) -> LinkKey | None:
+    """The link key of one selector hit (``scope`` from :func:`vendor_scope`), or None
+    when it never links."""
+    if strength == "strong":
+        return LinkKey(type_, value)
+    if type_ == VENDOR:
+        return LinkKey(VENDOR, value.casefold(), scope)
+    return None
+
+
+def parse_key(text: str, *, platform: str | None = None) -> LinkKey:
+    """Read ``TYPE:VALUE`` as an analyst types it (``btc:bc1q...``, ``vendor:snowwhite``
+    with ``platform``). The value is normalized by the selector extractor when it reads it
+    as that type (so ``eth:0xAbC...`` matches the lower-case stored value)."""
+    type_, sep, value = text.partition(":")
+    type_, value = type_.strip().lower(), value.strip()
+    if not sep or not type_ or not value:
+        raise UsageError(
+            f"expected TYPE:VALUE (e.g. btc:bc1q..., telegram:handle), got {text!r}", value=text
+        )
+    if type_ == VENDOR:
+        if not platform:
+            raise UsageError(
+                "a vendor name links only within one platform or file: give --platform "
+                "(the platform, or file:PATH as `actors show` prints the scope)",
+                value=text,
+            )
+        return LinkKey(VENDOR, value.casefold(), platform)
+    from narcwatch.selectors import extract
+
+    for hit in extract(value):
+        if hit.type == type_:
+            return LinkKey(type_, hit.value)
+    # Not re-readable alone (a handle without its "@" or platform name): as written; the
+    # store lookups compare case-insensitively.
+    return LinkKey(type_, value.lstrip("@"))

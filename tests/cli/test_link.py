@@ -1,0 +1,69 @@
+"""`narcwatch link`, `actors` and `selectors` as an analyst runs them after a scan."""
+
+import json
+
+import networkx as nx
+
+from tests.conftest import EXAMPLES
+
+
+def test_scan_links_then_actors_show_the_evidence(cli, tmp_path):
+    scanned = cli("scan", str(EXAMPLES))
+    assert scanned.code == 0 and "narcwatch link: linked" in scanned.stderr
+    listing = json.loads(cli("actors", "list", "--format", "json").stdout)
+    top = listing["actors"][0]
+    assert len(top["documents"]) == 2 and top["vendors"] == ["NordicSnow"]
+    shown = json.loads(cli("actors", "show", top["id"]).stdout)
+    assert shown["links"][0]["type"] == "vendor"
+    assert shown["items"][0]["selectors"] and shown["timeline"]
+    table = cli("actors", "list")
+    assert top["id"] in table.stdout
+
+    found = json.loads(cli("selectors", "search", "+33612345678", "--format", "json").stdout)
+    assert found[0]["type"] == "phone" and found[0]["actor"]
+    assert "is in no stored document" in cli("selectors", "search", "nobody@nowhere").stdout
+
+    out = tmp_path / "g.gexf"
+    assert cli("actors", "export", "--format", "gexf", "-o", str(out)).code == 0
+    graph = nx.read_gexf(out)
+    assert any(d.get("kind") == "selector" for _, d in graph.nodes(data=True))
+
+
+def test_errors_name_the_valid_choices(cli):
+    cli("scan", str(EXAMPLES), "-q")
+    listing = json.loads(cli("actors", "list", "--format", "json").stdout)
+    bad = cli("actors", "show", "Anope")
+    assert bad.code == 2 and listing["actors"][0]["id"] in bad.stderr
+    assert cli("actors", "export", "--format", "dot").code == 2
+    assert cli("link", "reject", "no-colon").code == 2
+
+
+def test_reject_restore_and_history(cli):
+    cli("scan", str(EXAMPLES), "-q")
+    top = json.loads(cli("actors", "list", "--format", "json").stdout)["actors"][0]
+    scope = top["links"][0]["scope"]  # the CSV file: these listings name no platform
+    assert scope.startswith("file:") and scope.endswith(".csv")
+    rejected = cli(
+        "link", "reject", "vendor:NordicSnow", "--platform", scope, "--reason", "two people"
+    )
+    assert rejected.code == 0 and "1 actors split off" in rejected.stderr
+    again = json.loads(cli("actors", "list", "--format", "json").stdout)
+    assert all(len(a["documents"]) == 1 for a in again["actors"] if "NordicSnow" in a["vendors"])
+    assert {"type": "vendor", "value": "nordicsnow", "status": "rejected"}.items() <= next(
+        m for m in again["not_linking"] if m["value"] == "nordicsnow"
+    ).items()
+    assert cli("link", "--rebuild").code == 0
+    restored = cli("link", "restore", "vendor:NordicSnow", "--platform", scope)
+    assert "1 actors merged" in restored.stderr
+    history = [json.loads(line) for line in cli("link", "history").stdout.splitlines()]
+    kinds = [h["kind"] for h in history]
+    assert {"override", "split", "rebuild", "merge"} <= set(kinds)
+    assert json.loads(cli("actors", "show", top["id"]).stdout)["id"] == top["id"]
+
+
+def test_scan_no_link_then_link(cli):
+    scanned = cli("scan", str(EXAMPLES), "--no-link")
+    assert "narcwatch link:" not in scanned.stderr
+    linked = cli("link")
+    assert linked.code == 0 and "linked" in linked.stderr and "0 documents" not in linked.stderr
+    assert "linked 0 documents" in cli("link").stderr
