@@ -28,6 +28,7 @@ from narcwatch.ingest.streams import with_head
 
 GZIP_MAGIC = b"\x1f\x8b"
 STDIN = "<stdin>"
+GENERIC = frozenset({"jsonl"})  # readers that take any file of their extensions
 # Files a directory walk skips silently: media and archives are never documents.
 SKIP_EXTENSIONS = frozenset(
     {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".ico", ".svg", ".mp4", ".mp3", ".wav"}
@@ -67,12 +68,19 @@ def _walk(path: Path) -> Iterator[Path | InputError]:
             yield InputError(entry.path, None, f"cannot read: {exc.strerror or exc}")
 
 
-def _by_extension(name: str) -> ReaderSpec | None:
+def _by_extension(name: str, head: bytes = b"") -> ReaderSpec | None:
+    """The reader an extension names; where several claim it, the content decides.
+
+    ``.json`` is generic JSON, a Telegram export or a Reddit dump: among the readers that
+    claim the extension, the one whose sniff of ``head`` scores highest wins, and a tie
+    (or no head) goes to the generic reader, so only a file a special reader is surer of
+    than the generic one goes to it (whatever order the readers were registered in).
+    """
     low = name.lower().removesuffix(".gz")
-    for spec in readers().values():
-        if any(low.endswith(ext) for ext in spec.extensions):
-            return spec
-    return None
+    claims = [s for s in readers().values() if any(low.endswith(e) for e in s.extensions)]
+    if len(claims) > 1:
+        return max(claims, key=lambda s: (s.sniff(head) if head else 0.0, s.name in GENERIC))
+    return claims[0] if claims else None
 
 
 def _by_content(head: bytes) -> ReaderSpec:
@@ -102,7 +110,8 @@ def read_stream(
             fmt = "warc"  # a whole gzipped WARC (`gzip x.warc`): gunzip it like any file
         gz = Gunzip(stream)
         head, stream = with_head(io.BufferedReader(gz), 4096)
-    spec = get_reader(fmt) if fmt is not None else _by_extension(source) or _by_content(head)
+    spec = get_reader(fmt) if fmt is not None else None
+    spec = spec or _by_extension(source, head) or _by_content(head)
     yield from _guarded(spec, stream, source, options)
     if gz is not None and gz.error:
         yield InputError(source, None, f"{gz.error}; records before the cut were read")
