@@ -1,0 +1,325 @@
+"""Write captures to WARC/1.1 files (gzip per record) with SHA-256 digests.
+
+Each file starts with a ``warcinfo`` record. A capture is a ``response`` record, the
+``request`` that produced it (``WARC-Concurrent-To`` the response) and a ``metadata``
+record (``WARC-Refers-To`` the response) holding crawler version, job and whatever the
+caller passes (proxy, user agent...). Imported files become ``resource`` + ``metadata``.
+
+The records of one capture are built in memory and appended with a single ``write`` then
+flushed (and fsynced), so a killed process leaves at most one partial capture at the end of
+the file, which :func:`narcwatch.evidence.verify.verify_warc` reports as truncated.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
+from warcio.warcwriter import WARCWriter
+
+from narcwatch import __version__
+from narcwatch.errors import UsageError
+
+GIB = 1024**3
+DEFAULT_SOFTWARE = f"narcwatch/{__version__}"
+Headers = Mapping[str, str] | Iterable[tuple[str, str]]
+_WARC_1_1 = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+_JOB_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+@dataclass(frozen=True)
+class Capture:
+    """Where one captured payload lives: enough to re-read and re-check it."""
+
+    warc_path: str
+    offset: int  # start of the response/resource record (its gzip member) in the file
+    length: int  # bytes of that gzip member
+    record_id: str
+    payload_sha256: str  # hex SHA-256 of the body
+    block_digest: str  # "sha256:<base32>" as in WARC-Block-Digest
+    url: str
+    captured_at: datetime
+    status: int | None = None
+    record_type: str = "response"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["captured_at"] = warc_date(self.captured_at)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Capture:
+        values = dict(data)
+        values["captured_at"] = parse_warc_date(str(values["captured_at"]))
+        return cls(**values)
+
+
+def sha256_label(data: bytes) -> str:
+    """``sha256:<base32>``, the WARC 1.1 digest label for ``data``."""
+    return "sha256:" + base64.b32encode(hashlib.sha256(data).digest()).decode("ascii")
+
+
+def warc_date(moment: datetime) -> str:
+    """WARC-Date with microseconds; naive datetimes are refused (ambiguous in court)."""
+    if moment.tzinfo is None:
+        raise UsageError("capture time must be timezone-aware", value=moment)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_warc_date(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def _pairs(headers: Headers | None) -> list[tuple[str, str]]:
+    items = headers.items() if isinstance(headers, Mapping) else (headers or [])
+    out = []
+    for name, value in items:
+        # the body we store is already de-chunked: keep the original header under a new name
+        if name.lower() == "transfer-encoding":
+            name = "X-Archive-Orig-Transfer-Encoding"
+        out.append((str(name), str(value).replace("\r", " ").replace("\n", " ")))
+    return out
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _fields(values: Mapping[str, Any]) -> bytes:
+    lines = []
+    for key, value in values.items():
+        if value is None:
+            continue
+        key = re.sub(r"[^\w.-]", "-", str(key))
+        text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+        lines.append(f"{key}: {text.replace(chr(13), ' ').replace(chr(10), ' ')}\r\n")
+    return "".join(lines).encode("utf-8")
+
+
+_BUILDER = WARCWriter(io.BytesIO(), gzip=True, warc_version="WARC/1.1")
+
+
+def build_record(
+    uri: str,
+    rec_type: str,
+    body: bytes,
+    date: str,
+    *,
+    http: StatusAndHeaders | None = None,
+    content_type: str = "",
+    extra: Mapping[str, str] | None = None,
+) -> Any:
+    """A warcio record with SHA-256 block (and payload) digests already set."""
+    block = body
+    if http is not None:
+        http.compute_headers_buffer(None)
+        block = http.headers_buff + body
+    headers = {
+        "WARC-Type": rec_type,
+        "WARC-Record-ID": StatusAndHeadersParser.make_warc_id(),
+        "WARC-Date": date,
+        **(extra or {}),
+        "WARC-Block-Digest": sha256_label(block),
+    }
+    if rec_type != "warcinfo":
+        headers["WARC-Payload-Digest"] = sha256_label(body)
+    return _BUILDER.create_warc_record(
+        uri,
+        rec_type,
+        payload=io.BytesIO(body),
+        length=len(body),
+        warc_content_type=content_type,
+        warc_headers_dict=headers,
+        http_headers=http,
+    )
+
+
+def serialize(records: list[Any]) -> tuple[bytes, list[tuple[int, int]]]:
+    """Gzip each record as its own member; return the bytes and each (offset, length)."""
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True, warc_version="WARC/1.1")
+    spans = []
+    for record in records:
+        start = buffer.tell()
+        writer.write_record(record)
+        spans.append((start, buffer.tell() - start))
+    return buffer.getvalue(), spans
+
+
+def warcinfo_bytes(filename: str, info: Mapping[str, Any]) -> bytes:
+    """A gzipped ``warcinfo`` record to start a WARC file with."""
+    fields = {**info, "format": "WARC File Format 1.1", "conformsTo": _WARC_1_1}
+    date, name = warc_date(datetime.now(UTC)), {"WARC-Filename": filename}
+    ctype = "application/warc-fields"
+    record = build_record("", "warcinfo", _fields(fields), date, content_type=ctype, extra=name)
+    return serialize([record])[0]
+
+
+class WarcWriter:
+    """Append captures to ``<directory>/<job>-<UTC timestamp>-<seq>.warc.gz`` files."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        job: str,
+        max_bytes: int = GIB,
+        software: str = DEFAULT_SOFTWARE,
+        fsync: bool = True,
+    ) -> None:
+        if not _JOB_RE.match(job):
+            raise UsageError("job name must be letters, digits, '.', '_' or '-'", value=job)
+        if max_bytes <= 0:
+            raise UsageError("max_bytes must be positive", value=max_bytes)
+        self.directory = Path(directory)
+        self.job = job
+        self.max_bytes = max_bytes
+        self.software = software
+        self.fsync = fsync
+        self.files: list[Path] = []
+        self._seq = 0
+        self._fh: BinaryIO | None = None
+        self._path: Path | None = None
+
+    def _open(self) -> Path:
+        """The current file, starting a new one (with its warcinfo) when none is open."""
+        if self._fh is not None and self._path is not None:
+            return self._path
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+        while True:
+            self._seq += 1
+            path = self.directory / f"{self.job}-{stamp}-{self._seq:05d}.warc.gz"
+            try:
+                fh = open(path, "xb")  # noqa: SIM115 - kept open across captures
+                break
+            except FileExistsError:
+                continue
+        self._fh, self._path = fh, path
+        self.files.append(path)
+        self._write(warcinfo_bytes(path.name, {"software": self.software, "job": self.job}))
+        return path
+
+    def _write(self, data: bytes) -> int:
+        """Append ``data`` in one write, flushed (and fsynced); return where it starts."""
+        assert self._fh is not None
+        base = self._fh.seek(0, os.SEEK_END)
+        try:
+            self._fh.write(data)
+            self._fh.flush()
+            if self.fsync:
+                os.fsync(self._fh.fileno())
+        except OSError:
+            self._fh.truncate(base)  # e.g. disk full: leave no partial record behind
+            raise
+        return base
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+        self._fh = self._path = None
+
+    def __enter__(self) -> WarcWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def write_capture(
+        self,
+        url: str,
+        *,
+        request_headers: Headers | None,
+        status: int,
+        response_headers: Headers | None,
+        body: bytes,
+        captured_at: datetime,
+        metadata: Mapping[str, Any] | None = None,
+        method: str = "GET",
+        request_body: bytes = b"",
+        reason: str | None = None,
+        http_version: str = "HTTP/1.1",
+    ) -> Capture:
+        """Archive one HTTP exchange; return where its response record lies.
+
+        ``body`` is stored as given (de-chunked; a ``Transfer-Encoding`` header is kept as
+        ``X-Archive-Orig-Transfer-Encoding``). Pass the bytes as received: if you pass a
+        decompressed body, drop ``Content-Encoding`` from ``response_headers``."""
+        date = warc_date(captured_at)
+        if reason is None:
+            reason = _phrase(status)
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        resp_http = StatusAndHeaders(
+            f"{status} {reason}".strip(), _pairs(response_headers), protocol=http_version
+        )
+        req_http = StatusAndHeaders(
+            f"{method} {target} {http_version}", _pairs(request_headers), is_http_request=True
+        )
+        response = build_record(url, "response", body, date, http=resp_http)
+        link = {"WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID")}
+        request = build_record(url, "request", request_body, date, http=req_http, extra=link)
+        return self._commit([response, request], url, date, captured_at, status, metadata)
+
+    def write_resource(
+        self,
+        uri: str,
+        body: bytes,
+        content_type: str,
+        captured_at: datetime,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> Capture:
+        """Archive an imported file (screenshot, export, PDF...) as a resource record."""
+        date = warc_date(captured_at)
+        ctype = content_type or "application/octet-stream"
+        resource = build_record(uri, "resource", body, date, content_type=ctype)
+        return self._commit([resource], uri, date, captured_at, None, metadata)
+
+    def _commit(
+        self,
+        records: list[Any],
+        url: str,
+        date: str,
+        captured_at: datetime,
+        status: int | None,
+        metadata: Mapping[str, Any] | None,
+    ) -> Capture:
+        """Add the metadata record, write everything at once, describe the main record."""
+        main = records[0]
+        main_id = main.rec_headers.get_header("WARC-Record-ID")
+        fields = _fields({"software": self.software, "job": self.job, **(metadata or {})})
+        links = {"WARC-Refers-To": main_id, "WARC-Concurrent-To": main_id}
+        ctype = "application/warc-fields"
+        records.append(build_record(url, "metadata", fields, date, content_type=ctype, extra=links))
+        path = self._open()
+        data, spans = serialize(records)
+        base = self._write(data)
+        if base + len(data) >= self.max_bytes:
+            self.close()  # rotate: the next capture starts a new file
+        return Capture(
+            warc_path=str(path),
+            offset=base + spans[0][0],
+            length=spans[0][1],
+            record_id=main_id,
+            payload_sha256=hashlib.sha256(main.raw_stream.getvalue()).hexdigest(),
+            block_digest=main.rec_headers.get_header("WARC-Block-Digest"),
+            url=url,
+            captured_at=captured_at.astimezone(UTC),
+            status=status,
+            record_type=main.rec_type,
+        )
