@@ -176,3 +176,27 @@ class ActorEventRow(Base):
     kind: Mapped[str] = mapped_column(String(16))
     actor_id: Mapped[str | None] = mapped_column(String(16), index=True)
     detail: Mapped[str] = mapped_column(Text, default="{}")
+
+
+# --- Evidence (issue 7): where each stored document's capture lies in the WARC archives. ---
+
+
+class CaptureRow(Base):
+    """One archived capture (crawled page or imported file) and the document read from it.
+    ``doc_id`` is the document's SHA-256 id (several captures may give the same document);
+    ``warc_path`` is relative to ``HOME/archive`` when under it, else absolute."""
+
+    __tablename__ = "captures"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    job: Mapped[str] = mapped_column(String(128), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # crawl | import
+    url: Mapped[str] = mapped_column(Text)
+    warc_path: Mapped[str] = mapped_column(Text)
+    offset: Mapped[int] = mapped_column(Integer)
+    length: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[str] = mapped_column(String(128))
+    payload_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[int | None] = mapped_column(Integer)
+    captured_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
