@@ -9,7 +9,7 @@ documents of that platform. Other weak selectors (URLs, common domains) never li
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from narcwatch.errors import UsageError
 
@@ -21,12 +21,12 @@ class LinkKey:
     type: str
     value: str
     scope: str = ""  # the platform, for vendor names
+    # A fixed-width digest so the store looks keys up with one indexed IN; computed once.
+    ident: str = field(init=False, compare=False, repr=False)
 
-    @property
-    def ident(self) -> str:
-        """A fixed-width digest so the store looks keys up with one indexed IN."""
+    def __post_init__(self) -> None:
         raw = f"{self.type}\x1f{self.scope}\x1f{self.value}".encode()
-        return hashlib.sha256(raw).hexdigest()[:32]
+        object.__setattr__(self, "ident", hashlib.sha256(raw).hexdigest()[:32])
 
     @property
     def label(self) -> str:

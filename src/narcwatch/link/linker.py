@@ -24,8 +24,9 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from narcwatch.link import state
@@ -162,19 +163,17 @@ class Linker:
         groups: dict[object, list[tuple[str, object]]] = defaultdict(list)
         for node in list(uf.parent):
             groups[uf.find(node)].append(node)  # type: ignore[arg-type]
-        memberships: list[dict[str, object]] = []
-        touched: set[str] = set()
-        redirect: dict[str, str] = {}
+        plan: list[tuple[list[state.DocInfo], list[str]]] = []
         for members in groups.values():
             group_docs = sorted(
                 (docs[n[1]] for n in members if n[0] == "d"),  # type: ignore[index]
                 key=lambda d: d.doc_id,
             )
-            if not group_docs:
-                continue
-            actors = sorted({str(n[1]) for n in members if n[0] == "a"})
-            target = self._target(s, group_docs, actors, states, now, result, redirect)
-            touched.add(target)
+            if group_docs:
+                plan.append((group_docs, sorted({str(n[1]) for n in members if n[0] == "a"})))
+        targets = self._targets(s, plan, states, now, result)
+        memberships: list[dict[str, object]] = []
+        for (group_docs, _), target in zip(plan, targets, strict=True):
             memberships += [{"document_pk": d.pk, "actor_id": target} for d in group_docs]
             for d in group_docs:
                 for k in d.keys:
@@ -183,43 +182,67 @@ class Linker:
                         st.actor_id, st.dirty = target, True
         state.save_keys(s, states.values())
         if memberships:
-            s.execute(insert(ActorDocRow), memberships)
+            # Core insert: no ORM bookkeeping for thousands of plain rows.
+            s.execute(insert(cast(Table, ActorDocRow.__table__)), memberships)
         result.documents += len(docs)
-        to_split = {redirect.get(a, a) for a in to_split}
         for actor_id in sorted(to_split):
             self.resplit(s, actor_id, now, result, reason="selector seen with too many vendors")
-        state.recount(s, touched | to_split, now)
+        state.recount(s, set(targets) | to_split, now)
 
-    def _target(
+    def _targets(
         self,
         s: Session,
-        group_docs: list[state.DocInfo],
-        actors: list[str],
+        plan: list[tuple[list[state.DocInfo], list[str]]],
         states: dict[str, state.KeyState],
         now: datetime,
         result: LinkResult,
-        redirect: dict[str, str],
-    ) -> str:
-        """The actor a group of new documents joins (creating or merging as needed)."""
-        if not actors:
-            result.created += 1
-            return self._new_actor(s, group_docs[0].doc_id, now)
-        if len(actors) == 1:
-            return actors[0]
-        bridges = sorted(
-            {
-                states[k.ident].key.label
-                for d in group_docs
-                for k in d.keys
-                if states[k.ident].actor_id in actors
-            }
-        )
-        survivor = self.merge(s, actors, now, result, by=bridges, documents=len(group_docs))
-        for st in states.values():
-            if st.actor_id in actors:
-                st.actor_id = survivor
-        redirect.update(dict.fromkeys(actors, survivor))
-        return survivor
+    ) -> list[str]:
+        """The actor each group of new documents joins: a new one, the one its selectors
+        point to, or the survivor of merging those (a few statements per batch, not per
+        group)."""
+        founders = [docs[0].doc_id for docs, actors in plan if not actors]
+        created = iter(self._new_actors(s, founders, now))
+        result.created += len(founders)
+        merging = sorted({a for _, actors in plan if len(actors) > 1 for a in actors})
+        sizes: dict[str, int] = {}
+        for part in state.chunks(merging):
+            sizes.update(
+                s.execute(select(ActorRow.id, ActorRow.n_docs).where(ActorRow.id.in_(part))).all()
+            )
+        targets: list[str] = []
+        redirect: dict[str, str] = {}
+        for group_docs, actors in plan:
+            if not actors:
+                targets.append(next(created))
+            elif len(actors) == 1:
+                targets.append(actors[0])
+            else:
+                bridges = sorted(
+                    {
+                        states[k.ident].key.label
+                        for d in group_docs
+                        for k in d.keys
+                        if states[k.ident].actor_id in actors
+                    }
+                )
+                survivor = min(actors, key=lambda a: (-sizes.get(a, 0), a))
+                self._absorb(s, survivor, [a for a in actors if a != survivor], now, result)
+                state.event(
+                    s,
+                    now,
+                    "merge",
+                    survivor,
+                    merged=[a for a in actors if a != survivor],
+                    by=bridges[:20],
+                    documents=len(group_docs),
+                )
+                redirect.update(dict.fromkeys(actors, survivor))
+                targets.append(survivor)
+        if redirect:
+            for st in states.values():
+                if st.actor_id in redirect:
+                    st.actor_id = redirect[st.actor_id]
+        return targets
 
     def merge(
         self,
@@ -237,34 +260,50 @@ class Linker:
         )
         survivor = min(actors, key=lambda a: (-sizes.get(a, 0), a))
         others = [a for a in actors if a != survivor]
-        for other in others:
-            s.execute(
-                update(ActorDocRow).where(ActorDocRow.actor_id == other).values(actor_id=survivor)
-            )
-            s.execute(
-                update(LinkKeyRow).where(LinkKeyRow.actor_id == other).values(actor_id=survivor)
-            )
-            s.execute(
-                update(ActorRow)
-                .where(ActorRow.id == other)
-                .values(status="merged", merged_into=survivor, n_docs=0, updated_at=now)
-            )
+        self._absorb(s, survivor, others, now, result)
         state.event(s, now, "merge", survivor, merged=others, by=by[:20], documents=documents)
-        result.merges += len(others)
         return survivor
 
+    def _absorb(
+        self, s: Session, survivor: str, others: list[str], now: datetime, result: LinkResult
+    ) -> None:
+        s.execute(
+            update(ActorDocRow).where(ActorDocRow.actor_id.in_(others)).values(actor_id=survivor)
+        )
+        s.execute(
+            update(LinkKeyRow).where(LinkKeyRow.actor_id.in_(others)).values(actor_id=survivor)
+        )
+        s.execute(
+            update(ActorRow)
+            .where(ActorRow.id.in_(others))
+            .values(status="merged", merged_into=survivor, n_docs=0, updated_at=now)
+        )
+        result.merges += len(others)
+
     def _new_actor(self, s: Session, first_doc_id: str, now: datetime) -> str:
-        actor_id = actor_id_for(first_doc_id)
-        row = s.get(ActorRow, actor_id)
-        if row is None:
+        return self._new_actors(s, [first_doc_id], now)[0]
+
+    def _new_actors(self, s: Session, founders: list[str], now: datetime) -> list[str]:
+        """Ids for actors founded by these documents; an id that existed before (an actor
+        merged or emptied earlier, founded by the same document) comes back to life."""
+        ids = [actor_id_for(doc_id) for doc_id in founders]
+        existing: set[str] = set()
+        for part in state.chunks(ids):
+            existing.update(s.scalars(select(ActorRow.id).where(ActorRow.id.in_(part))))
+        fresh = [
+            {"id": a, "status": "active", "n_docs": 0, "created_at": now, "updated_at": now}
+            for a in dict.fromkeys(ids)
+            if a not in existing
+        ]
+        if fresh:
+            s.execute(insert(ActorRow), fresh)
+        for part in state.chunks(sorted(existing)):
             s.execute(
-                insert(ActorRow).values(
-                    id=actor_id, status="active", n_docs=0, created_at=now, updated_at=now
-                )
+                update(ActorRow)
+                .where(ActorRow.id.in_(part))
+                .values(status="active", merged_into=None, updated_at=now)
             )
-        else:  # the id of an actor that was merged or emptied earlier comes back
-            row.status, row.merged_into, row.updated_at = "active", None, now
-        return actor_id
+        return ids
 
     def _drop_superseded(self, s: Session, result: LinkResult) -> None:
         """A document replaced by a newer version leaves its actor (the new version is

@@ -154,7 +154,7 @@ def save_keys(session: Session, states: Iterable[KeyState]) -> None:
             changed.append(row | {"b_pk": st.pk})
         st.dirty = False
     if new:
-        session.execute(insert(LinkKeyRow), new)
+        session.execute(insert(cast(Table, LinkKeyRow.__table__)), new)
     if changed:
         # Core table, not the ORM class: executemany with bound parameters.
         table = cast(Table, LinkKeyRow.__table__)
