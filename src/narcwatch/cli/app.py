@@ -51,7 +51,16 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 def _register_commands() -> None:
     # Imported here so each command module can import `app` from this one.
-    from narcwatch.cli import actors, evaluate, kb, link, report, scan  # noqa: F401
+    from narcwatch.cli import (  # noqa: F401
+        actors,
+        evaluate,
+        evidence,
+        importer,
+        kb,
+        link,
+        report,
+        scan,
+    )
 
 
 _register_commands()

@@ -1,0 +1,146 @@
+"""`narcwatch evidence`: verify, export, keygen and show on imported evidence."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from narcwatch.cli import evidence, importer  # noqa: F401  (register `evidence`, `import`)
+from narcwatch.evidence.custody import CustodyLog
+from narcwatch.store import Store
+from narcwatch.store.tables import CaptureRow
+from tests.conftest import EXAMPLES, ROOT
+
+TELEGRAM = ROOT / "tests" / "data" / "telegram" / "channel_result.json"
+
+
+@pytest.fixture
+def imported(cli, home: Path) -> Path:
+    result = cli("import", str(TELEGRAM), *map(str, sorted(EXAMPLES.glob("*.csv"))), "-q")
+    assert result.code == 0, result.stderr
+    return home
+
+
+def _rows(home: Path) -> list[CaptureRow]:
+    with Store.open(f"sqlite:///{home / 'narcwatch.db'}") as store, store.session() as s:
+        return list(s.scalars(select(CaptureRow).where(CaptureRow.doc_id.is_not(None))))
+
+
+def _telegram_doc(home: Path) -> CaptureRow:
+    return next(r for r in _rows(home) if r.url.startswith(TELEGRAM.as_uri()))
+
+
+def test_show_prints_capture_and_archived_text(cli, imported, tmp_path):
+    row = _telegram_doc(imported)
+    out = tmp_path / "payload.json"
+    shown = cli("evidence", "show", row.doc_id[:12], "--html", str(out))
+    assert shown.code == 0, shown.stderr
+    assert row.record_id in shown.stdout and "(verifies)" in shown.stdout
+    assert "--- archived text ---" in shown.stdout and row.url in shown.stdout
+    assert out.read_bytes() == TELEGRAM.read_bytes()
+
+
+def test_show_unknown_id_names_similar_ones(cli, imported):
+    row = _telegram_doc(imported)
+    result = cli("evidence", "show", row.doc_id[:10] + "zzzz")
+    assert result.code == 2 and "unknown document id" in result.stderr
+    assert any(r.doc_id in result.stderr for r in _rows(imported))
+
+
+def test_verify_all_ok_and_logged(cli, imported):
+    result = cli("evidence", "verify", "--all")
+    assert result.code == 0, result.stdout + result.stderr
+    assert "FAILED" not in result.stdout and "custody chain" in result.stdout
+    data = json.loads(cli("evidence", "verify", "--all", "--format", "json").stdout)
+    assert data["ok"] and data["custody"]["ok"] and data["captures"]["checked"] == 2
+    entries = CustodyLog(imported / "custody.jsonl").entries()
+    assert [e.action for e in entries][-2:] == ["verify", "verify"]
+
+
+def test_tampered_warc_fails_naming_the_record(cli, imported):
+    row = _telegram_doc(imported)
+    warc = imported / "archive" / row.warc_path
+    data = bytearray(warc.read_bytes())
+    data[row.offset + row.length - 30] ^= 0x01  # inside the record's compressed payload
+    warc.write_bytes(bytes(data))
+    result = cli("evidence", "verify", "--all")
+    assert result.code == 1
+    assert "FAILED" in result.stdout and row.record_id in result.stdout
+    assert cli("evidence", "verify", str(warc)).code == 1
+    shown = cli("evidence", "show", row.doc_id)
+    assert shown.code == 1 and "DOES NOT VERIFY" in shown.stdout
+
+
+def test_edited_custody_log_fails(cli, imported):
+    log = imported / "custody.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    lines[0] = lines[0].replace('"import"', '"note"')
+    log.write_text("".join(lines))
+    result = cli("evidence", "verify", "--all")
+    assert result.code == 1 and "line 1" in result.stdout
+
+
+@pytest.mark.parametrize("suffix", ["", ".zip"], ids=["dir", "zip"])
+def test_export_doc_and_actor_then_verify_bundle(cli, imported, tmp_path, suffix):
+    key = tmp_path / "keys" / "signer.pem"
+    made = cli("evidence", "keygen", str(key))
+    assert made.code == 0 and Path(f"{key}.pub").exists()
+    assert cli("evidence", "keygen", str(key)).code == 2  # never overwrites
+
+    row = _telegram_doc(imported)
+    doc_out = tmp_path / f"doc-bundle{suffix}"
+    exported = cli("evidence", "export", row.doc_id, "-o", str(doc_out), "--sign-key", str(key))
+    assert exported.code == 0, exported.stderr
+    checked = cli("evidence", "verify", "--bundle", str(doc_out), "--public-key", f"{key}.pub")
+    assert checked.code == 0, checked.stdout
+    assert "signature valid (trusted key)" in checked.stdout
+
+    actors = json.loads(cli("actors", "list", "--format", "json").stdout)["actors"]
+    actor_out = tmp_path / f"actor-bundle{suffix}"
+    result = cli("evidence", "export", "--actor", actors[0]["id"], "-o", str(actor_out))
+    assert result.code == 0, result.stderr
+    assert cli("evidence", "verify", "--bundle", str(actor_out)).code == 0
+    actions = [e.action for e in CustodyLog(imported / "custody.jsonl").entries()]
+    assert actions.count("export") == 2
+
+    if suffix == ".zip":
+        with zipfile.ZipFile(doc_out) as zf:
+            files = {n: zf.read(n) for n in zf.namelist()}
+        files["manifest.json"] = files["manifest.json"].replace(b'"records"', b'"records" ', 1)
+        doc_out.unlink()
+        with zipfile.ZipFile(doc_out, "w") as zf:
+            for name, data in files.items():
+                zf.writestr(name, data)
+    else:
+        manifest = doc_out / "manifest.json"
+        manifest.write_bytes(manifest.read_bytes().replace(b"narcwatch", b"narcwatcH", 1))
+    bad = cli("evidence", "verify", "--bundle", str(doc_out), "--public-key", f"{key}.pub")
+    assert bad.code == 1 and "FAILED" in bad.stdout and "signature" in bad.stdout
+
+
+def test_export_document_without_capture_fails(cli, home, tmp_path):
+    assert cli("scan", str(EXAMPLES / "market_listings.csv"), "-q").code == 0
+    with Store.open(f"sqlite:///{home / 'narcwatch.db'}") as store:
+        doc_id = next(store.findings()).doc.id
+    result = cli("evidence", "export", doc_id, "-o", str(tmp_path / "b"))
+    assert result.code == 1 and "no archived capture" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["verify"],
+        ["verify", "--all", "--format", "xml"],
+        ["export", "-o", "out"],
+        ["export", "--actor", "nobody", "-o", "out"],
+        ["export", "--actor", "nobody", "-o", "out.zip", "--format", "dir"],
+        ["export", "--actor", "nobody", "-o", "out", "--format", "tar"],
+    ],
+    ids=["verify-nothing", "verify-format", "export-nothing", "actor", "dir-zip", "format"],
+)
+def test_usage_errors_exit_2(cli, imported, args):
+    assert cli("evidence", *args).code == 2
