@@ -23,7 +23,7 @@ def fpr(key) -> str:
 
 
 def pgp_hits(text: str) -> list[tuple[str, str]]:
-    return [(h.type, h.value) for h in extract(text) if h.type.startswith("pgp")]
+    return [(h.type, h.value) for h in extract(text) if h.type in ("pgp-fingerprint", "pgp-keyid")]
 
 
 @pytest.mark.parametrize(
@@ -43,6 +43,14 @@ def test_armoured_public_key_gives_its_fingerprint_and_span(key, wrap):
     assert hit.matched == text[hit.span[0] : hit.span[1]]
     assert hit.matched.startswith("-----BEGIN PGP PUBLIC KEY BLOCK-----")
     assert hit.matched.endswith("-----END PGP PUBLIC KEY BLOCK-----")
+
+
+def test_user_ids_of_the_key_are_selectors_too(key):
+    """The name and e-mail are inside the armour, invisible to the e-mail extractor."""
+    text = f"my key:\n{key.pubkey}\n"
+    hits = {(h.type, h.value, h.strength) for h in extract(text)}
+    assert ("pgp-uid", "Vendor <vendor@example.com>", "weak") in hits
+    assert ("email", "vendor@example.com", "strong") in hits
 
 
 def test_indented_armour_from_html_is_still_read(key):

@@ -51,6 +51,9 @@ _KEEP_AROUND = frozenset({"onion", "onion-v2", "i2p"})
 _GENERIC = frozenset({"phone", "email", "url", "domain", "handle"})
 
 
+_RIDERS = frozenset({"pgp-uid", "email"})
+
+
 def _settle(found: list[Candidate]) -> list[Candidate]:
     """Resolve overlaps in one sweep (documents with link lists have dozens of selectors)."""
     found.sort(key=lambda c: (c.start, c.start - c.end, c.type in _GENERIC))
@@ -99,6 +102,17 @@ def extract(text: str, *, region: str | None = None) -> list[SelectorHit]:
         if spec.triggers is not None and not any(t in low for t in spec.triggers):
             continue
         found.extend(spec.func(text, region))
+    # What a PGP key block carries inside its armour (user ids and their e-mails) shares the
+    # block's span; it rides along with the block's fingerprint instead of competing with it.
+    blocks = {(c.start, c.end) for c in found if c.type == "pgp-fingerprint"}
+    riders = [c for c in found if c.type in _RIDERS and (c.start, c.end) in blocks]
+    if riders:
+        found = [c for c in found if not (c.type in _RIDERS and (c.start, c.end) in blocks)]
+    settled = _settle(found)
+    if riders:
+        kept = {(c.start, c.end) for c in settled if c.type == "pgp-fingerprint"}
+        settled += [c for c in riders if (c.start, c.end) in kept]
+        settled.sort(key=lambda c: c.start)
     return [
         SelectorHit(
             type=c.type,
@@ -107,5 +121,5 @@ def extract(text: str, *, region: str | None = None) -> list[SelectorHit]:
             span=(c.start, c.end),
             strength=c.strength,
         )
-        for c in _settle(found)
+        for c in settled
     ]

@@ -65,6 +65,13 @@ def armour_checksum_ok(block: str) -> bool:
 
 def fingerprint_of(block: str) -> str | None:
     """The primary key's fingerprint of an armoured public key block (None if unreadable)."""
+    found = key_of(block)
+    return found[0] if found else None
+
+
+def key_of(block: str) -> tuple[str, list[tuple[str, str | None]]] | None:
+    """The primary key's fingerprint and user ids (``(name, e-mail)``) of an armoured
+    public key block; None if unreadable or not a public key."""
     import pgpy  # imported here: most texts have no key block and pgpy is slow to import
 
     if not armour_checksum_ok(block):
@@ -79,7 +86,8 @@ def fingerprint_of(block: str) -> str | None:
             continue
         if not key.is_public:
             return None
-        return str(key.fingerprint).replace(" ", "").upper()
+        uids = [(u.name or "", u.email or None) for u in key.userids if u.name or u.email]
+        return str(key.fingerprint).replace(" ", "").upper(), uids
     return None
 
 
@@ -112,9 +120,17 @@ def extract_pgp(text: str, region: str | None = None) -> Iterator[Candidate]:
     if "-----BEGIN PGP" in text:
         for m in _BLOCK.finditer(text):
             blocks.append(m.span())
-            fpr = fingerprint_of(m.group(0))
-            if fpr:
+            found = key_of(m.group(0))
+            if found:
+                fpr, uids = found
                 yield Candidate("pgp-fingerprint", fpr, m.start(), m.end())
+                # The user ids are inside the armour, invisible in the text: the e-mail
+                # is a strong selector of its own, the name a weak one (like a vendor name).
+                for name, email in uids:
+                    label = f"{name} <{email}>" if email else name
+                    yield Candidate("pgp-uid", label.strip(), m.start(), m.end(), "weak")
+                    if email:
+                        yield Candidate("email", email.lower(), m.start(), m.end())
     low = text.lower()
     if len(low) != len(text):
         low = text  # lower-casing shifted offsets ("İ"): look for the words as written
