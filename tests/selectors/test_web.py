@@ -43,6 +43,11 @@ FOUND = [
     ("Visit EXAMPLE.COM today", [("domain", "example.com", "weak")]),
     ("order at pharma-shop.co.uk.", [("domain", "pharma-shop.co.uk", "weak")]),
     ("allegro.pl and shop.rs", [("domain", "allegro.pl", "weak"), ("domain", "shop.rs", "weak")]),
+    # Defanged onions, written to slip past filters.
+    (f"new link {ONION}[.]onion", [("onion", f"{ONION}.onion", "strong")]),
+    (f"{ONION} (dot) onion", [("onion", f"{ONION}.onion", "strong")]),
+    (f"{ONION.upper()} DOT ONION !", [("onion", f"{ONION}.onion", "strong")]),
+    (f"{ONION} . onion", [("onion", f"{ONION}.onion", "strong")]),
 ]
 
 
@@ -63,6 +68,8 @@ NOT_FOUND = [
     "www.example",
     "user@localhost",
     "x.b32.i2p",
+    f"{ONION[:-1]}e[.]onion",  # defanged, checksum still checked
+    f"{ONION} dotonion",
 ]
 
 

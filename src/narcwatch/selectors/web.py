@@ -139,6 +139,12 @@ def _hosts(low: str) -> Iterator[tuple[int, int]]:
 
 
 _BASE32 = frozenset("abcdefghijklmnopqrstuvwxyz234567")
+# Onions written to slip past filters: "host[.]onion", "host (dot) onion", "host dot onion".
+_DEFANGED_ONION = re.compile(
+    r"(?<![a-z2-7])(?P<host>[a-z2-7]{56})\s*(?:\[\s*(?:\.|dot)\s*\]|\(\s*(?:\.|dot)\s*\)"
+    r"|\{\s*(?:\.|dot)\s*\}|\s+dot\s+|\s+\.\s*|\.\s+)\s*onion(?![a-z0-9])",
+    re.I,
+)
 
 
 def _onions(low: str) -> Iterator[Candidate]:
@@ -162,13 +168,18 @@ def _onions(low: str) -> Iterator[Candidate]:
         i = low.find(".onion", end)
 
 
-@register_extractor("web", triggers=("http", "www.", ".onion", ".i2p", "."))
+@register_extractor("web", triggers=("http", "www.", "onion", ".i2p", "."))
 def extract_web(text: str, region: str | None = None) -> Iterator[Candidate]:
     low = text.lower()
     if len(low) != len(text):  # lower-casing changed lengths ("İ"): keep offsets right
         low = text
     if ".onion" in low:
         yield from _onions(low)
+    if "onion" in low and any(mark in low for mark in ("[", "(", "{", " dot ", " .", ". ")):
+        for m in _DEFANGED_ONION.finditer(low):
+            host = m.group("host")
+            if onion_v3_ok(host):
+                yield Candidate("onion", host + ".onion", m.start(), m.end())
     if ".i2p" in low:
         for m in _I2P.finditer(text):
             host = m.group(0).lower()
