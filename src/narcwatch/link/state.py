@@ -107,18 +107,32 @@ def load_keys(session: Session, keys: Iterable[LinkKey]) -> dict[str, KeyState]:
     """Stored state of these keys, by ident (keys not stored yet are absent)."""
     wanted = {k.ident: k for k in keys}
     out: dict[str, KeyState] = {}
+    cols = (
+        LinkKeyRow.ident,
+        LinkKeyRow.pk,
+        LinkKeyRow.status,
+        LinkKeyRow.actor_id,
+        LinkKeyRow.n_docs,
+        LinkKeyRow.vendors,
+        LinkKeyRow.platforms,
+        LinkKeyRow.first_seen,
+        LinkKeyRow.last_seen,
+    )
+    # Plain column tuples, not ORM objects: thousands of keys per batch.
     for part in chunks(list(wanted)):
-        for row in session.execute(select(LinkKeyRow).where(LinkKeyRow.ident.in_(part))).scalars():
-            out[row.ident] = KeyState(
-                wanted[row.ident],
-                row.pk,
-                row.status,
-                row.actor_id,
-                row.n_docs,
-                json.loads(row.vendors),
-                json.loads(row.platforms),
-                row.first_seen,
-                row.last_seen,
+        for ident, pk, status, actor, n, vendors, platforms, first, last in session.execute(
+            select(*cols).where(LinkKeyRow.ident.in_(part))
+        ):
+            out[ident] = KeyState(
+                wanted[ident],
+                pk,
+                status,
+                actor,
+                n,
+                json.loads(vendors),
+                json.loads(platforms),
+                first,
+                last,
             )
     return out
 
