@@ -53,6 +53,7 @@ def _register_commands() -> None:
     # Imported here so each command module can import `app` from this one.
     from narcwatch.cli import (  # noqa: F401
         actors,
+        crawl,
         evaluate,
         evidence,
         importer,

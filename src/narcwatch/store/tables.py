@@ -21,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -200,3 +201,41 @@ class CaptureRow(Base):
     payload_sha256: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[int | None] = mapped_column(Integer)
     captured_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- The crawler (narcwatch crawl): jobs and their frontier, so --resume continues. ---
+
+
+class CrawlJobRow(Base):
+    """One crawl: its seeds and settings (JSON) so ``--resume`` continues it as started.
+    ``status``: running | finished | stopped (a limit or an interruption)."""
+
+    __tablename__ = "crawl_jobs"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seeds: Mapped[str] = mapped_column(Text, default="[]")
+    settings: Mapped[str] = mapped_column(Text, default="{}")
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CrawlUrlRow(Base):
+    """A URL of a crawl, by canonical form (unique per job).
+    ``state``: queued | fetching | done | failed | skipped."""
+
+    __tablename__ = "crawl_urls"
+    __table_args__ = (
+        UniqueConstraint("job", "url", name="uq_crawl_urls_job_url"),
+        Index("ix_crawl_urls_job_state_priority", "job", "state", "priority"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job: Mapped[str] = mapped_column(String(128))
+    url: Mapped[str] = mapped_column(Text)
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    priority: Mapped[float] = mapped_column(Float, default=0.0)
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

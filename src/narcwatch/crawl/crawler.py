@@ -1,0 +1,325 @@
+"""The crawl: seeds -> fetch -> WARC -> custody -> document -> pipeline -> store -> links.
+
+Each fetched page is archived (WARC under ``HOME/archive/<job>/``), logged in the chain of
+custody, read like an HTML file, analysed, stored with a ``captures`` row linking the
+document to its record, and its links queued. Errors are recorded per URL in the frontier
+and never stop the crawl; what was archived stays archived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import update
+
+from narcwatch import __version__
+from narcwatch.analyze.pipeline import Pipeline
+from narcwatch.crawl.config import CrawlSettings
+from narcwatch.crawl.fetch import Exchange, Fetcher, FetchResult
+from narcwatch.crawl.focus import LinkScorer, breadth_first
+from narcwatch.crawl.frontier import Frontier, Task
+from narcwatch.crawl.links import extract_links
+from narcwatch.crawl.page import read_page
+from narcwatch.crawl.robots import Robots
+from narcwatch.crawl.safety import AddressPolicy, UnsafeURLError
+from narcwatch.crawl.scope import Scope, canonicalize
+from narcwatch.evidence import Capture, CustodyLog, WarcWriter
+from narcwatch.model import Finding
+from narcwatch.store.tables import CaptureRow, CrawlUrlRow
+
+if TYPE_CHECKING:
+    from narcwatch.store import Store
+
+CRAWLER = f"narcwatch/{__version__}"
+
+
+@dataclass
+class CrawlProgress:
+    pages: int
+    errors: int
+    skipped: int
+    queued: int
+    elapsed: float
+
+    @property
+    def rate(self) -> float:
+        return self.pages / self.elapsed if self.elapsed > 0 else 0.0
+
+
+@dataclass
+class CrawlSummary:
+    job: str
+    pages: int = 0  # archived and analysed in this run
+    errors: int = 0
+    skipped: int = 0
+    offers: int = 0
+    queued: int = 0  # left in the frontier
+    elapsed: float = 0.0
+    status: str = "finished"  # finished | stopped
+    stop_reason: str | None = None
+    warc_files: list[str] = field(default_factory=list)
+    error_samples: list[tuple[str, str]] = field(default_factory=list)
+
+    def line(self) -> str:
+        text = (
+            f"job {self.job}: {self.pages} pages archived, {self.offers} offers, "
+            f"{self.errors} errors, {self.skipped} skipped, {self.queued} queued "
+            f"in {self.elapsed:.1f} s ({self.status}"
+        )
+        return text + (f": {self.stop_reason})" if self.stop_reason else ")")
+
+
+ProgressFn = Callable[[CrawlProgress], None]
+
+
+class Crawler:
+    def __init__(
+        self,
+        store: Store,
+        home: Path,
+        job: str,
+        settings: CrawlSettings,
+        seeds: list[str],
+        *,
+        progress: ProgressFn | None = None,
+        pipeline: Pipeline | None = None,
+    ) -> None:
+        self.store, self.home, self.job = store, Path(home), job
+        self.settings, self.seeds = settings, seeds
+        self.progress = progress
+        self.pipeline = pipeline or Pipeline()
+        self.scope = Scope.build(
+            seeds,
+            same_host=settings.same_host,
+            hosts=settings.hosts,
+            include=settings.include,
+            exclude=settings.exclude,
+            max_depth=settings.max_depth,
+        )
+        self.policy = AddressPolicy.build(settings.allow_addresses, settings.proxy)
+        self.frontier = Frontier(store, job)
+        self.archive = self.home / "archive"
+        self.custody = CustodyLog(self.home / "custody.jsonl")
+        self.scorer = LinkScorer() if settings.focus else None
+        self.summary = CrawlSummary(job)
+        self._active = 0
+        self._done_before = 0
+        self._stop: str | None = None
+        self._start = 0.0
+
+    async def run(self) -> CrawlSummary:
+        """Crawl until the frontier is empty or a limit is reached."""
+        s = self.settings
+        self._start = time.monotonic()
+        self._done_before = self.frontier.counts().get("done", 0)
+        self.fetcher = Fetcher(s, self.policy)
+        self.robots = Robots(self.fetcher, ignore=s.ignore_robots)
+        self.warc = WarcWriter(self.archive / self.job, job=self.job, software=CRAWLER)
+        status = "stopped"
+        try:
+            async with asyncio.TaskGroup() as group:
+                for _ in range(max(s.concurrency, 1)):
+                    group.create_task(self._worker())
+            status = "stopped" if self._stop else "finished"
+        finally:
+            self.warc.close()
+            await self.fetcher.close()
+            self.frontier.close(status)
+            self._finish(status)
+        return self.summary
+
+    def _finish(self, status: str) -> None:
+        counts = self.frontier.counts()
+        self.summary.status = status
+        self.summary.stop_reason = self._stop
+        self.summary.queued = counts.get("queued", 0) + counts.get("fetching", 0)
+        self.summary.elapsed = time.monotonic() - self._start
+        self.summary.warc_files = [str(p) for p in self.warc.files]
+        self.summary.error_samples = self.frontier.errors()[:20]
+
+    def _limit_reached(self) -> str | None:
+        s = self.settings
+        if s.time_limit is not None and time.monotonic() - self._start >= s.time_limit:
+            return f"--time-limit {s.time_limit:g} s"
+        pages = self._done_before + self.summary.pages + self._active
+        if s.max_pages is not None and pages >= s.max_pages:
+            return f"--max-pages {s.max_pages}"
+        return None
+
+    async def _worker(self) -> None:
+        while True:
+            self._stop = self._stop or self._limit_reached()
+            if self._stop:
+                return
+            tasks = self.frontier.claim(1)
+            if not tasks:
+                if self._active == 0:
+                    return
+                await asyncio.sleep(0.01)
+                continue
+            self._active += 1
+            try:
+                await self._visit(tasks[0])
+            finally:
+                self._active -= 1
+            if self.progress is not None:
+                self.progress(
+                    CrawlProgress(
+                        self.summary.pages,
+                        self.summary.errors,
+                        self.summary.skipped,
+                        self.frontier.counts().get("queued", 0),
+                        time.monotonic() - self._start,
+                    )
+                )
+
+    async def _hop_check(self, url: str, depth: int) -> str | None:
+        canonical = canonicalize(url) or url
+        try:
+            await self.policy.check(canonical)  # safety first: its reason is the one to see
+        except UnsafeURLError as exc:
+            return exc.reason
+        why = self.scope.refuse(canonical, depth)
+        if why is None and not await self.robots.allowed(canonical):
+            why = "disallowed by robots.txt"
+        return why
+
+    async def _visit(self, task: Task) -> None:
+        try:
+            await self.policy.check(task.url)  # refused addresses: not even robots.txt
+            if not await self.robots.allowed(task.url):
+                self._skip(task, "disallowed by robots.txt")
+                return
+            result = await self.fetcher.fetch(
+                task.url, lambda u: self._hop_check(u, task.depth), types=None
+            )
+            self._handle(task, result)
+        except UnsafeURLError as exc:
+            self._fail(task, f"refused: {exc.reason}")
+        except Exception as exc:  # one URL's failure never stops the crawl
+            self._fail(task, f"{type(exc).__name__}: {exc}")
+
+    def _handle(self, task: Task, result: FetchResult) -> None:
+        for hop in result.redirects:
+            self._archive(hop, task, redirect=True)
+        response = result.response
+        if result.error or response is None:
+            self._fail(task, result.error or "no response", response)
+            return
+        if result.skipped:
+            self._skip(task, result.skipped, response.status)
+            return
+        capture = self._archive(response, task)
+        page = read_page(response, capture, self.archive)
+        finding: Finding | None = None
+        if page is not None:
+            finding = self.pipeline(page)
+            self.store.save([finding])
+            self.summary.offers += int(finding.offer)
+        self._record(task, response, capture, finding)
+        self.summary.pages += 1
+        if response.url != task.url:
+            final = canonicalize(response.url)
+            if final:
+                self.frontier.add([(final, task.depth, -1e9)])  # known now: never queued
+                self.frontier.mark(final, "done", response.status)
+        if "html" in response.content_type or response.content_type == "":
+            self._queue_links(task, response, finding)
+
+    def _archive(self, exchange: Exchange, task: Task, *, redirect: bool = False) -> Capture:
+        capture = self.warc.write_capture(
+            exchange.url,
+            request_headers=exchange.request_headers,
+            status=exchange.status,
+            response_headers=exchange.headers,
+            body=exchange.body,
+            captured_at=exchange.captured_at,
+            reason=exchange.reason,
+            http_version=exchange.http_version,
+            metadata={
+                "crawler": CRAWLER,
+                "job": self.job,
+                "proxy": self.settings.proxy or "none",
+                "user-agent": self.settings.user_agent,
+                "depth": task.depth,
+                "frontier-url": task.url,
+                "redirect": redirect or None,
+            },
+        )
+        self.custody.append(
+            "capture",
+            exchange.url,
+            details={
+                "warc": self._relative(capture.warc_path),
+                "offset": capture.offset,
+                "sha256": capture.payload_sha256,
+                "record_id": capture.record_id,
+                "job": self.job,
+                "status": exchange.status,
+            },
+        )
+        return capture
+
+    def _relative(self, path: str) -> str:
+        try:
+            return str(Path(path).relative_to(self.archive))
+        except ValueError:
+            return str(Path(path).resolve())
+
+    def _record(
+        self, task: Task, response: Exchange, capture: Capture, finding: Finding | None
+    ) -> None:
+        """The capture row and the URL's ``done`` state in one transaction."""
+        with self.store.session() as s, s.begin():
+            s.add(
+                CaptureRow(
+                    doc_id=finding.doc.id if finding else None,
+                    job=self.job,
+                    kind="crawl",
+                    url=response.url,
+                    warc_path=self._relative(capture.warc_path),
+                    offset=capture.offset,
+                    length=capture.length,
+                    record_id=capture.record_id,
+                    payload_sha256=capture.payload_sha256,
+                    status=response.status,
+                    captured_at=capture.captured_at,
+                )
+            )
+            s.execute(
+                update(CrawlUrlRow)
+                .where(CrawlUrlRow.pk == task.pk)
+                .values(state="done", status=response.status, fetched_at=capture.captured_at)
+            )
+
+    def _queue_links(self, task: Task, response: Exchange, finding: Finding | None) -> None:
+        from narcwatch.ingest.decode import decode
+
+        depth = task.depth + 1
+        if self.settings.max_depth is not None and depth > self.settings.max_depth:
+            return
+        items = []
+        links = extract_links(decode(response.body), response.url, self.settings.max_links)
+        for url, text in links:
+            if self.scope.refuse(url, depth):
+                continue
+            if self.scorer is not None:
+                priority = self.scorer.priority(text, url, depth, finding)
+            else:
+                priority = breadth_first(depth)
+            items.append((url, depth, priority))
+        self.frontier.add(items)
+
+    def _fail(self, task: Task, error: str, response: Exchange | None = None) -> None:
+        self.summary.errors += 1
+        status = response.status if response else None
+        self.frontier.finish(task, "failed", status=status, error=error)
+
+    def _skip(self, task: Task, reason: str, status: int | None = None) -> None:
+        self.summary.skipped += 1
+        self.frontier.finish(task, "skipped", status=status, error=reason)

@@ -1,0 +1,38 @@
+"""A fetched page as a :class:`RawDocument`: read exactly as ``narcwatch scan`` reads HTML."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from narcwatch.crawl.fetch import Exchange
+from narcwatch.crawl.scope import host_of
+from narcwatch.evidence import Capture
+from narcwatch.ingest.base import RawDocument, ReadOptions
+from narcwatch.ingest.decode import decode
+from narcwatch.ingest.html import read_html
+
+
+def read_page(response: Exchange, capture: Capture, archive: Path) -> RawDocument | None:
+    """The page's document (``url`` the final URL, ``platform`` its host), or None when it
+    has no visible text."""
+    try:
+        where = str(Path(capture.warc_path).relative_to(archive))
+    except ValueError:
+        where = capture.warc_path
+    location = f"{where}@{capture.offset}"[-256:]
+    if response.content_type == "text/plain":
+        text = decode(response.body).strip()
+        if not text:
+            return None
+        doc = RawDocument(text=text, source=response.url, location=location, raw=response.body)
+    else:
+        items = read_html(io.BytesIO(response.body), response.url, ReadOptions())
+        doc_or_error = next(iter(items), None)
+        if not isinstance(doc_or_error, RawDocument):
+            return None
+        doc = doc_or_error
+        doc.location = location
+    doc.url = response.url
+    doc.platform = host_of(response.url) or None
+    return doc

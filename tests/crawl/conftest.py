@@ -1,0 +1,200 @@
+"""A real HTTP server on 127.0.0.1 (random port, own thread) serving a generated market site,
+plus hostile endpoints: redirects to private addresses and in circles, 429, 5xx storms,
+oversized bodies, gzip bombs, slow drips, wrong charsets, broken HTML."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from narcwatch.crawl import CrawlSettings
+
+N_LISTINGS = 20
+N_PAGES = 8
+WALLET = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+DRUGS = ["MDMA pills 120mg", "Cocaine 1g 90% pure", "Ketamine crystal 5g", "LSD tabs 150ug"]
+_BOMB = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
+
+
+def _html(title: str, body: str) -> bytes:
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head>"
+        f"<body>{body}</body></html>"
+    ).encode()
+
+
+def listing(n: int) -> bytes:
+    drug = DRUGS[n % len(DRUGS)]
+    return _html(
+        f"Listing {n}",
+        f"<h1>{drug} - vendor{n}</h1><p>{drug}, 10 pcs for {40 + n} EUR. Stealth shipping "
+        f"worldwide, escrow accepted.</p><p>Pay BTC {WALLET} or XMR. Contact on wickr: "
+        f"vendor_{n}</p><a href='/listing/{(n + 1) % N_LISTINGS}'>next offer</a> "
+        f"<a href='/'>home</a> <a href='/listing/{n}#reviews'>reviews</a>",
+    )
+
+
+def index() -> bytes:
+    links = "".join(f"<li><a href='/listing/{i}'>offer {i}</a></li>" for i in range(N_LISTINGS))
+    pages = "".join(f"<a href='/page/{i}?b=2&a=1'>page {i}</a> " for i in range(N_PAGES))
+    return _html(
+        "Market",
+        f"<h1>Welcome to the market</h1><ul>{links}</ul><p>{pages}</p>"
+        "<a href='/private/secret'>staff</a> <a href='mailto:x@y.z'>mail</a>"
+        "<a href='http://10.0.0.1/admin'>router</a> <a href='/logo.png'>logo</a>",
+    )
+
+
+class Site:
+    """What the server serves and what it saw (hits per path)."""
+
+    def __init__(self) -> None:
+        self.hits: Counter[str] = Counter()
+        self.lock = threading.Lock()
+        self.robots = "User-agent: *\nDisallow: /private/\n"
+        self.port = 0
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def hit(self, path: str) -> int:
+        with self.lock:
+            self.hits[path] += 1
+            return self.hits[path]
+
+    def page_hits(self) -> Counter[str]:
+        return Counter({p: n for p, n in self.hits.items() if p != "/robots.txt"})
+
+
+class Handler(BaseHTTPRequestHandler):
+    site: Site
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def send(
+        self,
+        status: int,
+        body: bytes,
+        ctype: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def redirect(self, location: str) -> None:
+        self.send(302, b"", headers={"Location": location})
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        n = self.site.hit(path)
+        parts = path.strip("/").split("/")
+        if path == "/":
+            self.send(200, index())
+        elif path == "/robots.txt":
+            self.send(200, self.site.robots.encode(), "text/plain")
+        elif parts[0] == "listing" and len(parts) == 2:
+            self.send(200, listing(int(parts[1])))
+        elif parts[0] in ("page", "private"):
+            self.send(200, _html(path, f"<p>Forum page {path}</p><a href='/'>home</a>"))
+        elif path == "/logo.png":
+            self.send(200, b"\x89PNG....", "image/png")
+        elif path == "/redirect-private":
+            self.redirect("http://169.254.169.254/latest/meta-data/")
+        elif path == "/redirect-home":
+            self.redirect("/listing/3")
+        elif parts[0] == "loop":
+            self.redirect(f"/loop/{int(parts[1]) + 1}")
+        elif path == "/limited":
+            if n == 1:
+                self.send(429, b"slow down", "text/plain", {"Retry-After": "1"})
+            else:
+                self.send(200, listing(7))
+        elif parts[0] == "storm":
+            self.send(503, b"unavailable", "text/plain")
+        elif path == "/big":
+            self.send(200, b"<p>" + b"a" * 300_000 + b"</p>")
+        elif path == "/bomb":
+            self.send(200, _BOMB, headers={"Content-Encoding": "gzip"})
+        elif path == "/gzipped":
+            self.send(200, gzip.compress(listing(5)), headers={"Content-Encoding": "gzip"})
+        elif path == "/drip":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            try:
+                for _ in range(100):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                return
+        elif path == "/charset":
+            body = "<p>Kokain 1g für 80€ – Versand weltweit, Zahlung per BTC</p>".encode()
+            self.send(200, body, "text/html; charset=iso-8859-1")
+        elif path == "/malformed":
+            self.send(
+                200,
+                b"<html><body><div><p>Ketamine 5g <b>cheap<table><tr><td>buy</p"
+                b"</i></div><a href='/listing/1'>x</a><<<>>\x00\xff<script>",
+            )
+        else:
+            self.send(404, b"not found", "text/plain")
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    state = Site()
+    handler = type("BoundHandler", (Handler,), {"site": state})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    server.block_on_close = False
+    state.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.daemon = True
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def fast() -> CrawlSettings:
+    """Settings for tests: no delays, few retries, short timeouts, loopback allowed."""
+    return CrawlSettings(
+        allow_addresses=["127.0.0.1"],
+        delay=0.0,
+        backoff=0.0,
+        retries=2,
+        max_retry_after=0.05,
+        total_timeout=1.0,
+        read_timeout=0.5,
+        connect_timeout=1.0,
+        concurrency=4,
+        per_host=4,
+        max_bytes=256 * 1024,
+    )
+
+
+@pytest.fixture
+def crawl_home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path

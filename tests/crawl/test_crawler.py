@@ -1,0 +1,165 @@
+"""Crawling the local site: archives, custody, store, resume, robots and hostile servers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from warcio.archiveiterator import ArchiveIterator
+
+from narcwatch.crawl import run_crawl
+from narcwatch.evidence import CustodyLog, verify_warc
+from narcwatch.settings import database_url
+from narcwatch.store import Store
+from narcwatch.store.tables import CaptureRow, CrawlUrlRow, DocumentRow
+
+from .conftest import N_LISTINGS, N_PAGES, Site
+
+
+@pytest.fixture
+def store(crawl_home: Path):
+    with Store.open(database_url(None, crawl_home)) as s:
+        yield s
+
+
+def urls(store: Store, job: str) -> dict[str, CrawlUrlRow]:
+    with store.session() as s:
+        rows = s.scalars(select(CrawlUrlRow).where(CrawlUrlRow.job == job))
+        return {r.url.split(":", 2)[2].split("/", 1)[1]: r for r in rows}
+
+
+def test_crawl_archives_analyses_and_stores(site: Site, store, crawl_home, fast):
+    summary = run_crawl(store, crawl_home, [site.base + "/"], fast, job="site")
+    expected = 1 + N_LISTINGS + N_PAGES
+    assert summary.pages == expected
+    assert summary.status == "finished"
+    assert summary.offers >= N_LISTINGS
+    # each page fetched once: fragments and query order canonicalized away
+    assert max(site.page_hits().values()) == 1
+    assert "/private/secret" not in site.hits and "/logo.png" in site.hits
+    # WARC readable by warcio and verified
+    warcs = sorted((crawl_home / "archive" / "site").glob("*.warc.gz"))
+    assert warcs and all(verify_warc(w).ok for w in warcs)
+    with warcs[0].open("rb") as fh:
+        types = [r.rec_type for r in ArchiveIterator(fh)]
+    assert types.count("response") == expected and "metadata" in types
+    # custody chain
+    log = CustodyLog(crawl_home / "custody.jsonl")
+    assert log.verify().ok and len(log.entries()) == expected
+    # findings and captures linked by document id
+    with store.session() as s:
+        docs = {d.doc_id: d for d in s.scalars(select(DocumentRow))}
+        caps = list(s.scalars(select(CaptureRow)))
+    assert len(caps) == expected
+    assert all(c.doc_id in docs and c.kind == "crawl" and c.job == "site" for c in caps)
+    listing = next(d for d in docs.values() if d.url and d.url.endswith("/listing/3"))
+    assert listing.offer and listing.platform == "127.0.0.1"
+    rows = urls(store, "site")
+    assert rows["private/secret"].state == "skipped"
+    assert "robots" in (rows["private/secret"].error or "")
+    assert rows["logo.png"].state == "skipped"
+
+
+def test_resume_after_a_kill_fetches_nothing_twice(site: Site, store, crawl_home, fast):
+    fast.concurrency = 1
+    pages: list[int] = []
+
+    class Killed(Exception):
+        pass
+
+    def kill_after_five(progress) -> None:
+        pages.append(progress.pages)
+        if progress.pages >= 5:
+            raise Killed
+
+    with pytest.raises(ExceptionGroup) as info:
+        run_crawl(store, crawl_home, [site.base + "/"], fast, job="k", progress=kill_after_five)
+    assert info.group_contains(Killed)
+    assert sum(site.page_hits().values()) == 5
+    summary = run_crawl(store, crawl_home, [], resume="k")
+    assert summary.pages == N_LISTINGS + N_PAGES + 1 - 5
+    assert max(site.page_hits().values()) == 1
+    assert verify_warc(next((crawl_home / "archive" / "k").glob("*.warc.gz"))).ok
+    assert CustodyLog(crawl_home / "custody.jsonl").verify().ok
+
+
+def test_max_pages_then_resume_with_more(site: Site, store, crawl_home, fast):
+    fast.max_pages = 4
+    first = run_crawl(store, crawl_home, [site.base + "/"], fast, job="m")
+    assert first.pages == 4 and first.status == "stopped" and first.queued > 0
+    second = run_crawl(store, crawl_home, [], resume="m", overrides={"max_pages": 10})
+    assert second.pages == 6
+    assert max(site.page_hits().values()) == 1
+
+
+def test_ignore_robots_fetches_disallowed_pages(site: Site, store, crawl_home, fast):
+    fast.ignore_robots = True
+    run_crawl(store, crawl_home, [site.base + "/private/secret"], fast, job="r")
+    assert site.hits["/private/secret"] == 1 and "/robots.txt" not in site.hits
+
+
+def test_robots_disallow_all(site: Site, store, crawl_home, fast):
+    site.robots = "User-agent: *\nDisallow: /\n"
+    summary = run_crawl(store, crawl_home, [site.base + "/"], fast, job="r")
+    assert summary.pages == 0 and summary.skipped == 1 and site.page_hits() == {}
+
+
+def hostile(store, crawl_home, fast, site: Site, path: str, job: str) -> CrawlUrlRow:
+    run_crawl(store, crawl_home, [site.base + path], fast, job=job)
+    return urls(store, job)[path.lstrip("/")]
+
+
+@pytest.mark.parametrize(
+    ("path", "error"),
+    [
+        ("/redirect-private", "link-local address 169.254.169.254"),
+        ("/loop/0", "more than 3 redirects"),
+        ("/storm/1", "HTTP 503"),
+        ("/big", "larger than max_bytes"),
+        ("/bomb", "decompressed body larger than max_bytes"),
+        ("/drip", "timed out"),
+    ],
+)
+def test_hostile_servers_give_recorded_errors(site, store, crawl_home, fast, path, error):
+    fast.max_redirects = 3
+    fast.same_host = False
+    row = hostile(store, crawl_home, fast, site, path, "h")
+    assert row.state == "failed"
+    assert error in (row.error or "")
+
+
+def test_5xx_storm_is_retried_then_recorded(site: Site, store, crawl_home, fast):
+    row = hostile(store, crawl_home, fast, site, "/storm/2", "s")
+    assert site.hits["/storm/2"] == fast.retries + 1
+    assert row.status == 503
+
+
+def test_429_with_retry_after_is_retried(site: Site, store, crawl_home, fast):
+    row = hostile(store, crawl_home, fast, site, "/limited", "l")
+    assert row.state == "done" and site.hits["/limited"] == 2
+
+
+def test_redirect_inside_scope_is_followed_and_archived(site: Site, store, crawl_home, fast):
+    fast.max_depth = 0
+    row = hostile(store, crawl_home, fast, site, "/redirect-home", "rh")
+    assert row.state == "done"
+    warc = next((crawl_home / "archive" / "rh").glob("*.warc.gz"))
+    with warc.open("rb") as fh:
+        statuses = [
+            r.http_headers.get_statuscode() for r in ArchiveIterator(fh) if r.rec_type == "response"
+        ]
+    assert statuses == ["302", "200"]
+
+
+@pytest.mark.parametrize("path", ["/charset", "/malformed", "/gzipped"])
+def test_awkward_pages_are_still_read(site: Site, store, crawl_home, fast, path):
+    fast.max_depth = 0
+    row = hostile(store, crawl_home, fast, site, path, "a")
+    assert row.state == "done"
+    findings = list(store.findings())
+    assert len(findings) == 1 and findings[0].substances
+    if path == "/charset":
+        # UTF-8 body despite "charset=iso-8859-1": no mojibake, the euro price is read
+        assert any(p.currency == "EUR" and p.amount == 80 for p in findings[0].prices)
+    assert verify_warc(next((crawl_home / "archive" / "a").glob("*.warc.gz"))).ok
