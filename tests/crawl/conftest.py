@@ -41,6 +41,16 @@ def listing(n: int) -> bytes:
     )
 
 
+PRODUCT = (
+    b"<html><body><div itemscope itemtype='https://schema.org/Product'>"
+    b"<h1 itemprop='name'>Alprazolam 2mg x 100</h1><div itemprop='seller' itemscope>"
+    b"<span itemprop='name'>rx_direct</span></div><p itemprop='description'>No prescription "
+    b"needed, ships worldwide.</p><div itemprop='offers' itemscope><span itemprop='price' "
+    b"content='180'>EUR 180</span><meta itemprop='priceCurrency' content='EUR'></div></div>"
+    b"</body></html>"
+)
+
+
 def index() -> bytes:
     links = "".join(f"<li><a href='/listing/{i}'>offer {i}</a></li>" for i in range(N_LISTINGS))
     pages = "".join(f"<a href='/page/{i}?b=2&a=1'>page {i}</a> " for i in range(N_PAGES))
@@ -153,6 +163,8 @@ class Handler(BaseHTTPRequestHandler):
                 b"<html><body><div><p>Ketamine 5g <b>cheap<table><tr><td>buy</p"
                 b"</i></div><a href='/listing/1'>x</a><<<>>\x00\xff<script>",
             )
+        elif path == "/product":
+            self.send(200, PRODUCT)
         else:
             self.send(404, b"not found", "text/plain")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,16 @@ def test_crawl_archives_analyses_and_stores(site: Site, store, crawl_home, fast)
     assert rows["private/secret"].state == "skipped"
     assert "robots" in (rows["private/secret"].error or "")
     assert rows["logo.png"].state == "skipped"
+
+
+def test_a_site_profile_fills_the_listing_fields(site: Site, store, crawl_home, fast):
+    run_crawl(store, crawl_home, [site.base + "/product"], fast, job="profile")
+    with store.session() as s:
+        (doc,) = s.scalars(select(DocumentRow))
+    finding = json.loads(doc.finding)
+    assert doc.title == "Alprazolam 2mg x 100" and doc.author == "rx_direct"
+    assert {"price": "180", "currency": "EUR"}.items() <= finding["doc"]["fields"].items()
+    assert finding["doc"]["fields"]["profile"] == "schema-org-product"
 
 
 def test_resume_after_a_kill_fetches_nothing_twice(site: Site, store, crawl_home, fast):

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 from narcwatch.crawl.fetch import Exchange
+from narcwatch.crawl.profiles import page_fields
 from narcwatch.crawl.scope import host_of
 from narcwatch.evidence import Capture
 from narcwatch.ingest.base import RawDocument, ReadOptions
@@ -14,8 +15,8 @@ from narcwatch.ingest.html import read_html
 
 
 def read_page(response: Exchange, capture: Capture, archive: Path) -> RawDocument | None:
-    """The page's document (``url`` the final URL, ``platform`` its host), or None when it
-    has no visible text."""
+    """The page's document (``url`` the final URL, ``platform`` its host, fields from the
+    site profile that fits its layout), or None when it has no visible text."""
     try:
         where = str(Path(capture.warc_path).relative_to(archive))
     except ValueError:
@@ -33,6 +34,12 @@ def read_page(response: Exchange, capture: Capture, archive: Path) -> RawDocumen
             return None
         doc = doc_or_error
         doc.location = location
+        # A site profile reads the listing's fields (title, price, vendor, ...) by layout.
+        fields = page_fields(response.body, response.url, home=archive.parent)
+        if fields:
+            doc.title = fields.pop("title", None) or doc.title
+            doc.author = fields.pop("vendor", None) or doc.author
+            doc.fields.update(fields)
     doc.url = response.url
     doc.platform = host_of(response.url) or None
     return doc
