@@ -111,6 +111,7 @@ class Crawler:
         self._done_before = 0
         self._stop: str | None = None
         self._start = 0.0
+        self._shown = 0.0
 
     async def run(self) -> CrawlSummary:
         """Crawl until the frontier is empty or a limit is reached."""
@@ -167,14 +168,17 @@ class Crawler:
                 await self._visit(tasks[0])
             finally:
                 self._active -= 1
-            if self.progress is not None:
+            now = time.monotonic()
+            # The queue size is a query: refresh the progress a few times a second only.
+            if self.progress is not None and now - self._shown >= 0.25:
+                self._shown = now
                 self.progress(
                     CrawlProgress(
                         self.summary.pages,
                         self.summary.errors,
                         self.summary.skipped,
                         self.frontier.counts().get("queued", 0),
-                        time.monotonic() - self._start,
+                        now - self._start,
                     )
                 )
 
