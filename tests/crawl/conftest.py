@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from narcwatch.crawl import CrawlSettings
+from narcwatch.settings import database_url
+from narcwatch.store import Store
 
 N_LISTINGS = 20
 N_PAGES = 8
@@ -210,3 +212,9 @@ def crawl_home(tmp_path: Path) -> Path:
     path = tmp_path / "home"
     path.mkdir()
     return path
+
+
+@pytest.fixture
+def store(crawl_home: Path) -> Iterator[Store]:
+    with Store.open(database_url(None, crawl_home)) as s:
+        yield s

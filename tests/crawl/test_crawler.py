@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -11,17 +10,10 @@ from warcio.archiveiterator import ArchiveIterator
 
 from narcwatch.crawl import run_crawl
 from narcwatch.evidence import CustodyLog, verify_warc
-from narcwatch.settings import database_url
 from narcwatch.store import Store
 from narcwatch.store.tables import CaptureRow, CrawlUrlRow, DocumentRow
 
 from .conftest import N_LISTINGS, N_PAGES, Site
-
-
-@pytest.fixture
-def store(crawl_home: Path):
-    with Store.open(database_url(None, crawl_home)) as s:
-        yield s
 
 
 def urls(store: Store, job: str) -> dict[str, CrawlUrlRow]:

@@ -112,6 +112,7 @@ class Crawler:
         self._stop: str | None = None
         self._start = 0.0
         self._shown = 0.0
+        self._queued = 0
 
     async def run(self) -> CrawlSummary:
         """Crawl until the frontier is empty or a limit is reached."""
@@ -169,15 +170,17 @@ class Crawler:
             finally:
                 self._active -= 1
             now = time.monotonic()
-            # The queue size is a query: refresh the progress a few times a second only.
-            if self.progress is not None and now - self._shown >= 0.25:
-                self._shown = now
+            if self.progress is not None:
+                # The queue size is a query: refreshed a few times a second only.
+                if now - self._shown >= 0.25:
+                    self._shown = now
+                    self._queued = self.frontier.counts().get("queued", 0)
                 self.progress(
                     CrawlProgress(
                         self.summary.pages,
                         self.summary.errors,
                         self.summary.skipped,
-                        self.frontier.counts().get("queued", 0),
+                        self._queued,
                         now - self._start,
                     )
                 )
