@@ -1,22 +1,16 @@
-"""Fixtures of the link tests: a store, and the synthetic market of ``market.py`` in it."""
+"""Fixtures of the link tests: a store (SQLite and PostgreSQL, as the store tests), and the
+synthetic market of ``market.py`` in it."""
 
 from __future__ import annotations
 
 import pytest
 
-from narcwatch.store import Store
 from tests.link.market import market_docs
+from tests.store.conftest import pg_url, store  # noqa: F401  (the same stores)
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store.open(f"sqlite:///{tmp_path / 'n.db'}")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def market(store):
+def market(store):  # noqa: F811  (pytest injects the imported fixture)
     docs = market_docs()
     store.save(list(docs.values()))
     return store, {k: f.doc.id for k, f in docs.items()}
