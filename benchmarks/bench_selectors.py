@@ -24,10 +24,12 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from bench_match import RAW
+from bench_match import chunks as page_chunks
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "selectors_corpus.jsonl"
 PEERS = ROOT / "benchmarks" / ".peers-venv"
-RAW = ROOT.parent / "shared" / "data" / "choshen-darknet-legal-illegal" / "data" / "raw"
 SUPPORTED = {
     "iocextract": {"email", "phone", "onion"},
     "ioc-finder": {"btc", "xmr", "email", "onion"},  # 9.x has no phone numbers
@@ -93,19 +95,6 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def listing_text(limit_mb: float) -> list[str]:
-    out, size = [], 0
-    for path in sorted(RAW.rglob("*")) if RAW.is_dir() else []:
-        if path.is_file():
-            text = path.read_text(encoding="utf-8", errors="replace")
-            for i in range(0, len(text), 1024):
-                out.append(text[i : i + 1024])
-                size += len(out[-1].encode())
-                if size >= limit_mb * 1e6:
-                    return out
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=20, help="corpus copies for MB/s")
@@ -141,7 +130,7 @@ def main() -> None:
             f"overall  {tool:10} P {summary[tool][0]:.3f} R {summary[tool][1]:.3f} "
             f"F1 {summary[tool][2]:.3f}   {speed[tool]:.2f} MB/s on the corpus"
         )
-    chunks = listing_text(args.listing_mb)
+    chunks = page_chunks(args.listing_mb) if RAW.is_dir() else []
     if chunks:
         size = sum(len(c.encode()) for c in chunks) / 1e6
         took = run_narcwatch(chunks)["seconds"]

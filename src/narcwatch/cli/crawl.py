@@ -11,10 +11,11 @@ from pathlib import Path
 import typer
 
 from narcwatch.cli.app import app, fail
+from narcwatch.cli.link import open_store
 from narcwatch.crawl import CrawlProgress, CrawlSettings, UnsafeURLError, run_crawl
 from narcwatch.crawl.config import DEFAULT_USER_AGENT, MIB
 from narcwatch.errors import UsageError
-from narcwatch.settings import database_url, resolve_home
+from narcwatch.settings import resolve_home
 
 
 def _read_seeds(seeds: list[str], seeds_file: Path | None) -> list[str]:
@@ -124,12 +125,10 @@ def crawl_command(
     if not quiet:
         logging.basicConfig(level=logging.WARNING, format="narcwatch: warning: %(message)s")
 
-    from narcwatch.store import Store
-
     home_dir = resolve_home(home)
     overrides = _overrides(max_pages, time_limit, max_depth) if resume else None
     show = not quiet and sys.stderr.isatty()
-    with Store.open(database_url(db, home_dir), home=home_dir) as store, _progress_bar(show) as bar:
+    with open_store(home_dir, db) as store, _progress_bar(show) as bar:
         try:
             summary = run_crawl(
                 store,
