@@ -64,6 +64,9 @@ def index() -> bytes:
     )
 
 
+_NOT_PAGES = ("/robots.txt", "/logo.png")
+
+
 class Site:
     """What the server serves and what it saw (hits per path)."""
 
@@ -72,18 +75,21 @@ class Site:
         self.lock = threading.Lock()
         self.robots = "User-agent: *\nDisallow: /private/\n"
         self.port = 0
+        self.requests: list[tuple[float, str, dict[str, str]]] = []  # time, path, headers
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def hit(self, path: str) -> int:
+    def hit(self, path: str, headers: dict[str, str] | None = None) -> int:
         with self.lock:
+            self.requests.append((time.monotonic(), path, headers or {}))
             self.hits[path] += 1
             return self.hits[path]
 
     def page_hits(self) -> Counter[str]:
-        return Counter({p: n for p, n in self.hits.items() if p != "/robots.txt"})
+        """Hits on HTML pages (not robots.txt, not the image, which is fetched and skipped)."""
+        return Counter({p: n for p, n in self.hits.items() if p not in _NOT_PAGES})
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -113,7 +119,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
-        n = self.site.hit(path)
+        n = self.site.hit(path, {k.lower(): v for k, v in self.headers.items()})
         parts = path.strip("/").split("/")
         if path == "/":
             self.send(200, index())
@@ -167,6 +173,17 @@ class Handler(BaseHTTPRequestHandler):
             )
         elif path == "/product":
             self.send(200, PRODUCT)
+        elif path == "/cookie":
+            body = _html("Login", "<p>Welcome</p><a href='/members'>members</a>")
+            self.send(200, body, headers={"Set-Cookie": "session=s3cr3t; Path=/"})
+        elif path == "/members":
+            if "session=s3cr3t" in (self.headers.get("Cookie") or ""):
+                self.send(200, listing(2))
+            else:
+                self.send(403, _html("Forbidden", "<p>log in first</p>"))
+        elif path == "/seized":
+            body = _html("Seized", "<h1>This hidden site has been seized</h1>")
+            self.send(410, body)
         else:
             self.send(404, b"not found", "text/plain")
 

@@ -76,9 +76,9 @@ def test_resume_after_a_kill_fetches_nothing_twice(site: Site, store, crawl_home
         if progress.pages >= 5:
             raise Killed
 
-    with pytest.raises(ExceptionGroup) as info:
+    with pytest.raises(Killed):  # raised as itself, not inside an ExceptionGroup
         run_crawl(store, crawl_home, [site.base + "/"], fast, job="k", progress=kill_after_five)
-    assert info.group_contains(Killed)
+    # nothing was fetched but the five pages the first run archived
     assert sum(site.page_hits().values()) == 5
     summary = run_crawl(store, crawl_home, [], resume="k")
     assert summary.pages == N_LISTINGS + N_PAGES + 1 - 5

@@ -92,3 +92,21 @@ def test_an_onion_is_crawled_through_the_proxy_by_name(site, socks, store, crawl
 def test_an_onion_without_a_proxy_is_refused(site, store, crawl_home, fast):
     summary = run_crawl(store, crawl_home, [f"http://{ONION}/"], fast, job="no-proxy")
     assert summary.pages == 0 and summary.errors == 1
+
+
+def test_clearnet_names_go_to_the_proxy_unresolved(
+    site, socks, store, crawl_home, fast, monkeypatch
+):
+    # With a proxy, a local DNS lookup would tell the local resolver what is investigated.
+    looked_up: list[str] = []
+
+    async def no_dns(self, host, *args, **kwargs):
+        looked_up.append(host)
+        raise OSError("no local DNS in this test")
+
+    monkeypatch.setattr("asyncio.base_events.BaseEventLoop.getaddrinfo", no_dns)
+    fast.proxy = f"socks5h://127.0.0.1:{socks.server_address[1]}"
+    fast.max_pages = 2
+    summary = run_crawl(store, crawl_home, ["http://shop.example.test/"], fast, job="clear")
+    assert summary.pages == 2
+    assert set(socks.names) == {"shop.example.test"} and looked_up == []

@@ -13,10 +13,10 @@ from narcwatch.evidence.bundle import (
     SIGNATURE,
     WARC_NAME,
     export_bundle,
-    generate_signing_key,
     verify_bundle,
 )
 from narcwatch.evidence.custody import CustodyLog
+from narcwatch.evidence.signing import generate_signing_key
 from narcwatch.evidence.warc import Capture, WarcWriter
 
 WHEN = datetime(2024, 6, 1, 9, 0, tzinfo=UTC)

@@ -70,7 +70,7 @@ def test_a_failing_batch_stores_nothing(store, monkeypatch):
     store.save([finding(1)])
     import narcwatch.store as store_module
 
-    real = store_module._hits
+    real = store_module._selector_hits
     calls = {"n": 0}
 
     def boom(f, pk):
@@ -79,7 +79,7 @@ def test_a_failing_batch_stores_nothing(store, monkeypatch):
             raise RuntimeError("crash in the middle of a batch")
         return real(f, pk)
 
-    monkeypatch.setattr(store_module, "_hits", boom)
+    monkeypatch.setattr(store_module, "_selector_hits", boom)
     with pytest.raises(RuntimeError):
         store.save([finding(2), finding(3)])
     assert [f.doc.id for f in store.findings()] == [f"{1:064x}"]

@@ -82,6 +82,12 @@ def crawl_command(
     ),
     user_agent: str = typer.Option(DEFAULT_USER_AGENT, "--user-agent", help="User-Agent header."),
     max_bytes: int = typer.Option(10 * MIB, "--max-bytes", min=1, help="Body limit (bytes)."),
+    analysis_workers: int = typer.Option(
+        0, "--analysis-workers", min=0, help="Processes analysing pages (0: in this one)."
+    ),
+    commit_every: int = typer.Option(
+        32, "--commit-every", min=1, help="Pages per commit (1: each page, nothing refetched)."
+    ),
     home: Path | None = typer.Option(
         None, "--home", envvar="NARCWATCH_HOME", help="narcwatch home directory."
     ),
@@ -95,7 +101,9 @@ def crawl_command(
     and store the findings. Private, loopback and link-local addresses are refused unless
     --allow-address names them; robots.txt is obeyed unless --ignore-robots.
 
-    A killed crawl continues with `--resume JOB`, fetching nothing it already archived.
+    A crawl stopped by Ctrl-C or a limit continues with `--resume JOB`, fetching nothing
+    it archived; after a hard kill (SIGKILL, power loss) at most the last --commit-every
+    pages are fetched again.
     """
     try:
         seed_list = _read_seeds(seeds or [], seeds_file)
@@ -118,6 +126,8 @@ def crawl_command(
             allow_addresses=list(allow_address),
             user_agent=user_agent,
             max_bytes=max_bytes,
+            analysis_workers=analysis_workers,
+            commit_every=commit_every,
         )
         _check_options(settings, seed_list)
     except (UsageError, UnsafeURLError) as exc:

@@ -26,7 +26,8 @@ from narcwatch.evidence.archive import (
     run_checks,
     to_capture,
 )
-from narcwatch.evidence.bundle import export_bundle, generate_signing_key
+from narcwatch.evidence.bundle import export_bundle
+from narcwatch.evidence.signing import generate_signing_key
 from narcwatch.evidence.verify import verify_capture
 from narcwatch.ingest.base import RawDocument, ReadOptions
 from narcwatch.ingest.decode import decode

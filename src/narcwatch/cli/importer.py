@@ -1,40 +1,24 @@
-"""``narcwatch import``: bring an analyst's existing files in as evidence, then scan them.
-
-Each file is archived whole as a WARC ``resource`` record under ``HOME/archive/import-<job>/``,
-logged in the chain of custody (``HOME/custody.jsonl``) and then read from the archived
-bytes exactly as ``narcwatch scan`` reads a file; every stored document gets a ``captures``
-row pointing at that record, so ``narcwatch evidence show DOC_ID`` works for it.
-"""
+"""``narcwatch import``: bring an analyst's existing files in as evidence, then scan them
+(the work is :func:`narcwatch.evidence.imports.import_file`)."""
 
 from __future__ import annotations
 
-import hashlib
-import io
-import mimetypes
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
-from sqlalchemy import select
 
-from narcwatch.analyze.parallel import analyze_stream
 from narcwatch.cli.app import app, fail
 from narcwatch.cli.link import DB, HOME, open_store
 from narcwatch.errors import InputError, UsageError
-from narcwatch.evidence.archive import archive_dir, custody_log, stored_path
-from narcwatch.evidence.custody import CustodyLog
+from narcwatch.evidence.archive import archive_dir, custody_log
+from narcwatch.evidence.imports import import_file
 from narcwatch.evidence.warc import WarcWriter
-from narcwatch.ingest.base import ReadOptions, readers
-from narcwatch.ingest.sources import _walk, read_stream
-from narcwatch.model import Finding
-from narcwatch.scan import ScanStats, run_scan
+from narcwatch.ingest.base import readers
+from narcwatch.ingest.sources import walk_files
 from narcwatch.settings import resolve_home
-from narcwatch.store import Store
-from narcwatch.store.tables import CaptureRow
-
-_CTYPES = {".jsonl": "application/x-ndjson", ".ndjson": "application/x-ndjson"}
 
 
 @dataclass
@@ -52,81 +36,13 @@ def _files(inputs: list[str]) -> Iterator[Path | InputError]:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            yield from _walk(path)
+            yield from walk_files(path)
         elif path.is_file():
             yield path
         elif path.exists():
             yield InputError(item, None, "not a regular file")
         else:
             yield InputError(item, None, "cannot open: No such file or directory")
-
-
-def _already(store: Store, sha256: str) -> CaptureRow | None:
-    with store.session() as s:
-        query = select(CaptureRow).where(
-            CaptureRow.kind == "import",
-            CaptureRow.doc_id.is_(None),
-            CaptureRow.payload_sha256 == sha256,
-        )
-        return s.scalars(query.limit(1)).first()
-
-
-def import_file(
-    path: Path,
-    *,
-    store: Store,
-    home: Path,
-    writer: WarcWriter,
-    custody: CustodyLog,
-    job: str,
-    input_format: str | None,
-) -> tuple[str, ScanStats | None]:
-    """Archive, log, scan and link one file; returns ("imported"|"already", stats)."""
-    data = path.read_bytes()
-    if not data:
-        raise InputError(str(path), None, "empty file, nothing to import")
-    sha256 = hashlib.sha256(data).hexdigest()
-    if _already(store, sha256) is not None:
-        return "already", None
-    absolute = path.resolve()
-    now = datetime.now(UTC)
-    ctype = _CTYPES.get(absolute.suffix.lower()) or mimetypes.guess_type(absolute.name)[0]
-    meta = {"source-path": str(absolute), "source-sha256": sha256, "input-format": input_format}
-    capture = writer.write_resource(absolute.as_uri(), data, ctype or "", now, metadata=meta)
-    warc = stored_path(capture.warc_path, home)
-    details = {"sha256": sha256, "warc": warc, "offset": capture.offset, "bytes": len(data)}
-    custody.append("import", str(absolute), details={**details, "record_id": capture.record_id})
-
-    docs: dict[str, str] = {}
-
-    def remember(finding: Finding) -> None:
-        docs.setdefault(finding.doc.id, finding.doc.location)
-
-    def report(err: InputError) -> None:
-        typer.echo(f"narcwatch: {err}", err=True)
-
-    items = read_stream(io.BytesIO(data), str(path), input_format, ReadOptions())
-    stats = run_scan(analyze_stream(items), store=store, on_finding=[remember], on_error=[report])
-
-    def row(doc_id: str | None, url: str) -> CaptureRow:
-        return CaptureRow(
-            doc_id=doc_id,
-            job=job,
-            kind="import",
-            url=url,
-            warc_path=warc,
-            offset=capture.offset,
-            length=capture.length,
-            record_id=capture.record_id,
-            payload_sha256=sha256,
-            status=None,
-            captured_at=now,
-        )
-
-    with store.session() as s, s.begin():
-        s.add(row(None, capture.url))
-        s.add_all(row(doc, f"{capture.url}#{loc}") for doc, loc in docs.items())
-    return "imported", stats
 
 
 @app.command("import")
@@ -177,6 +93,7 @@ def import_command(
                     custody=custody,
                     job=job,
                     input_format=input_format,
+                    on_error=lambda err: typer.echo(f"narcwatch: {err}", err=True),
                 )
             except InputError as err:
                 totals.failed += 1

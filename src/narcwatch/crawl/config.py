@@ -42,6 +42,8 @@ class CrawlSettings:
     total_timeout: float = 120.0
     max_redirects: int = 10
     max_links: int = 2000  # links taken from one page
+    analysis_workers: int = 0  # processes analysing pages; 0: in the crawler's process
+    commit_every: int = 32  # pages per commit of WARC fsync, custody and store (sink.py)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

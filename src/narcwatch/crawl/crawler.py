@@ -1,36 +1,35 @@
 """The crawl: seeds -> fetch -> WARC -> custody -> document -> pipeline -> store -> links.
 
-Each fetched page is archived (WARC under ``HOME/archive/<job>/``), logged in the chain of
-custody, read like an HTML file, analysed, stored with a ``captures`` row linking the
-document to its record, and its links queued. Errors are recorded per URL in the frontier
-and never stop the crawl; what was archived stays archived.
+Each fetched page is archived (WARC under ``HOME/archive/<job>/``), read like an HTML file
+and analysed; the :class:`~narcwatch.crawl.sink.CaptureSink` then logs it in the chain of
+custody and stores it, with a ``captures`` row linking the document to its record and its
+links queued, in batches. Error responses (4xx, 5xx) are archived too. Errors are recorded
+per URL in the frontier and never stop the crawl; what was archived stays archived.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import update
-
 from narcwatch import __version__
 from narcwatch.analyze.pipeline import Pipeline
+from narcwatch.crawl.analysis import Links, PageAnalyst
 from narcwatch.crawl.config import CrawlSettings
 from narcwatch.crawl.fetch import Exchange, Fetcher, FetchResult
 from narcwatch.crawl.focus import LinkScorer, breadth_first
 from narcwatch.crawl.frontier import Frontier, Task
-from narcwatch.crawl.links import extract_links
-from narcwatch.crawl.page import read_page
 from narcwatch.crawl.robots import Robots
 from narcwatch.crawl.safety import AddressPolicy, UnsafeURLError
 from narcwatch.crawl.scope import Scope, canonicalize
+from narcwatch.crawl.sink import CaptureSink, Outcome
 from narcwatch.evidence import Capture, CustodyLog, WarcWriter
 from narcwatch.model import Finding
-from narcwatch.store.tables import CaptureRow, CrawlUrlRow
 
 if TYPE_CHECKING:
     from narcwatch.store import Store
@@ -92,7 +91,7 @@ class Crawler:
         self.store, self.home, self.job = store, Path(home), job
         self.settings, self.seeds = settings, seeds
         self.progress = progress
-        self.pipeline = pipeline or Pipeline()
+        self.pipeline = pipeline
         self.scope = Scope.build(
             seeds,
             same_host=settings.same_host,
@@ -113,26 +112,52 @@ class Crawler:
         self._start = 0.0
         self._shown = 0.0
         self._queued = 0
+        self._claimed: deque[Task] = deque()
 
     async def run(self) -> CrawlSummary:
-        """Crawl until the frontier is empty or a limit is reached."""
+        """Crawl until the frontier is empty or a limit is reached.
+
+        An error that escapes a worker (a bug, or a progress callback that raises) stops
+        the crawl and is raised as itself, not wrapped in an ExceptionGroup; what was
+        fetched until then is committed first."""
         s = self.settings
         self._start = time.monotonic()
         self._done_before = self.frontier.counts().get("done", 0)
         self.fetcher = Fetcher(s, self.policy)
         self.robots = Robots(self.fetcher, ignore=s.ignore_robots)
-        self.warc = WarcWriter(self.archive / self.job, job=self.job, software=CRAWLER)
+        self.warc = WarcWriter(self.archive / self.job, job=self.job, software=CRAWLER, fsync=False)
+        self.analyst = PageAnalyst(
+            self.pipeline, self.archive, workers=s.analysis_workers, max_links=s.max_links
+        )
+        self.sink = CaptureSink(
+            self.store,
+            self.frontier,
+            self.warc,
+            self.custody,
+            archive=self.archive,
+            job=self.job,
+            commit_every=s.commit_every,
+        )
         status = "stopped"
         try:
-            async with asyncio.TaskGroup() as group:
-                for _ in range(max(s.concurrency, 1)):
-                    group.create_task(self._worker())
+            try:
+                async with asyncio.TaskGroup() as group:
+                    for _ in range(max(s.concurrency, 1)):
+                        group.create_task(self._worker())
+            except BaseExceptionGroup as group:
+                raise group.exceptions[0] from None
             status = "stopped" if self._stop else "finished"
         finally:
-            self.warc.close()
-            await self.fetcher.close()
-            self.frontier.close(status)
-            self._finish(status)
+            try:
+                self.sink.commit()
+                self.frontier.release(self._claimed)
+                self._claimed.clear()
+            finally:
+                self.analyst.close()
+                self.warc.close()
+                await self.fetcher.close()
+                self.frontier.close(status)
+                self._finish(status)
         return self.summary
 
     def _finish(self, status: str) -> None:
@@ -148,27 +173,42 @@ class Crawler:
         s = self.settings
         if s.time_limit is not None and time.monotonic() - self._start >= s.time_limit:
             return f"--time-limit {s.time_limit:g} s"
-        pages = self._done_before + self.summary.pages + self._active
-        if s.max_pages is not None and pages >= s.max_pages:
+        if s.max_pages is not None and self._done_before + self.summary.pages >= s.max_pages:
             return f"--max-pages {s.max_pages}"
         return None
+
+    def _room(self) -> bool:
+        """Whether one more URL may start: the ones in flight may all become pages, but
+        may also be skipped or fail, so a full house waits instead of stopping."""
+        s = self.settings
+        if s.max_pages is None:
+            return True
+        return self._done_before + self.summary.pages + self._active < s.max_pages
 
     async def _worker(self) -> None:
         while True:
             self._stop = self._stop or self._limit_reached()
             if self._stop:
                 return
-            tasks = self.frontier.claim(1)
-            if not tasks:
+            if not self._room():
+                await asyncio.sleep(0.01)
+                continue
+            task = self._next_task()
+            if task is None:
+                if self.sink.pending:
+                    self.sink.commit()  # its links may be what the queue is waiting for
+                    continue
                 if self._active == 0:
                     return
                 await asyncio.sleep(0.01)
                 continue
             self._active += 1
             try:
-                await self._visit(tasks[0])
+                await self._visit(task)
             finally:
                 self._active -= 1
+            if self.sink.due():
+                self.sink.commit()
             now = time.monotonic()
             if self.progress is not None:
                 # The queue size is a query: refreshed a few times a second only.
@@ -185,6 +225,16 @@ class Crawler:
                     )
                 )
 
+    def _next_task(self) -> Task | None:
+        """The best queued URL, claimed from the store a few at a time."""
+        if not self._claimed:
+            wanted = max(self.settings.concurrency, 1)
+            if self.settings.max_pages is not None:
+                left = self.settings.max_pages - self._done_before - self.summary.pages
+                wanted = max(min(wanted, left - self._active), 1)
+            self._claimed.extend(self.frontier.claim(wanted))
+        return self._claimed.popleft() if self._claimed else None
+
     async def _hop_check(self, url: str, depth: int) -> str | None:
         canonical = canonicalize(url) or url
         try:
@@ -200,55 +250,55 @@ class Crawler:
         try:
             await self.policy.check(task.url)  # refused addresses: not even robots.txt
             if not await self.robots.allowed(task.url):
-                self._skip(task, "disallowed by robots.txt")
+                problem = self.robots.unreachable(task.url)
+                if problem:  # e.g. a bad certificate: an error, not the site's wish
+                    self._fail(task, f"robots.txt unreachable: {problem}")
+                else:
+                    self._skip(task, "disallowed by robots.txt")
                 return
             result = await self.fetcher.fetch(
                 task.url, lambda u: self._hop_check(u, task.depth), types=None
             )
-            self._handle(task, result)
+            await self._handle(task, result)
         except UnsafeURLError as exc:
             self._fail(task, f"refused: {exc.reason}")
         except Exception as exc:  # one URL's failure never stops the crawl
             self._fail(task, f"{type(exc).__name__}: {exc}")
 
-    def _handle(self, task: Task, result: FetchResult) -> None:
+    async def _handle(self, task: Task, result: FetchResult) -> None:
         for hop in result.redirects:
             self._archive(hop, task, redirect=True)
         response = result.response
         if result.error or response is None:
+            if response is not None and response.status >= 400:
+                # An error page is evidence too (a seized-site banner, a 403 to our IP...).
+                capture = self._archive(response, task)
+                error = result.error or f"HTTP {response.status}"
+                self.summary.errors += 1
+                self.sink.archived(task, response, capture, None, state="failed", error=error)
+                return
             self._fail(task, result.error or "no response", response)
             return
         if result.skipped:
             self._skip(task, result.skipped, response.status)
             return
         capture = self._archive(response, task)
-        page = read_page(response, capture, self.archive)
-        finding: Finding | None = None
-        if page is not None:
-            finding = self.pipeline(page)
-            self.store.save([finding])
+        analysed = await self.analyst(response, capture)
+        finding = analysed.finding
+        if finding is not None:
             self.summary.offers += int(finding.offer)
-        self._record(task, response, capture, finding)
+        self.sink.archived(task, response, capture, finding)
         self.summary.pages += 1
         if response.url != task.url:
             final = canonicalize(response.url)
             if final:
-                self.frontier.add([(final, task.depth, -1e9)])  # known now: never queued
-                self.frontier.mark(final, "done", response.status)
-        if "html" in response.content_type or response.content_type == "":
-            self._queue_links(task, response, finding)
+                self.sink.redirected_to(final, task.depth, response.status)
+        self._queue_links(task, analysed.links, finding)
 
     def _archive(self, exchange: Exchange, task: Task, *, redirect: bool = False) -> Capture:
-        capture = self.warc.write_capture(
-            exchange.url,
-            request_headers=exchange.request_headers,
-            status=exchange.status,
-            response_headers=exchange.headers,
-            body=exchange.body,
-            captured_at=exchange.captured_at,
-            reason=exchange.reason,
-            http_version=exchange.http_version,
-            metadata={
+        return self.sink.archive_exchange(
+            exchange,
+            {
                 "crawler": CRAWLER,
                 "job": self.job,
                 "proxy": self.settings.proxy or "none",
@@ -258,60 +308,12 @@ class Crawler:
                 "redirect": redirect or None,
             },
         )
-        self.custody.append(
-            "capture",
-            exchange.url,
-            details={
-                "warc": self._relative(capture.warc_path),
-                "offset": capture.offset,
-                "sha256": capture.payload_sha256,
-                "record_id": capture.record_id,
-                "job": self.job,
-                "status": exchange.status,
-            },
-        )
-        return capture
 
-    def _relative(self, path: str) -> str:
-        try:
-            return str(Path(path).relative_to(self.archive))
-        except ValueError:
-            return str(Path(path).resolve())
-
-    def _record(
-        self, task: Task, response: Exchange, capture: Capture, finding: Finding | None
-    ) -> None:
-        """The capture row and the URL's ``done`` state in one transaction."""
-        with self.store.session() as s, s.begin():
-            s.add(
-                CaptureRow(
-                    doc_id=finding.doc.id if finding else None,
-                    job=self.job,
-                    kind="crawl",
-                    url=response.url,
-                    warc_path=self._relative(capture.warc_path),
-                    offset=capture.offset,
-                    length=capture.length,
-                    record_id=capture.record_id,
-                    payload_sha256=capture.payload_sha256,
-                    status=response.status,
-                    captured_at=capture.captured_at,
-                )
-            )
-            s.execute(
-                update(CrawlUrlRow)
-                .where(CrawlUrlRow.pk == task.pk)
-                .values(state="done", status=response.status, fetched_at=capture.captured_at)
-            )
-
-    def _queue_links(self, task: Task, response: Exchange, finding: Finding | None) -> None:
-        from narcwatch.ingest.decode import decode
-
+    def _queue_links(self, task: Task, links: Links, finding: Finding | None) -> None:
         depth = task.depth + 1
         if self.settings.max_depth is not None and depth > self.settings.max_depth:
             return
         items = []
-        links = extract_links(decode(response.body), response.url, self.settings.max_links)
         for url, text in links:
             if self.scope.refuse(url, depth):
                 continue
@@ -320,13 +322,13 @@ class Crawler:
             else:
                 priority = breadth_first(depth)
             items.append((url, depth, priority))
-        self.frontier.add(items)
+        self.sink.queue_links(items)
 
     def _fail(self, task: Task, error: str, response: Exchange | None = None) -> None:
         self.summary.errors += 1
         status = response.status if response else None
-        self.frontier.finish(task, "failed", status=status, error=error)
+        self.sink.finish(Outcome(task, "failed", status, error))
 
     def _skip(self, task: Task, reason: str, status: int | None = None) -> None:
         self.summary.skipped += 1
-        self.frontier.finish(task, "skipped", status=status, error=reason)
+        self.sink.finish(Outcome(task, "skipped", status, reason))

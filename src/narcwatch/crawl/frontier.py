@@ -1,7 +1,7 @@
 """The frontier and the visited set, kept in the store so a killed crawl can resume.
 
 Every URL a job has seen is one ``crawl_urls`` row keyed by its canonical form: ``queued``
-rows are the frontier (highest priority first, then oldest), ``done``/``failed``/``skipped``
+rows are the frontier (highest priority first, then newest), ``done``/``failed``/``skipped``
 the visited set. A row is ``fetching`` while a worker holds it; on resume those go back to
 ``queued`` (they were never archived), while archived URLs are ``done`` and never refetched.
 """
@@ -21,6 +21,8 @@ from narcwatch.errors import UsageError
 from narcwatch.store.tables import CrawlJobRow, CrawlUrlRow
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from narcwatch.store import Store
 
 FINAL_STATES = ("done", "failed", "skipped")
@@ -81,31 +83,36 @@ class Frontier:
 
     def add(self, items: Iterable[tuple[str, int, float]]) -> int:
         """Queue (url, depth, priority) items not seen before in this job; return how many."""
+        with self.store.session() as s, s.begin():
+            return self.add_in(s, items)
+
+    def add_in(self, s: Session, items: Iterable[tuple[str, int, float]]) -> int:
+        """:meth:`add` inside the caller's transaction (a page's links commit with it)."""
         wanted: dict[str, tuple[int, float]] = {}
         for url, depth, priority in items:
             if url not in wanted or wanted[url][1] < priority:
                 wanted[url] = (depth, priority)
         if not wanted:
             return 0
-        with self.store.session() as s, s.begin():
-            known = set()
-            urls = list(wanted)
-            for i in range(0, len(urls), 500):
-                chunk = urls[i : i + 500]
-                known |= set(
-                    s.scalars(
-                        select(CrawlUrlRow.url).where(
-                            CrawlUrlRow.job == self.job, CrawlUrlRow.url.in_(chunk)
-                        )
+        known = set()
+        urls = list(wanted)
+        for i in range(0, len(urls), 500):
+            chunk = urls[i : i + 500]
+            known |= set(
+                s.scalars(
+                    select(CrawlUrlRow.url).where(
+                        CrawlUrlRow.job == self.job, CrawlUrlRow.url.in_(chunk)
                     )
                 )
-            new = [u for u in urls if u not in known]
-            s.add_all(
-                CrawlUrlRow(
-                    job=self.job, url=u, depth=wanted[u][0], priority=wanted[u][1], state="queued"
-                )
-                for u in new
             )
+        new = [u for u in urls if u not in known]
+        s.add_all(
+            CrawlUrlRow(
+                job=self.job, url=u, depth=wanted[u][0], priority=wanted[u][1], state="queued"
+            )
+            for u in new
+        )
+        s.flush()
         return len(new)
 
     def claim(self, limit: int = 1) -> list[Task]:
@@ -115,7 +122,8 @@ class Frontier:
                 s.scalars(
                     select(CrawlUrlRow)
                     .where(CrawlUrlRow.job == self.job, CrawlUrlRow.state == "queued")
-                    .order_by(CrawlUrlRow.priority.desc(), CrawlUrlRow.pk)
+                    # ix_crawl_urls_claim read backwards: no sort however long the queue
+                    .order_by(CrawlUrlRow.priority.desc(), CrawlUrlRow.pk.desc())
                     .limit(limit)
                 )
             )
@@ -141,15 +149,18 @@ class Frontier:
     def mark(self, url: str, state: str, status: int | None = None) -> None:
         """Set a still-queued URL's final state (e.g. the target of a followed redirect)."""
         with self.store.session() as s, s.begin():
-            s.execute(
-                update(CrawlUrlRow)
-                .where(
-                    CrawlUrlRow.job == self.job,
-                    CrawlUrlRow.url == url,
-                    CrawlUrlRow.state == "queued",
-                )
-                .values(state=state, status=status, fetched_at=datetime.now(UTC))
+            self.mark_in(s, url, state, status)
+
+    def mark_in(self, s: Session, url: str, state: str, status: int | None = None) -> None:
+        s.execute(
+            update(CrawlUrlRow)
+            .where(
+                CrawlUrlRow.job == self.job,
+                CrawlUrlRow.url == url,
+                CrawlUrlRow.state == "queued",
             )
+            .values(state=state, status=status, fetched_at=datetime.now(UTC))
+        )
 
     def release(self, tasks: Iterable[Task]) -> None:
         """Put claimed but unfetched URLs back in the queue."""

@@ -6,7 +6,8 @@ the cloud metadata address, ``fe80::/10``), multicast, unspecified, reserved, CG
 (``100.64/10``) and IPv4 addresses hidden in IPv6 (mapped, NAT64, 6to4) are refused unless an
 explicit allow-list names them. Numeric hosts in decimal, octal or hex (``2130706433``,
 ``0x7f.1``) are read as the address a C resolver would see. ``.onion``/``.i2p`` hosts are
-never resolved here: they need a proxy.
+never resolved here: they need a proxy. With a proxy no name is resolved here at all (no
+DNS leak): the proxy resolves and connects.
 
 :class:`GuardedBackend` does the check again at connection time and connects to the very
 address it checked, so a host whose DNS answer changes (DNS rebinding) cannot slip through.
@@ -181,9 +182,13 @@ class AddressPolicy:
         return Target(url, scheme, host, port or default, ip, hidden)
 
     async def check(self, url: str) -> Target:
-        """:meth:`target` plus DNS: refuse when no resolved address may be used."""
+        """:meth:`target` plus DNS: refuse when no resolved address may be used.
+
+        Through a proxy nothing is resolved here: the proxy resolves names (``socks5h``,
+        HTTP CONNECT), and a lookup on this machine would leak to the local resolver which
+        hosts an investigation visits. Numeric hosts are still judged."""
         target = self.target(url)
-        if target.ip is None and not target.hidden:
+        if target.ip is None and not target.hidden and not self.proxy:
             await self.resolve(target.host, target.port, url)
         return target
 

@@ -8,18 +8,14 @@
   hashes, a summary and an optional Ed25519 signature (:func:`generate_signing_key`).
 """
 
-from narcwatch.evidence.bundle import (
-    BundleReport,
-    export_bundle,
-    generate_signing_key,
-    verify_bundle,
-)
+from narcwatch.evidence.bundle import BundleReport, export_bundle, verify_bundle
 from narcwatch.evidence.custody import (
     ChainProblem,
     ChainReport,
     CustodyEntry,
     CustodyLog,
 )
+from narcwatch.evidence.signing import generate_signing_key
 from narcwatch.evidence.verify import (
     CaptureCheck,
     RecordProblem,

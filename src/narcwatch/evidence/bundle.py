@@ -33,13 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from warcio.archiveiterator import ArchiveIterator
 
 from narcwatch import __version__
 from narcwatch.errors import InputError, UsageError
 from narcwatch.evidence.custody import CustodyLog
+from narcwatch.evidence.signing import load_private, load_public, public_pem
 from narcwatch.evidence.verify import gzip_members, verify_capture, verify_warc
 from narcwatch.evidence.warc import Capture, warcinfo_bytes
 
@@ -47,49 +46,6 @@ FORMAT = "narcwatch-evidence-bundle/1"
 WARC_NAME, MANIFEST, SUMMARY = "evidence.warc.gz", "manifest.json", "SUMMARY.md"
 SIGNATURE, PUBLIC_KEY = "manifest.sig", "manifest.pub"
 _LINKS = ("WARC-Concurrent-To", "WARC-Refers-To")
-
-
-# -- keys -----------------------------------------------------------------------------------
-def generate_signing_key(path: Path) -> Path:
-    """Write a new Ed25519 private key (PEM, mode 0600) to ``path`` and its public key to
-    ``<path>.pub``; return the public key's path. Existing files are never overwritten."""
-    path, pub = Path(path), Path(f"{path}.pub")
-    if path.exists() or pub.exists():
-        raise UsageError(f"refusing to overwrite an existing key: {path}", value=str(path))
-    key = Ed25519PrivateKey.generate()
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(private)
-    pub.write_bytes(_public_pem(key.public_key()))
-    return pub
-
-
-def _public_pem(key: Ed25519PublicKey) -> bytes:
-    return key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-
-
-def _load_private(path: Path) -> Ed25519PrivateKey:
-    try:
-        key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
-    except (OSError, ValueError, TypeError) as err:
-        raise InputError(str(path), None, f"cannot load signing key: {err}") from err
-    if not isinstance(key, Ed25519PrivateKey):
-        raise InputError(str(path), None, "signing key is not an Ed25519 key")
-    return key
-
-
-def _load_public(data: bytes) -> Ed25519PublicKey | None:
-    try:
-        key = serialization.load_pem_public_key(data)
-    except (ValueError, TypeError):
-        return None
-    return key if isinstance(key, Ed25519PublicKey) else None
 
 
 # -- export ---------------------------------------------------------------------------------
@@ -177,7 +133,7 @@ def export_bundle(
         raise UsageError(f"bundle already exists, refusing to overwrite: {out}", value=str(out))
     if not captures:
         raise UsageError("an evidence bundle needs at least one capture")
-    key = _load_private(signing_key) if signing_key else None
+    key = load_private(signing_key) if signing_key else None
     warc = bytearray(warcinfo_bytes(WARC_NAME, {"software": f"narcwatch/{__version__}"}))
     records = []
     unique: dict[str, Capture] = {}
@@ -206,7 +162,7 @@ def export_bundle(
     }
     files: dict[str, bytes] = {WARC_NAME: bytes(warc), SUMMARY: _summary_md(manifest)}
     if key is not None:
-        files[PUBLIC_KEY] = _public_pem(key.public_key())
+        files[PUBLIC_KEY] = public_pem(key.public_key())
     manifest["files"] = {name: _sha256(data) for name, data in sorted(files.items())}
     files[MANIFEST] = json.dumps(manifest, indent=2, sort_keys=True).encode() + b"\n"
     if key is not None:
@@ -315,7 +271,7 @@ def _check_signature(
     except OSError as err:
         report.problems.append(f"cannot read public key: {err}")
         return
-    key = _load_public(pem)
+    key = load_public(pem)
     if key is None:
         report.problems.append("no usable Ed25519 public key to check the signature")
         return

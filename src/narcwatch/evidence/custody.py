@@ -21,6 +21,7 @@ import json
 import os
 import re
 import socket
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -123,45 +124,67 @@ class CustodyLog:
         details: dict[str, Any] | None = None,
     ) -> CustodyEntry:
         """Add one entry under an exclusive lock; refuse if the log's tail is damaged."""
-        if not _ACTION_RE.match(action):
-            raise UsageError(
-                "custody action must be a lower-case word", value=action, options=ACTIONS
-            )
-        if not subject:
-            raise UsageError("custody subject must not be empty", value=subject)
+        return self.extend([(action, subject, details)], actor=actor)[0]
+
+    def extend(
+        self,
+        items: Sequence[tuple[str, str, dict[str, Any] | None]],
+        *,
+        actor: str | None = None,
+    ) -> list[CustodyEntry]:
+        """Add (action, subject, details) entries in order, chained, under one lock and one
+        fsync: a crawler commits a batch of captures at once."""
+        for action, subject, _ in items:
+            if not _ACTION_RE.match(action):
+                raise UsageError(
+                    "custody action must be a lower-case word", value=action, options=ACTIONS
+                )
+            if not subject:
+                raise UsageError("custody subject must not be empty", value=subject)
+        if not items:
+            return []
+        who = actor or default_actor()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a+b") as fh:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
             try:
-                last, where = _last_line(fh)
-                seq, prev_hash = 1, GENESIS
-                if last:
-                    try:
-                        if not last.endswith(b"\n"):
-                            raise ValueError("no final newline")
-                        previous = json.loads(last)
-                        seq, prev_hash = int(previous["seq"]) + 1, str(previous["hash"])
-                    except (ValueError, KeyError, TypeError) as err:
-                        raise InputError(
-                            str(self.path), f"offset {where}", f"damaged last entry ({err}); verify"
-                        ) from err
-                entry: dict[str, Any] = {
-                    "seq": seq,
-                    "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                    "action": action,
-                    "subject": subject,
-                    "actor": actor or default_actor(),
-                    "details": json.loads(canonical_json(details or {})),
-                    "prev_hash": prev_hash,
-                }
-                entry["hash"] = entry_hash(entry)
+                seq, prev_hash = self._tail(fh)
+                done: list[dict[str, Any]] = []
+                for action, subject, details in items:
+                    entry: dict[str, Any] = {
+                        "seq": seq,
+                        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                        "action": action,
+                        "subject": subject,
+                        "actor": who,
+                        "details": json.loads(canonical_json(details or {})),
+                        "prev_hash": prev_hash,
+                    }
+                    entry["hash"] = entry_hash(entry)
+                    done.append(entry)
+                    seq, prev_hash = seq + 1, entry["hash"]
                 fh.seek(0, os.SEEK_END)
-                fh.write(canonical_json(entry) + b"\n")
+                fh.write(b"".join(canonical_json(e) + b"\n" for e in done))
                 fh.flush()
                 os.fsync(fh.fileno())
             finally:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-        return CustodyEntry(**entry)
+        return [CustodyEntry(**e) for e in done]
+
+    def _tail(self, fh: BinaryIO) -> tuple[int, str]:
+        """The next sequence number and the hash to chain to."""
+        last, where = _last_line(fh)
+        if not last:
+            return 1, GENESIS
+        try:
+            if not last.endswith(b"\n"):
+                raise ValueError("no final newline")
+            previous = json.loads(last)
+            return int(previous["seq"]) + 1, str(previous["hash"])
+        except (ValueError, KeyError, TypeError) as err:
+            raise InputError(
+                str(self.path), f"offset {where}", f"damaged last entry ({err}); verify"
+            ) from err
 
     def entries(self) -> list[CustodyEntry]:
         """All entries, without checking them (use :meth:`verify` for that)."""

@@ -229,8 +229,17 @@ class WarcWriter:
             raise
         return base
 
+    def sync(self) -> None:
+        """Make every capture written so far durable (for writers made with ``fsync=False``,
+        which commit in batches)."""
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+
     def close(self) -> None:
         if self._fh is not None:
+            if not self.fsync:
+                self.sync()
             self._fh.close()
         self._fh = self._path = None
 

@@ -42,7 +42,7 @@ def _skipped(name: str) -> bool:
     return name.startswith(".") or os.path.splitext(low)[1] in SKIP_EXTENSIONS
 
 
-def _walk(path: Path) -> Iterator[Path | InputError]:
+def walk_files(path: Path) -> Iterator[Path | InputError]:
     """Regular files under ``path`` in sorted path order; an unreadable folder is an error.
 
     Entries are sorted by name with sub-folders where their names fall, so output order
@@ -61,7 +61,7 @@ def _walk(path: Path) -> Iterator[Path | InputError]:
         try:
             if entry.is_dir():
                 if not entry.is_symlink():
-                    yield from _walk(Path(entry.path))
+                    yield from walk_files(Path(entry.path))
             elif entry.is_file() and not _skipped(entry.name):
                 yield Path(entry.path)
         except OSError as exc:
@@ -214,7 +214,7 @@ def read_inputs(inputs: Sequence[str], fmt: str | None, options: ReadOptions) ->
         path = Path(item)
         if path.is_dir():
             opened += 1
-            for file in _walk(path):
+            for file in walk_files(path):
                 if isinstance(file, InputError):
                     yield file
                 else:

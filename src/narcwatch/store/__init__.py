@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy import Engine, create_engine, event, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -130,6 +130,7 @@ class Store:
                 select(DocumentRow).where(DocumentRow.doc_key.in_(keys), DocumentRow.is_latest)
             )
         }
+        created: list[tuple[DocumentRow, Finding]] = []
         for f in findings:
             if f.doc.id in known:
                 result.unchanged += 1
@@ -144,9 +145,19 @@ class Store:
                 result.added += 1
             row = _row(f, key, (previous.version + 1) if previous else 1, now)
             session.add(row)
-            session.flush()  # assigns row.pk for the hits
             latest[key] = row
-            session.add_all(_hits(f, row.pk))
+            created.append((row, f))
+        session.flush()  # one multi-row INSERT; assigns every row.pk for the hits
+        substances: list[dict[str, Any]] = []
+        selectors: list[dict[str, Any]] = []
+        for row, f in created:
+            substances += _substance_hits(f, row.pk)
+            selectors += _selector_hits(f, row.pk)
+        # Hits are many and never read back here: bulk Core-style inserts, not ORM objects.
+        if substances:
+            session.execute(insert(SubstanceHitRow), substances)
+        if selectors:
+            session.execute(insert(SelectorHitRow), selectors)
 
     def findings(self, *, latest_only: bool = True) -> Iterator[Finding]:
         """Every stored finding (latest versions by default), oldest first."""
@@ -183,30 +194,32 @@ def _row(f: Finding, key: str, version: int, now: datetime) -> DocumentRow:
     )
 
 
-def _hits(f: Finding, document_pk: int) -> list[SubstanceHitRow | SelectorHitRow]:
-    rows: list[SubstanceHitRow | SelectorHitRow] = [
-        SubstanceHitRow(
-            document_pk=document_pk,
-            substance_id=h.id,
-            name=h.name,
-            matched=h.matched,
-            start=h.span[0],
-            end=h.span[1],
-            category=h.category,
-            control=",".join(h.control),
-        )
+def _substance_hits(f: Finding, document_pk: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "document_pk": document_pk,
+            "substance_id": h.id,
+            "name": h.name,
+            "matched": h.matched,
+            "start": h.span[0],
+            "end": h.span[1],
+            "category": h.category,
+            "control": ",".join(h.control),
+        }
         for h in f.substances
     ]
-    rows += [
-        SelectorHitRow(
-            document_pk=document_pk,
-            type=s.type,
-            value=s.value[:1024],
-            matched=s.matched,
-            start=s.span[0],
-            end=s.span[1],
-            strength=s.strength,
-        )
+
+
+def _selector_hits(f: Finding, document_pk: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "document_pk": document_pk,
+            "type": s.type,
+            "value": s.value[:1024],
+            "matched": s.matched,
+            "start": s.span[0],
+            "end": s.span[1],
+            "strength": s.strength,
+        }
         for s in f.selectors
     ]
-    return rows

@@ -227,7 +227,8 @@ class CrawlUrlRow(Base):
     __tablename__ = "crawl_urls"
     __table_args__ = (
         UniqueConstraint("job", "url", name="uq_crawl_urls_job_url"),
-        Index("ix_crawl_urls_job_state_priority", "job", "state", "priority"),
+        # Read backwards, the claim order (migration 0005): best priority, then newest.
+        Index("ix_crawl_urls_claim", "job", "state", "priority", "pk"),
     )
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
