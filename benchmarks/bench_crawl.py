@@ -92,7 +92,7 @@ def _serve(total: int, port: mp.Value) -> None:  # type: ignore[type-arg]
     server.serve_forever()
 
 
-def _narcwatch(base: str, max_pages: int, out: mp.Queue) -> None:  # type: ignore[type-arg]
+def _narcwatch(base: str, max_pages: int, commit_every: int, out: mp.Queue) -> None:  # type: ignore[type-arg]
     from narcwatch.crawl import CrawlSettings, run_crawl
     from narcwatch.store import Store
 
@@ -105,6 +105,7 @@ def _narcwatch(base: str, max_pages: int, out: mp.Queue) -> None:  # type: ignor
             delay=0.0,
             allow_addresses=["127.0.0.1"],
             max_pages=max_pages,
+            commit_every=commit_every,
         )
         start = time.perf_counter()
         summary = run_crawl(store, home, [base + "/"], settings, job="bench")
@@ -113,10 +114,10 @@ def _narcwatch(base: str, max_pages: int, out: mp.Queue) -> None:  # type: ignor
         out.put((summary.pages, took, rss))
 
 
-def _run_narcwatch(base: str, max_pages: int) -> tuple[int, float, float]:
+def _run_narcwatch(base: str, max_pages: int, commit_every: int) -> tuple[int, float, float]:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_narcwatch, args=(base, max_pages, queue))
+    proc = ctx.Process(target=_narcwatch, args=(base, max_pages, commit_every, queue))
     proc.start()
     result = queue.get()
     proc.join()
@@ -126,6 +127,9 @@ def _run_narcwatch(base: str, max_pages: int) -> tuple[int, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=20_000)
+    parser.add_argument(
+        "--commit-every", type=int, default=32, help="narcwatch pages per commit (1: strict)"
+    )
     args = parser.parse_args()
     port = mp.Value("i", 0)
     server = mp.get_context("fork").Process(target=_serve, args=(args.pages, port), daemon=True)
@@ -134,12 +138,12 @@ def main() -> None:
         time.sleep(0.05)
     base = f"http://127.0.0.1:{port.value}"
     try:
-        quarter = _run_narcwatch(base, args.pages // 4)
-        pages, took, rss = _run_narcwatch(base, args.pages)
+        quarter = _run_narcwatch(base, args.pages // 4, args.commit_every)
+        pages, took, rss = _run_narcwatch(base, args.pages, args.commit_every)
         print(
             f"narcwatch: {pages:,} pages in {took:.1f} s = {pages / took:,.0f} pages/s "
-            f"(WARC, custody, analysis, store); peak RSS {quarter[2]:.0f} MB at "
-            f"{quarter[0]:,} pages, {rss:.0f} MB at {pages:,}"
+            f"(WARC, custody, analysis, store; --commit-every {args.commit_every}); "
+            f"peak RSS {quarter[2]:.0f} MB at {quarter[0]:,} pages, {rss:.0f} MB at {pages:,}"
         )
         python = PEERS / "bin" / "python"
         if not (PEERS / "bin" / "scrapy").exists():
