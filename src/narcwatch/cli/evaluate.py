@@ -31,6 +31,9 @@ def eval_command(
     prevalence: float = typer.Option(
         0.01, "--prevalence", min=1e-6, max=1.0, help="Offer share for precision-at-prevalence."
     ),
+    group: str | None = typer.Option(
+        None, "--group", help="Field to break errors down by (source, language, kind...)."
+    ),
     plots: Path | None = typer.Option(None, "--plots", help="Write PR and reliability PNGs here."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Analyse with N processes."),
@@ -49,6 +52,7 @@ def eval_command(
     )
     truth: list[bool] = []
     scores: list[float] = []
+    groups: list[str] = []
     unlabelled = 0
     for item in scan(inputs, input_format=input_format, read_options=options, jobs=jobs):
         if isinstance(item, InputError):
@@ -60,10 +64,16 @@ def eval_command(
             continue
         truth.append(value.strip().casefold() in positives)
         scores.append(item.offer_score)
+        if group is not None:
+            # an input field, else a document attribute the reader filled (platform, lang)
+            value = (item.doc.fields or {}).get(group) or getattr(item.doc, group, None)
+            groups.append(str(value) if value else "(none)")
     if not truth:
         raise UsageError(f"no record has the label field {labels!r}", value=labels)
     cut = threshold if threshold is not None else make_offer({}).p.threshold  # type: ignore[attr-defined]
-    report = evaluate(truth, scores, threshold=cut, prevalence=prevalence)
+    report = evaluate(
+        truth, scores, threshold=cut, prevalence=prevalence, groups=groups if group else None
+    )
     report.unlabelled = unlabelled
     written = write_plots(truth, scores, plots) if plots else []
     if fmt == "json":
@@ -83,7 +93,22 @@ def eval_command(
         f"documents {report.documents} ({report.positives} offers), threshold {report.threshold}\n"
         f"macro-F1 {report.macro_f1:.3f}, ROC-AUC {auc}\n"
         f"confusion: TN {tn}  FP {fp}  FN {fn}  TP {tp}\n"
-        f"precision at {report.prevalence:g} prevalence: {at if at is not None else 'n/a'}"
+        f"precision at {report.prevalence:g} prevalence: {at if at is not None else 'n/a'}\n"
+        f"calibration: Brier {report.brier:.4f}, ECE {report.ece:.4f}"
     )
+    if report.groups:
+        table = Table(group or "", "documents", "offers", "flagged", "FP", "FN", "recall")
+        for name, g in report.groups.items():
+            recall = f"{g.recall:.3f}" if g.recall is not None else "-"
+            table.add_row(
+                name,
+                str(g.documents),
+                str(g.offers),
+                str(g.flagged),
+                str(g.false_positives),
+                str(g.false_negatives),
+                recall,
+            )
+        console.print(table)
     for path in written:
         console.print(f"wrote {path}")

@@ -18,6 +18,17 @@ class ClassScores(BaseModel):
     support: int
 
 
+class GroupScores(BaseModel):
+    """The decision on one group of records (a source, a language, a kind of text)."""
+
+    documents: int
+    offers: int  # labelled offers
+    flagged: int  # decided offers
+    false_positives: int
+    false_negatives: int
+    recall: float | None  # None without labelled offers
+
+
 class EvalReport(BaseModel):
     documents: int
     positives: int
@@ -28,11 +39,52 @@ class EvalReport(BaseModel):
     confusion: list[list[int]]  # [[TN, FP], [FN, TP]]
     prevalence: float
     precision_at_prevalence: float | None
+    brier: float  # mean squared error of offer_score against the labels
+    ece: float  # expected calibration error over 10 equal-width bins
+    groups: dict[str, GroupScores] = {}
     unlabelled: int = 0
 
 
+def calibration_error(y: Sequence[int], scores: Sequence[float], bins: int = 10) -> float:
+    """Expected calibration error: the gap between mean score and offer share per score
+    bin, weighted by the bin's size."""
+    total, n = 0.0, len(y)
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        idx = [i for i, s in enumerate(scores) if lo <= s < hi or (b == bins - 1 and s == 1.0)]
+        if idx:
+            mean_score = sum(scores[i] for i in idx) / len(idx)
+            share = sum(y[i] for i in idx) / len(idx)
+            total += len(idx) / n * abs(mean_score - share)
+    return total
+
+
+def by_group(
+    y: Sequence[int], pred: Sequence[int], groups: Sequence[str]
+) -> dict[str, GroupScores]:
+    out: dict[str, GroupScores] = {}
+    for name in sorted(set(groups)):
+        idx = [i for i, g in enumerate(groups) if g == name]
+        offers = sum(y[i] for i in idx)
+        tp = sum(y[i] and pred[i] for i in idx)
+        out[name] = GroupScores(
+            documents=len(idx),
+            offers=offers,
+            flagged=sum(pred[i] for i in idx),
+            false_positives=sum(pred[i] and not y[i] for i in idx),
+            false_negatives=sum(y[i] and not pred[i] for i in idx),
+            recall=round(tp / offers, 4) if offers else None,
+        )
+    return out
+
+
 def evaluate(
-    truth: Sequence[bool], scores: Sequence[float], *, threshold: float, prevalence: float
+    truth: Sequence[bool],
+    scores: Sequence[float],
+    *,
+    threshold: float,
+    prevalence: float,
+    groups: Sequence[str] | None = None,
 ) -> EvalReport:
     from sklearn.metrics import (
         confusion_matrix,
@@ -71,6 +123,9 @@ def evaluate(
         confusion=[[tn, fp], [fn, tp]],
         prevalence=prevalence,
         precision_at_prevalence=at_prev,
+        brier=round(sum((sc - t) ** 2 for sc, t in zip(scores, y, strict=True)) / len(y), 4),
+        ece=round(calibration_error(y, scores), 4),
+        groups=by_group(y, pred, groups) if groups is not None else {},
     )
 
 

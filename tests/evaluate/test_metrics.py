@@ -1,0 +1,41 @@
+"""The figures `narcwatch eval` prints, checked on cases small enough to count by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from narcwatch.evaluate.metrics import by_group, calibration_error, evaluate
+
+TRUTH = [True, True, True, False, False, False, False, False]
+SCORES = [0.9, 0.8, 0.3, 0.7, 0.2, 0.1, 0.1, 0.05]
+
+
+def test_counts_and_scores_by_hand() -> None:
+    report = evaluate(TRUTH, SCORES, threshold=0.5, prevalence=0.01)
+    assert report.confusion == [[4, 1], [1, 2]]  # TN FP / FN TP
+    offer = report.classes["offer"]
+    assert (offer.precision, offer.recall, offer.support) == (round(2 / 3, 4), round(2 / 3, 4), 3)
+    # recall 2/3, false-positive rate 1/5: at 1% prevalence precision = .0067 / (.0067 + .198)
+    assert report.precision_at_prevalence == pytest.approx(
+        (2 / 3 * 0.01) / (2 / 3 * 0.01 + 0.2 * 0.99), abs=1e-4
+    )
+    assert report.roc_auc == pytest.approx(14 / 15, abs=1e-4)  # 14 of 15 pairs ordered
+
+
+def test_perfectly_calibrated_scores_have_no_calibration_error() -> None:
+    # in the 0.2-0.3 bin 1 of 4 is an offer at mean score 0.25; in the 0.7-0.8 bin 3 of 4
+    y = [1, 0, 0, 0, 1, 1, 1, 0]
+    scores = [0.25] * 4 + [0.75] * 4
+    assert calibration_error(y, scores) == pytest.approx(0.0)
+    assert calibration_error([0, 0], [0.95, 0.95]) == pytest.approx(0.95)
+
+
+def test_errors_by_group() -> None:
+    groups = by_group([1, 0, 0, 1], [1, 1, 0, 0], ["shop", "news", "news", "shop"])
+    assert groups["news"].false_positives == 1 and groups["news"].recall is None
+    assert groups["shop"].false_negatives == 1 and groups["shop"].recall == 0.5
+
+
+def test_one_class_only_has_no_auc() -> None:
+    report = evaluate([False, False], [0.1, 0.9], threshold=0.5, prevalence=0.01)
+    assert report.roc_auc is None and report.classes["not offer"].support == 2
