@@ -7,9 +7,10 @@ Data (read in place, never copied into the repository):
 * ../shared/data/choshen-darknet-legal-illegal/data/train: one paragraph per line;
   onion_drugs_illegal = offer (1); ebay, onion_drugs_legal, onion_forums_legal = not (0).
   onion_forums_illegal is left out, as in the evaluation (it is neither class).
-* tests/data/offers.jsonl in this repository: labelled offers and non-offers written by
-  the narcwatch developers (multilingual retail posts, pharmacies, B2B precursor ads,
-  emoji-coded posts, news, harm reduction), field "offer".
+* tests/data/offers.jsonl and tests/data/offers_social.jsonl in this repository: labelled
+  offers and non-offers written by the narcwatch developers (multilingual retail posts,
+  pharmacies, B2B precursor ads, emoji-coded posts; news, policy, personal use, medical,
+  harm reduction and jokes that name drugs), field "offer".
 * examples/social_posts.jsonl and examples/market_listings.csv, labelled in
   tests/data/example_labels.json.
 
@@ -56,6 +57,10 @@ CHOSHEN_LABELS = {
 }
 
 
+# Labelled texts written by the narcwatch developers (tests/data/README.md).
+LABELLED = ("offers.jsonl", "offers_social.jsonl")
+
+
 def choshen(split_dir: Path) -> list[tuple[RawDocument, int, str]]:
     out = []
     for name, label in CHOSHEN_LABELS.items():
@@ -77,9 +82,10 @@ def repo_data() -> list[tuple[RawDocument, int, str]]:
             key = item.source_id or item.title or item.url or f"{Path(item.source).name}"
             if key in labels:
                 out.append((item, int(labels[key]), "examples"))
-    for item in read_inputs([str(ROOT / "tests/data/offers.jsonl")], None, ReadOptions()):
-        if isinstance(item, RawDocument):
-            out.append((item, int(item.fields["offer"] == "true"), "offers.jsonl"))
+    for name in LABELLED:
+        for item in read_inputs([str(ROOT / "tests/data" / name)], None, ReadOptions()):
+            if isinstance(item, RawDocument):
+                out.append((item, int(item.fields["offer"] == "true"), name))
     return out
 
 
