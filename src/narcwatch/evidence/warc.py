@@ -5,37 +5,52 @@ Each file starts with a ``warcinfo`` record. A capture is a ``response`` record,
 record (``WARC-Refers-To`` the response) holding crawler version, job and whatever the
 caller passes (proxy, user agent...). Imported files become ``resource`` + ``metadata``.
 
-The records of one capture are built in memory and appended with a single ``write`` then
-flushed (and fsynced), so a killed process leaves at most one partial capture at the end of
-the file, which :func:`narcwatch.evidence.verify.verify_warc` reports as truncated.
+The records of one capture are built in memory (``records.py``) and appended with a single
+``write`` then flushed, and fsynced unless the caller commits in batches (``fsync=False``
+and :meth:`WarcWriter.sync`), so a killed process leaves at most one partial capture at the
+end of the file, which :func:`narcwatch.evidence.verify.verify_warc` reports as truncated.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import io
-import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
-from warcio.warcwriter import WARCWriter
+from warcio.statusandheaders import StatusAndHeaders
 
 from narcwatch import __version__
 from narcwatch.errors import UsageError
+from narcwatch.evidence.records import (
+    Headers,
+    build_record,
+    header_pairs,
+    parse_warc_date,
+    reason_phrase,
+    serialize,
+    sha256_label,
+    warc_date,
+    warc_fields,
+    warcinfo_bytes,
+)
+
+__all__ = [
+    "Capture",
+    "WarcWriter",
+    "parse_warc_date",
+    "sha256_label",
+    "warc_date",
+    "warcinfo_bytes",
+]
 
 GIB = 1024**3
 DEFAULT_SOFTWARE = f"narcwatch/{__version__}"
-Headers = Mapping[str, str] | Iterable[tuple[str, str]]
-_WARC_1_1 = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 _JOB_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
@@ -64,110 +79,6 @@ class Capture:
         values = dict(data)
         values["captured_at"] = parse_warc_date(str(values["captured_at"]))
         return cls(**values)
-
-
-def sha256_label(data: bytes) -> str:
-    """``sha256:<base32>``, the WARC 1.1 digest label for ``data``."""
-    return "sha256:" + base64.b32encode(hashlib.sha256(data).digest()).decode("ascii")
-
-
-def warc_date(moment: datetime) -> str:
-    """WARC-Date with microseconds; naive datetimes are refused (ambiguous in court)."""
-    if moment.tzinfo is None:
-        raise UsageError("capture time must be timezone-aware", value=moment)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_warc_date(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-
-
-def _pairs(headers: Headers | None) -> list[tuple[str, str]]:
-    items = headers.items() if isinstance(headers, Mapping) else (headers or [])
-    out = []
-    for name, value in items:
-        # the body we store is already de-chunked: keep the original header under a new name
-        if name.lower() == "transfer-encoding":
-            name = "X-Archive-Orig-Transfer-Encoding"
-        out.append((str(name), str(value).replace("\r", " ").replace("\n", " ")))
-    return out
-
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
-
-
-def _fields(values: Mapping[str, Any]) -> bytes:
-    lines = []
-    for key, value in values.items():
-        if value is None:
-            continue
-        key = re.sub(r"[^\w.-]", "-", str(key))
-        text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
-        lines.append(f"{key}: {text.replace(chr(13), ' ').replace(chr(10), ' ')}\r\n")
-    return "".join(lines).encode("utf-8")
-
-
-_BUILDER = WARCWriter(io.BytesIO(), gzip=True, warc_version="WARC/1.1")
-
-
-def build_record(
-    uri: str,
-    rec_type: str,
-    body: bytes,
-    date: str,
-    *,
-    http: StatusAndHeaders | None = None,
-    content_type: str = "",
-    extra: Mapping[str, str] | None = None,
-) -> Any:
-    """A warcio record with SHA-256 block (and payload) digests already set."""
-    block = body
-    if http is not None:
-        http.compute_headers_buffer(None)
-        block = http.headers_buff + body
-    headers = {
-        "WARC-Type": rec_type,
-        "WARC-Record-ID": StatusAndHeadersParser.make_warc_id(),
-        "WARC-Date": date,
-        **(extra or {}),
-        "WARC-Block-Digest": sha256_label(block),
-    }
-    if rec_type != "warcinfo":
-        headers["WARC-Payload-Digest"] = sha256_label(body)
-    return _BUILDER.create_warc_record(
-        uri,
-        rec_type,
-        payload=io.BytesIO(body),
-        length=len(body),
-        warc_content_type=content_type,
-        warc_headers_dict=headers,
-        http_headers=http,
-    )
-
-
-def serialize(records: list[Any]) -> tuple[bytes, list[tuple[int, int]]]:
-    """Gzip each record as its own member; return the bytes and each (offset, length)."""
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=True, warc_version="WARC/1.1")
-    spans = []
-    for record in records:
-        start = buffer.tell()
-        writer.write_record(record)
-        spans.append((start, buffer.tell() - start))
-    return buffer.getvalue(), spans
-
-
-def warcinfo_bytes(filename: str, info: Mapping[str, Any]) -> bytes:
-    """A gzipped ``warcinfo`` record to start a WARC file with."""
-    fields = {**info, "format": "WARC File Format 1.1", "conformsTo": _WARC_1_1}
-    date, name = warc_date(datetime.now(UTC)), {"WARC-Filename": filename}
-    ctype = "application/warc-fields"
-    record = build_record("", "warcinfo", _fields(fields), date, content_type=ctype, extra=name)
-    return serialize([record])[0]
 
 
 class WarcWriter:
@@ -271,14 +182,14 @@ class WarcWriter:
         decompressed body, drop ``Content-Encoding`` from ``response_headers``."""
         date = warc_date(captured_at)
         if reason is None:
-            reason = _phrase(status)
+            reason = reason_phrase(status)
         parts = urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         resp_http = StatusAndHeaders(
-            f"{status} {reason}".strip(), _pairs(response_headers), protocol=http_version
+            f"{status} {reason}".strip(), header_pairs(response_headers), protocol=http_version
         )
         req_http = StatusAndHeaders(
-            f"{method} {target} {http_version}", _pairs(request_headers), is_http_request=True
+            f"{method} {target} {http_version}", header_pairs(request_headers), is_http_request=True
         )
         response = build_record(url, "response", body, date, http=resp_http)
         link = {"WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID")}
@@ -311,7 +222,7 @@ class WarcWriter:
         """Add the metadata record, write everything at once, describe the main record."""
         main = records[0]
         main_id = main.rec_headers.get_header("WARC-Record-ID")
-        fields = _fields({"software": self.software, "job": self.job, **(metadata or {})})
+        fields = warc_fields({"software": self.software, "job": self.job, **(metadata or {})})
         links = {"WARC-Refers-To": main_id, "WARC-Concurrent-To": main_id}
         ctype = "application/warc-fields"
         records.append(build_record(url, "metadata", fields, date, content_type=ctype, extra=links))
