@@ -165,3 +165,21 @@ def test_response_headers(tmp_path: Path, status: int, headers: dict, expected: 
     assert expected in member
     assert b"GET / HTTP/1.1" in gzip.decompress(Path(cap.warc_path).read_bytes())
     assert verify_warc(cap.warc_path) and verify_capture(cap)
+
+
+def test_a_file_is_archived_streamed_like_bytes(tmp_path: Path) -> None:
+    body = b'{"messages": []}\n' * 50_000 + bytes(range(256))
+    source = tmp_path / "result.json"
+    source.write_bytes(body)
+    with WarcWriter(tmp_path / "a", job="mem") as writer:
+        kept = writer.write_resource(source.as_uri(), body, "application/json", WHEN)
+    with WarcWriter(tmp_path / "b", job="file") as writer:
+        streamed = writer.write_resource_file(source.as_uri(), source, "application/json", WHEN)
+    assert streamed.payload_sha256 == hashlib.sha256(body).hexdigest() == kept.payload_sha256
+    assert streamed.block_digest == kept.block_digest == sha256_label(body)
+    assert streamed.record_type == "resource" and verify_capture(streamed)
+    assert verify_warc(streamed.warc_path).ok
+    with open(streamed.warc_path, "rb") as fh:
+        fh.seek(streamed.offset)
+        record = next(ArchiveIterator(fh))
+        assert record.rec_type == "resource" and record.content_stream().read() == body

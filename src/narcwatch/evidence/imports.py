@@ -8,20 +8,19 @@ row pointing at that record, so ``narcwatch evidence show DOC_ID`` works for it.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import mimetypes
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from warcio.archiveiterator import ArchiveIterator
 
 from narcwatch.analyze.parallel import analyze_stream
 from narcwatch.errors import InputError
 from narcwatch.evidence.archive import stored_path
 from narcwatch.evidence.custody import CustodyLog
-from narcwatch.evidence.warc import WarcWriter
+from narcwatch.evidence.warc import WarcWriter, file_sha256
 from narcwatch.ingest.base import ReadOptions
 from narcwatch.ingest.sources import read_stream
 from narcwatch.model import Finding
@@ -54,19 +53,22 @@ def import_file(
     on_error: Callable[[InputError], None] | None = None,
 ) -> tuple[str, ScanStats | None]:
     """Archive, log, scan and link one file; returns ("imported"|"already", stats)."""
-    data = path.read_bytes()
-    if not data:
+    size = path.stat().st_size
+    if size == 0:
         raise InputError(str(path), None, "empty file, nothing to import")
-    sha256 = hashlib.sha256(data).hexdigest()
+    digest = file_sha256(path)  # streamed: exports of any size, never held in memory
+    sha256 = digest.hex()
     if _already(store, sha256) is not None:
         return "already", None
     absolute = path.resolve()
     now = datetime.now(UTC)
     ctype = _CTYPES.get(absolute.suffix.lower()) or mimetypes.guess_type(absolute.name)[0]
     meta = {"source-path": str(absolute), "source-sha256": sha256, "input-format": input_format}
-    capture = writer.write_resource(absolute.as_uri(), data, ctype or "", now, metadata=meta)
+    capture = writer.write_resource_file(
+        absolute.as_uri(), absolute, ctype or "", now, metadata=meta, sha256=digest
+    )
     warc = stored_path(capture.warc_path, home)
-    details = {"sha256": sha256, "warc": warc, "offset": capture.offset, "bytes": len(data)}
+    details = {"sha256": sha256, "warc": warc, "offset": capture.offset, "bytes": size}
     custody.append("import", str(absolute), details={**details, "record_id": capture.record_id})
 
     docs: dict[str, str] = {}
@@ -74,13 +76,17 @@ def import_file(
     def remember(finding: Finding) -> None:
         docs.setdefault(finding.doc.id, finding.doc.location)
 
-    items = read_stream(io.BytesIO(data), str(path), input_format, ReadOptions())
-    stats = run_scan(
-        analyze_stream(items),
-        store=store,
-        on_finding=[remember],
-        on_error=[on_error] if on_error else [],
-    )
+    # Scanned from the archived record, streamed, so what is analysed is what was kept.
+    with open(capture.warc_path, "rb") as archived:
+        archived.seek(capture.offset)
+        record = next(ArchiveIterator(archived))
+        items = read_stream(record.content_stream(), str(path), input_format, ReadOptions())
+        stats = run_scan(
+            analyze_stream(items),
+            store=store,
+            on_finding=[remember],
+            on_error=[on_error] if on_error else [],
+        )
 
     def row(doc_id: str | None, url: str) -> CaptureRow:
         return CaptureRow(

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, BinaryIO
 
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.warcwriter import WARCWriter
@@ -102,6 +102,38 @@ def build_record(
         warc_content_type=content_type,
         warc_headers_dict=headers,
         http_headers=http,
+    )
+
+
+def build_stream_record(
+    uri: str,
+    rec_type: str,
+    stream: BinaryIO,
+    length: int,
+    date: str,
+    *,
+    sha256_digest: bytes,
+    content_type: str = "",
+    extra: Mapping[str, str] | None = None,
+) -> Any:
+    """A record whose payload is read from ``stream`` while it is written (a file of any
+    size), its digest computed beforehand by the caller: the block is the payload."""
+    label = "sha256:" + base64.b32encode(sha256_digest).decode("ascii")
+    headers = {
+        "WARC-Type": rec_type,
+        "WARC-Record-ID": StatusAndHeadersParser.make_warc_id(),
+        "WARC-Date": date,
+        **(extra or {}),
+        "WARC-Block-Digest": label,
+        "WARC-Payload-Digest": label,
+    }
+    return _BUILDER.create_warc_record(
+        uri,
+        rec_type,
+        payload=stream,
+        length=length,
+        warc_content_type=content_type,
+        warc_headers_dict=headers,
     )
 
 

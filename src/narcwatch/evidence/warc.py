@@ -24,12 +24,14 @@ from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from narcwatch import __version__
 from narcwatch.errors import UsageError
 from narcwatch.evidence.records import (
     Headers,
     build_record,
+    build_stream_record,
     header_pairs,
     parse_warc_date,
     reason_phrase,
@@ -79,6 +81,15 @@ class Capture:
         values = dict(data)
         values["captured_at"] = parse_warc_date(str(values["captured_at"]))
         return cls(**values)
+
+
+def file_sha256(path: Path, chunk: int = 1 << 20) -> bytes:
+    """The SHA-256 of a file, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.digest()
 
 
 class WarcWriter:
@@ -209,6 +220,61 @@ class WarcWriter:
         ctype = content_type or "application/octet-stream"
         resource = build_record(uri, "resource", body, date, content_type=ctype)
         return self._commit([resource], uri, date, captured_at, None, metadata)
+
+    def write_resource_file(
+        self,
+        uri: str,
+        path: Path,
+        content_type: str,
+        captured_at: datetime,
+        metadata: Mapping[str, Any] | None = None,
+        *,
+        sha256: bytes | None = None,
+    ) -> Capture:
+        """Archive a file of any size as a resource record, streamed from disk (never held
+        in memory); ``sha256`` is the file's digest when the caller has it already."""
+        path = Path(path)
+        size = path.stat().st_size
+        digest = sha256 if sha256 is not None else file_sha256(path)
+        date = warc_date(captured_at)
+        ctype = content_type or "application/octet-stream"
+        with open(path, "rb") as source:
+            resource = build_stream_record(
+                uri, "resource", source, size, date, sha256_digest=digest, content_type=ctype
+            )
+            main_id = resource.rec_headers.get_header("WARC-Record-ID")
+            fields = warc_fields({"software": self.software, "job": self.job, **(metadata or {})})
+            links = {"WARC-Refers-To": main_id, "WARC-Concurrent-To": main_id}
+            meta = build_record(
+                uri, "metadata", fields, date, content_type="application/warc-fields", extra=links
+            )
+            warc = self._open()
+            assert self._fh is not None
+            base = self._fh.seek(0, os.SEEK_END)
+            try:
+                writer = WARCWriter(self._fh, gzip=True, warc_version="WARC/1.1")
+                writer.write_record(resource)
+                end = self._fh.tell()
+                writer.write_record(meta)
+                self._fh.flush()
+                os.fsync(self._fh.fileno())
+            except OSError:
+                self._fh.truncate(base)
+                raise
+        if self._fh.tell() >= self.max_bytes:
+            self.close()
+        return Capture(
+            warc_path=str(warc),
+            offset=base,
+            length=end - base,
+            record_id=main_id,
+            payload_sha256=digest.hex(),
+            block_digest=resource.rec_headers.get_header("WARC-Block-Digest"),
+            url=uri,
+            captured_at=captured_at.astimezone(UTC),
+            status=None,
+            record_type="resource",
+        )
 
     def _commit(
         self,
