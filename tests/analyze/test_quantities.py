@@ -152,7 +152,7 @@ CASES: list[tuple[str, list[Q], list[P]]] = [
     ("5 pounds of rice", [g(5, "lb")], []),  # a weight, never GBP
     ("5 chili peppers", [], []),
     ("dollars and euros", [], []),
-    ("half an ounce", [], []),
+    ("half an ounce", [g(0.5, "oz")], []),  # amount_words.yaml
     ("", [], []),
 ]
 
@@ -172,7 +172,10 @@ def test_spans_cover_what_was_read(text: str, _q: list[Q], _p: list[P]) -> None:
     for i, (s, e) in enumerate(spans):
         nxt = spans[i + 1][0] if i + 1 < len(spans) else len(text)
         assert 0 <= s < e <= nxt
-        assert re.search(r"[0-9¼½]", text[s:e])
+        # the number, in digits or as an amount word ("half an ounce")
+        assert re.search(r"[0-9¼½]", text[s:e]) or default_reader().amount_re.match(
+            text[s:e].lower()
+        )
 
 
 def test_mixed_listing_spans() -> None:
@@ -287,3 +290,21 @@ def test_dream_market_titles_grams() -> None:
     assert rate >= 0.95, f"grams exact {rate:.1%} of {total}: {misses[:10]}"
     fair = exact / (total - misread)
     assert fair >= 0.99, f"grams exact {fair:.1%} where the gold is sound: {misses[:10]}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("got half an ounce of kush, dm me", [(0.5, "oz")]),
+        ("a quarter oz for 60", [(0.25, "oz")]),
+        ("an eighth of an ounce", [(0.125, "oz")]),
+        ("a gram for 80, two grams for 150", [(1.0, "g"), (2.0, "g")]),
+        ("ein halbes Gramm für 40€", [(0.5, "g")]),
+        ("un demi gramme", [(0.5, "g")]),
+        ("2 grams and two ounces", [(2.0, "g"), (2.0, "oz")]),
+        ("I'm a G, one of the best", []),  # "a G" is money slang; "one of" no unit
+        ("half of them left", []),
+    ],
+)
+def test_amounts_written_as_words(text: str, expected: list[tuple[float, str]]) -> None:
+    assert [(q.amount, q.unit) for q in read(text).quantities] == expected

@@ -38,6 +38,10 @@ COUNT_BEFORE = re.compile(rf"(?<![\d.,])(?P<count>\d+)[{GAP}]?[x×*][{GAP}]?$")
 # Thousands written with spaces or apostrophes ("1 200 €", "CHF 1'200"): prices only.
 GROUPS_BEFORE = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f'’]\d{3})*[ \u00a0\u202f'’]$")
 GROUPS_AFTER = re.compile(r"(?:[ \u00a0\u202f'’]\d{3})+(?![\d.,]?\d)")
+# After an amount word: "half an ounce", "quarter of an ounce", "un demi gramme".
+CONNECT = re.compile(
+    r"[ \u00a0-]+(?:(?:of|de|d')[ \u00a0]*)?(?:(?:an|a|une|un|una|eine|ein|el|la)[ \u00a0]+)?"
+)
 PURITY = re.compile(r"(?<![0-9.,])([0-9]{1,3}(?:[.,][0-9]+)?)[ \u00a0]?%$")
 YEARS = range(1900, 2100)  # "2019 г." is a year, not 2019 grams
 
@@ -104,6 +108,10 @@ class QuantityReader:
         # Longest first: "us$" before "$".
         for table in self.symbols.values():
             table.sort(key=lambda t: -len(t[0]))
+        # "half an ounce", "zwei Gramm": amount words from amount_words.yaml.
+        self.amounts = {a.word.lower(): a.value for a in kb.amount_words}
+        words = "|".join(sorted(map(re.escape, self.amounts), key=len, reverse=True))
+        self.amount_re = re.compile(rf"(?<!\w)({words})(?!\w)") if words else None
         for before in self.symbols_before.values():
             before.sort(key=lambda t: -len(t[0]))
 
@@ -117,12 +125,24 @@ class QuantityReader:
 
     def __call__(self, doc: Doc) -> None:
         text = doc.text
-        if not DIGIT.search(text):
-            return
+        digits = DIGIT.search(text) is not None
         low = text.lower()
         if len(low) != len(text):  # a rare character whose lower case is longer
             low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-        doc.quantities, doc.prices = self._read(text, low)
+        if self.amount_re is not None and (spelled := self.word_amounts(text, low)):
+            doc.quantities = spelled
+        if not digits:
+            return
+        quantities, doc.prices = self._read(text, low)
+        if doc.quantities:  # numbers first; a spelled amount only where nothing was read
+            taken = [q.span for q in quantities] + [p.span for p in doc.prices]
+            quantities += [
+                q
+                for q in doc.quantities
+                if not any(a < q.span[1] and q.span[0] < b for a, b in taken)
+            ]
+            quantities.sort(key=lambda q: q.span)
+        doc.quantities = quantities
         purity = []
         i = text.find("%")
         while i > 0:
@@ -133,6 +153,26 @@ class QuantityReader:
             i = text.find("%", i + 1)
         if purity:
             doc.features["purity"] = purity
+
+    def word_amounts(self, text: str, low: str) -> list[Quantity]:
+        """Amounts written as words before a unit ("half an ounce", "two grams")."""
+        assert self.amount_re is not None
+        found: list[Quantity] = []
+        for m in self.amount_re.finditer(low):
+            if found and m.start() < found[-1].span[1]:
+                continue  # the "an" of "half an ounce"
+            value = self.amounts[m.group(1)]
+            link = CONNECT.match(low, m.end())
+            if link is None:
+                continue
+            tok = self.token(text, low, link.end())
+            if tok is None or tok[0] != "unit":
+                continue
+            # "a G" is slang for a thousand dollars: words worth 1 need a unit word.
+            if value == 1 and tok[2] - link.end() < 3:
+                continue
+            found.append(Quantity(amount=value, unit=tok[1], span=(m.start(), tok[2])))
+        return found
 
     def token(self, text: str, low: str, p: int, year: bool = False) -> tuple[str, str, int] | None:
         """The unit or currency written at ``p`` (after an optional gap): (kind, value, end)."""

@@ -23,7 +23,24 @@ def lint(path: str | Path | None = None) -> list[str]:
         kb = load_kb(path)
     except KnowledgeBaseError as exc:
         return [str(exc)]
-    return _structures(kb) + _families(kb) + _names(kb) + _market_selectors(kb)
+    return _structures(kb) + _families(kb) + _names(kb) + _market_selectors(kb) + _amounts(kb)
+
+
+def _amounts(kb: KnowledgeBase) -> list[str]:
+    """Each amount word's examples must be read as that amount of some unit."""
+    from narcwatch.analyze.quantities import QuantityReader
+
+    reader = QuantityReader(kb)
+    problems = []
+    for entry in kb.amount_words:
+        for example in entry.examples:
+            got = [q.amount for q in reader.word_amounts(example, example.lower())]
+            if entry.value not in got:
+                problems.append(
+                    f"amount_words [{entry.word}] example {example!r}: {entry.value:g} "
+                    f"expected, the reader finds {got or 'nothing'}"
+                )
+    return problems
 
 
 def _market_selectors(kb: KnowledgeBase) -> list[str]:

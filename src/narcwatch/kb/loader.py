@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from narcwatch.errors import KnowledgeBaseError
 from narcwatch.kb.schema import (
+    AmountWord,
     Cue,
     Currency,
     EmojiCode,
@@ -61,6 +62,7 @@ class KnowledgeBase:
     emoji: list[EmojiCode] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
+    amount_words: list[AmountWord] = field(default_factory=list)
     currencies: list[Currency] = field(default_factory=list)
     homoglyphs: list[Homoglyph] = field(default_factory=list)
     languages: list[Language] = field(default_factory=list)
@@ -159,6 +161,7 @@ def load_kb(path: Path | str | None = None) -> KnowledgeBase:
     kb.emoji = _load_files(root, "emoji.yaml", "emoji", EmojiCode, kb)
     kb.cues = _load_files(root, "cues/*.yaml", "cues", Cue, kb)
     kb.units = _load_files(root, "units.yaml", "units", Unit, kb)
+    kb.amount_words = _load_files(root, "amount_words.yaml", "amounts", AmountWord, kb)
     kb.currencies = _load_files(root, "currencies.yaml", "currencies", Currency, kb)
     kb.homoglyphs = _load_files(root, "homoglyphs.yaml", "homoglyphs", Homoglyph, kb)
     kb.languages = _load_files(root, "languages.yaml", "languages", Language, kb)
@@ -180,6 +183,7 @@ def _check_references(kb: KnowledgeBase) -> None:
         ("emoji", kb.emoji),
         ("cues", kb.cues),
         ("units", kb.units),
+        ("amount_words", kb.amount_words),
         ("currencies", kb.currencies),
         ("homoglyphs", kb.homoglyphs),
         ("languages", kb.languages),

@@ -13,6 +13,7 @@ File layout (one top-level key per file, holding a list of entries)::
     emoji.yaml                emoji:      [EmojiCode]
     cues/<lang>.yaml          cues:       [Cue]
     units.yaml                units:      [Unit]
+    amount_words.yaml         amounts:    [AmountWord]
     currencies.yaml           currencies: [Currency]
     homoglyphs.yaml           homoglyphs: [Homoglyph]
     languages.yaml            languages:  [Language]
@@ -157,6 +158,18 @@ class Unit(_Entry):
     aliases: list[str] = Field(min_length=1)  # as written: gr, gram, grams, gramm, грамм
     to_base: float | None = None  # factor to the base unit of its dimension (g or ml)
     dimension: Literal["mass", "volume", "count"]
+    sources: list[str] = Field(min_length=1)
+
+
+class AmountWord(_Entry):
+    """A word written for a number in front of a unit: "half an ounce", "a quarter oz",
+    "zwei Gramm". ``examples`` are phrases the quantity reader must read as ``value`` of
+    some unit (the lint proves it)."""
+
+    word: str = Field(min_length=1)
+    value: float = Field(gt=0)
+    lang: str = Field(pattern=LANG)
+    examples: list[str] = Field(min_length=1)
     sources: list[str] = Field(min_length=1)
 
 
