@@ -7,12 +7,13 @@
 """
 
 from narcwatch.crawl.config import CrawlSettings
-from narcwatch.crawl.crawler import Crawler, CrawlProgress, CrawlSummary
+from narcwatch.crawl.crawler import Crawler
 from narcwatch.crawl.fetch import Fetcher, FetchResult
 from narcwatch.crawl.frontier import Frontier
 from narcwatch.crawl.jobs import default_job_name, run_crawl
 from narcwatch.crawl.safety import AddressPolicy, UnsafeURLError, blocked_reason, numeric_host
 from narcwatch.crawl.scope import Scope, canonicalize
+from narcwatch.crawl.summary import CrawlProgress, CrawlSummary
 
 __all__ = [
     "AddressPolicy",

@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +26,7 @@ from narcwatch.crawl.robots import Robots
 from narcwatch.crawl.safety import AddressPolicy, UnsafeURLError
 from narcwatch.crawl.scope import Scope, canonicalize
 from narcwatch.crawl.sink import CaptureSink, Outcome
+from narcwatch.crawl.summary import CrawlProgress, CrawlSummary, ProgressFn
 from narcwatch.evidence import Capture, CustodyLog, WarcWriter
 from narcwatch.model import Finding
 
@@ -35,45 +34,6 @@ if TYPE_CHECKING:
     from narcwatch.store import Store
 
 CRAWLER = f"narcwatch/{__version__}"
-
-
-@dataclass
-class CrawlProgress:
-    pages: int
-    errors: int
-    skipped: int
-    queued: int
-    elapsed: float
-
-    @property
-    def rate(self) -> float:
-        return self.pages / self.elapsed if self.elapsed > 0 else 0.0
-
-
-@dataclass
-class CrawlSummary:
-    job: str
-    pages: int = 0  # archived and analysed in this run
-    errors: int = 0
-    skipped: int = 0
-    offers: int = 0
-    queued: int = 0  # left in the frontier
-    elapsed: float = 0.0
-    status: str = "finished"  # finished | stopped
-    stop_reason: str | None = None
-    warc_files: list[str] = field(default_factory=list)
-    error_samples: list[tuple[str, str]] = field(default_factory=list)
-
-    def line(self) -> str:
-        text = (
-            f"job {self.job}: {self.pages} pages archived, {self.offers} offers, "
-            f"{self.errors} errors, {self.skipped} skipped, {self.queued} queued "
-            f"in {self.elapsed:.1f} s ({self.status}"
-        )
-        return text + (f": {self.stop_reason})" if self.stop_reason else ")")
-
-
-ProgressFn = Callable[[CrawlProgress], None]
 
 
 class Crawler:

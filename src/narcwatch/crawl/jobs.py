@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 
 from narcwatch.analyze.pipeline import Pipeline
 from narcwatch.crawl.config import CrawlSettings
-from narcwatch.crawl.crawler import Crawler, CrawlSummary, ProgressFn
+from narcwatch.crawl.crawler import Crawler
 from narcwatch.crawl.frontier import Frontier
 from narcwatch.crawl.scope import Scope, canonicalize
+from narcwatch.crawl.summary import CrawlSummary, ProgressFn
 from narcwatch.errors import UsageError
 
 if TYPE_CHECKING:
