@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-FILES = ("offers.jsonl", "offers_social.jsonl")
+FILES = ("offers.jsonl", "offers_social.jsonl", "offers_eval.jsonl")
 LANGS = {"en", "fr", "es", "de", "ru", "it", "pt", "nl", "pl", "tr", "vi", "ar", "zh"}
 
 
