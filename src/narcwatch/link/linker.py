@@ -287,22 +287,7 @@ class Linker:
         """Ids for actors founded by these documents; an id that existed before (an actor
         merged or emptied earlier, founded by the same document) comes back to life."""
         ids = [actor_id_for(doc_id) for doc_id in founders]
-        existing: set[str] = set()
-        for part in state.chunks(ids):
-            existing.update(s.scalars(select(ActorRow.id).where(ActorRow.id.in_(part))))
-        fresh = [
-            {"id": a, "status": "active", "n_docs": 0, "created_at": now, "updated_at": now}
-            for a in dict.fromkeys(ids)
-            if a not in existing
-        ]
-        if fresh:
-            s.execute(insert(ActorRow), fresh)
-        for part in state.chunks(sorted(existing)):
-            s.execute(
-                update(ActorRow)
-                .where(ActorRow.id.in_(part))
-                .values(status="active", merged_into=None, updated_at=now)
-            )
+        state.activate_actors(s, dict.fromkeys(ids, 0), now)
         return ids
 
     def _drop_superseded(self, s: Session, result: LinkResult) -> None:

@@ -81,20 +81,7 @@ def rebuild(linker: Linker) -> LinkResult:
             .where(ActorRow.status == "active")
             .values(status="empty", n_docs=0, updated_at=now)
         )
-        known = set(s.scalars(select(ActorRow.id).where(ActorRow.id.in_(list(used)))))
-        fresh = [
-            {"id": a, "status": "active", "n_docs": n, "created_at": now, "updated_at": now}
-            for a, n in used.items()
-            if a not in known
-        ]
-        if fresh:
-            s.execute(insert(ActorRow), fresh)
-        for part_ids in state.chunks(sorted(known)):
-            s.execute(
-                update(ActorRow)
-                .where(ActorRow.id.in_(part_ids))
-                .values(status="active", merged_into=None, updated_at=now)
-            )
+        known = state.activate_actors(s, used, now)
         for part_rows in state.chunks(memberships, 10_000):
             s.execute(insert(ActorDocRow), list(part_rows))
         for st in states.values():

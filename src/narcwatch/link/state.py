@@ -36,6 +36,29 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield items[i : i + size]
 
 
+def activate_actors(s: Session, n_docs: dict[str, int], now: datetime) -> set[str]:
+    """Create the actors of ``n_docs`` that do not exist yet (with their document counts)
+    and mark the ones that do active again (an id founded by the same document comes back
+    to life after a merge or an emptying); return the ids that existed."""
+    existing: set[str] = set()
+    for part in chunks(list(n_docs)):
+        existing.update(s.scalars(select(ActorRow.id).where(ActorRow.id.in_(part))))
+    fresh = [
+        {"id": a, "status": "active", "n_docs": n, "created_at": now, "updated_at": now}
+        for a, n in n_docs.items()
+        if a not in existing
+    ]
+    if fresh:
+        s.execute(insert(ActorRow), fresh)
+    for part in chunks(sorted(existing)):
+        s.execute(
+            update(ActorRow)
+            .where(ActorRow.id.in_(part))
+            .values(status="active", merged_into=None, updated_at=now)
+        )
+    return existing
+
+
 @dataclass(slots=True)
 class DocInfo:
     pk: int
