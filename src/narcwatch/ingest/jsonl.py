@@ -89,6 +89,35 @@ def _lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
         yield number, line
 
 
+class LineDecoder:
+    """The text of one line: strict UTF-8 (or the given encoding) first, one C call; only
+    other bytes pay for detection, and the encoding guessed for them is kept for the file."""
+
+    def __init__(self, encoding: str | None) -> None:
+        self.encoding = encoding
+        self.fallback: str | None = None
+
+    def __call__(self, data: bytes) -> str:
+        try:
+            return data.decode(self.encoding) if self.encoding else data.decode("utf-8")
+        except UnicodeDecodeError:
+            if self.encoding:
+                return decode(data, self.encoding)
+            self.fallback = self.fallback or guess_encoding(data)
+            return decode_as(data, self.fallback)
+
+
+def parse_object(text: str, source: str, location: str) -> dict[str, Any] | InputError:
+    """One JSON object, or the error that names the line and why it is not one."""
+    try:
+        record = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        return InputError(source, location, _why(exc))
+    if not isinstance(record, dict):
+        return InputError(source, location, f"expected a JSON object, got {type(record).__name__}")
+    return record
+
+
 @register_reader(
     "jsonl",
     extensions=(".jsonl", ".ndjson", ".json", ".jsonlines"),
@@ -105,7 +134,7 @@ def read_jsonl(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[
         text = io.TextIOWrapper(stream, encoding=wide, errors="replace")
         stream = _IterStream(line.encode("utf-8") for line in text)  # type: ignore[assignment]
         encoding = None
-    fallback: str | None = None  # the encoding of this file's non-UTF-8 lines, once guessed
+    text_of = LineDecoder(encoding)
     first = True
     for number, line in _lines(stream, limit):
         location = f"line {number}"
@@ -122,24 +151,9 @@ def read_jsonl(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[
             if data.startswith(b"[") or data == b"{":
                 yield from _read_document(line, stream, source, options)
                 return
-        try:
-            # Strict UTF-8 first (one C call); only other bytes pay for detection.
-            line_text = data.decode(encoding) if encoding else data.decode("utf-8")
-        except UnicodeDecodeError:
-            if encoding:
-                line_text = decode(data, encoding)
-            else:
-                fallback = fallback or guess_encoding(data)
-                line_text = decode_as(data, fallback)
-        try:
-            record = json.loads(line_text)
-        except (ValueError, RecursionError) as exc:
-            yield InputError(source, location, _why(exc))
-            continue
-        if not isinstance(record, dict):
-            yield InputError(
-                source, location, f"expected a JSON object, got {type(record).__name__}"
-            )
+        record = parse_object(text_of(data), source, location)
+        if isinstance(record, InputError):
+            yield record
             continue
         yield record_to_document(
             record, raw=data, source=source, location=location, text_fields=options.text_fields

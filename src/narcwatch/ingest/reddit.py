@@ -15,7 +15,6 @@ first, or pipe ``zstd -dc RC_2023-01.zst | narcwatch scan - -i reddit``.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterator
@@ -23,9 +22,8 @@ from typing import Any, BinaryIO
 
 from narcwatch.errors import InputError
 from narcwatch.ingest.base import RawDocument, ReadItem, ReadOptions, register_reader
-from narcwatch.ingest.decode import decode, decode_as, guess_encoding
 from narcwatch.ingest.fields import parse_date
-from narcwatch.ingest.jsonl import _lines, _why
+from narcwatch.ingest.jsonl import LineDecoder, _lines, parse_object
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +160,7 @@ def reddit_document(
 )
 def read_reddit(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[ReadItem]:
     limit = options.max_record_bytes
-    fallback: str | None = None  # the encoding of this file's non-UTF-8 lines, once guessed
+    text_of = LineDecoder(options.encoding)
     any_line = False
     skipped = 0
     for number, line in _lines(stream, limit):
@@ -177,22 +175,9 @@ def read_reddit(stream: BinaryIO, source: str, options: ReadOptions) -> Iterator
         if not data:
             continue
         any_line = True
-        if options.encoding:
-            text = decode(data, options.encoding)
-        else:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                fallback = fallback or guess_encoding(data)
-                text = decode_as(data, fallback)
-        try:
-            record = json.loads(text)
-        except (ValueError, RecursionError) as exc:
-            yield InputError(source, location, _why(exc))
-            continue
-        if not isinstance(record, dict):
-            got = type(record).__name__
-            yield InputError(source, location, f"expected a JSON object, got {got}")
+        record = parse_object(text_of(data), source, location)
+        if isinstance(record, InputError):
+            yield record
             continue
         item = reddit_document(record, data, source, location)
         if item is None:
