@@ -304,6 +304,13 @@ def test_dream_market_titles_grams() -> None:
         ("2 grams and two ounces", [(2.0, "g"), (2.0, "oz")]),
         ("I'm a G, one of the best", []),  # "a G" is money slang; "one of" no unit
         ("half of them left", []),
+        # slang with the unit left out (amount_words.yaml "implies")
+        ("an eighth for 40, a teener for 25", [(0.125, "oz"), (0.0625, "oz")]),
+        ("got an 8th of kush", [(0.125, "oz")]),
+        ("an eight ball of coke", [(0.125, "oz")]),
+        ("a QP of mids for 600", [(0.25, "lb")]),
+        ("an eighth of the vote", []),  # a share, not an amount
+        ("eighth grade, the 8th of May", []),  # no article before
     ],
 )
 def test_amounts_written_as_words(text: str, expected: list[tuple[float, str]]) -> None:

@@ -50,6 +50,7 @@ def test_json_report_with_groups_and_plots(cli, labelled, tmp_path):
     assert set(report["groups"]) == {"shop", "news", "ebay"}
     assert report["groups"]["shop"]["offers"] == 3
     assert 0 <= report["ece"] <= 1 and 0 <= report["brier"] <= 1
+    assert "operating_point" in report and report["precision_one_fp"] is not None
     assert sorted(p.rsplit("/", 1)[-1] for p in report["plots"]) == [
         "precision_recall.png",
         "reliability.png",
@@ -64,6 +65,12 @@ def test_table_report_names_every_figure(cli, labelled):
     assert result.code == 0, result.stderr
     for words in ("macro-F1", "ROC-AUC", "confusion: TN", "precision at 0.05 prevalence", "ECE"):
         assert words in result.stdout
+    text = " ".join(result.stdout.split())  # rich wraps long lines
+    # 3 negatives: one false positive caps precision at 5% prevalence at .05/(.05+.95/3)
+    assert "one false positive already caps precision at 0.05 prevalence at 0.1364" in text
+    # the offers all score above the non-offers here: every offer, no false positive
+    assert "precision >= 0.9 at 0.05 prevalence: threshold" in text
+    assert "recall 1.000, 0 false positives" in text
 
 
 def test_a_missing_label_field_is_a_usage_error(cli, labelled):

@@ -39,3 +39,44 @@ def test_errors_by_group() -> None:
 def test_one_class_only_has_no_auc() -> None:
     report = evaluate([False, False], [0.1, 0.9], threshold=0.5, prevalence=0.01)
     assert report.roc_auc is None and report.classes["not offer"].support == 2
+
+
+def test_one_false_positive_caps_precision_at_prevalence() -> None:
+    # 5 negatives: one false positive is a 20% false-positive rate; at 1% prevalence even
+    # full recall gives .01 / (.01 + .2 * .99)
+    report = evaluate(TRUTH, SCORES, threshold=0.5, prevalence=0.01)
+    assert report.precision_one_fp == pytest.approx(0.01 / (0.01 + 0.2 * 0.99), abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("target", "prevalence", "expected"),
+    [
+        # above 0.7 (the best negative) two offers and no false positive: precision 1
+        (0.9, 0.01, (0.8, 2 / 3, 0)),
+        # at 50% prevalence, threshold 0.3 takes every offer and one of five negatives:
+        # .5 / (.5 + .2 * .5) = 0.833 >= 0.8
+        (0.8, 0.5, (0.3, 1.0, 1)),
+    ],
+)
+def test_operating_point_is_the_most_recall_at_the_target(target, prevalence, expected) -> None:
+    op = evaluate(
+        TRUTH, SCORES, threshold=0.5, prevalence=prevalence, target_precision=target
+    ).operating_point
+    assert op is not None
+    assert (op.threshold, op.recall, op.false_positives) == (
+        expected[0],
+        round(expected[1], 4),
+        expected[2],
+    )
+    assert op.precision_at_prevalence >= target
+
+
+def test_no_operating_point_when_the_best_score_is_a_negative() -> None:
+    report = evaluate([False, True], [0.9, 0.1], threshold=0.5, prevalence=0.01)
+    assert report.operating_point is None
+
+
+def test_tied_scores_are_one_threshold() -> None:
+    # a threshold of 0.5 takes both documents: precision 1/2 at 50% prevalence, never 1
+    report = evaluate([True, False], [0.5, 0.5], threshold=0.5, prevalence=0.5)
+    assert report.operating_point is None

@@ -61,6 +61,12 @@ def test_minimal_kb_loads(kb_dir):
             "terms:\n  - {term: snow, substances: [cocaine], lang: en, sources: [test-src]}\n",
             "unknown substance id 'cocaine'",
         ),
+        (
+            "amount_words.yaml",
+            "amounts:\n  - {word: eighth, value: 0.125, lang: en, implies: ounce,"
+            " examples: [an eighth], sources: [test-src]}\n",
+            "unknown unit 'ounce'; valid units (units.yaml): none",
+        ),
     ],
 )
 def test_bad_entries_are_named(kb_dir, rel, text, message):

@@ -42,6 +42,13 @@ GROUPS_AFTER = re.compile(r"(?:[ \u00a0\u202f'’]\d{3})+(?![\d.,]?\d)")
 CONNECT = re.compile(
     r"[ \u00a0-]+(?:(?:of|de|d')[ \u00a0]*)?(?:(?:an|a|une|un|una|eine|ein|el|la)[ \u00a0]+)?"
 )
+# "an eighth", "a teener", "une teille": slang amounts whose unit is implied.
+ARTICLE_BEFORE = re.compile(r"(?<!\w)(?:an?|one|une?|ein|eine|una?)[ \u00a0]+$")
+# "an eighth of the vote" is a share, "an eighth of kush" an amount.
+OF_AFTER = re.compile(
+    r"[ \u00a0]+(?:of|de|d'|von)[ \u00a0]+(?:the|an?|all|them|those|these|this|that|its?|his"
+    r"|her|their|our|my|your|us|la|les|los|las|el|der|die|das|dem|den)(?!\w)"
+)
 PURITY = re.compile(r"(?<![0-9.,])([0-9]{1,3}(?:[.,][0-9]+)?)[ \u00a0]?%$")
 YEARS = range(1900, 2100)  # "2019 г." is a year, not 2019 grams
 
@@ -110,6 +117,7 @@ class QuantityReader:
             table.sort(key=lambda t: -len(t[0]))
         # "half an ounce", "zwei Gramm": amount words from amount_words.yaml.
         self.amounts = {a.word.lower(): a.value for a in kb.amount_words}
+        self.implied = {a.word.lower(): a.implies for a in kb.amount_words if a.implies}
         words = "|".join(sorted(map(re.escape, self.amounts), key=len, reverse=True))
         self.amount_re = re.compile(rf"(?<!\w)({words})(?!\w)") if words else None
         for before in self.symbols_before.values():
@@ -163,16 +171,27 @@ class QuantityReader:
                 continue  # the "an" of "half an ounce"
             value = self.amounts[m.group(1)]
             link = CONNECT.match(low, m.end())
-            if link is None:
-                continue
-            tok = self.token(text, low, link.end())
+            tok = None if link is None else self.token(text, low, link.end())
             if tok is None or tok[0] != "unit":
+                if implied := self._implied(low, m):
+                    found.append(implied)
                 continue
+            assert link is not None
             # "a G" is slang for a thousand dollars: words worth 1 need a unit word.
             if value == 1 and tok[2] - link.end() < 3:
                 continue
             found.append(Quantity(amount=value, unit=tok[1], span=(m.start(), tok[2])))
         return found
+
+    def _implied(self, low: str, m: re.Match[str]) -> Quantity | None:
+        """Street slang with no unit written: "an eighth" (of an ounce), "a teener". Only
+        after an article, and not before "of" ("an eighth of the vote")."""
+        unit = self.implied.get(m.group(1))
+        if unit is None or not ARTICLE_BEFORE.search(low, max(0, m.start() - 6), m.start()):
+            return None
+        if OF_AFTER.match(low, m.end()):
+            return None
+        return Quantity(amount=self.amounts[m.group(1)], unit=unit, span=(m.start(), m.end()))
 
     def token(self, text: str, low: str, p: int, year: bool = False) -> tuple[str, str, int] | None:
         """The unit or currency written at ``p`` (after an optional gap): (kind, value, end)."""

@@ -31,6 +31,14 @@ def eval_command(
     prevalence: float = typer.Option(
         0.01, "--prevalence", min=1e-6, max=1.0, help="Offer share for precision-at-prevalence."
     ),
+    target_precision: float = typer.Option(
+        0.9,
+        "--target-precision",
+        min=0.0,
+        max=1.0,
+        help="Report the threshold with the most recall that reaches this precision at "
+        "--prevalence.",
+    ),
     group: str | None = typer.Option(
         None, "--group", help="Field to break errors down by (source, language, kind...)."
     ),
@@ -72,7 +80,12 @@ def eval_command(
         raise UsageError(f"no record has the label field {labels!r}", value=labels)
     cut = threshold if threshold is not None else make_offer({}).p.threshold  # type: ignore[attr-defined]
     report = evaluate(
-        truth, scores, threshold=cut, prevalence=prevalence, groups=groups if group else None
+        truth,
+        scores,
+        threshold=cut,
+        prevalence=prevalence,
+        groups=groups if group else None,
+        target_precision=target_precision,
     )
     report.unlabelled = unlabelled
     written = write_plots(truth, scores, plots) if plots else []
@@ -96,6 +109,22 @@ def eval_command(
         f"precision at {report.prevalence:g} prevalence: {at if at is not None else 'n/a'}\n"
         f"calibration: Brier {report.brier:.4f}, ECE {report.ece:.4f}"
     )
+    if report.precision_one_fp is not None:
+        console.print(
+            f"with {tn + fp} negatives, one false positive already caps precision at "
+            f"{report.prevalence:g} prevalence at {report.precision_one_fp}"
+        )
+    if (op := report.operating_point) is not None:
+        console.print(
+            f"precision >= {op.target:g} at {report.prevalence:g} prevalence: threshold "
+            f"{op.threshold}, recall {op.recall:.3f}, {op.false_positives} false positives "
+            "(chosen on these data: optimistic)"
+        )
+    else:
+        console.print(
+            f"no threshold reaches precision {target_precision:g} at {report.prevalence:g} "
+            "prevalence on these data"
+        )
     if report.groups:
         table = Table(group or "", "documents", "offers", "flagged", "FP", "FN", "recall")
         for name, g in report.groups.items():

@@ -29,6 +29,17 @@ class GroupScores(BaseModel):
     recall: float | None  # None without labelled offers
 
 
+class OperatingPoint(BaseModel):
+    """The threshold with the most recall whose precision at the report's prevalence is at
+    least ``target`` on these data (chosen on the evaluation data itself: optimistic)."""
+
+    target: float
+    threshold: float
+    recall: float
+    false_positives: int
+    precision_at_prevalence: float
+
+
 class EvalReport(BaseModel):
     documents: int
     positives: int
@@ -41,6 +52,10 @@ class EvalReport(BaseModel):
     precision_at_prevalence: float | None
     brier: float  # mean squared error of offer_score against the labels
     ece: float  # expected calibration error over 10 equal-width bins
+    # The most precision at `prevalence` that these data can show with one false positive
+    # (and every offer found): with few negatives a high target cannot be shown at all.
+    precision_one_fp: float | None = None
+    operating_point: OperatingPoint | None = None  # None: no threshold reaches the target
     groups: dict[str, GroupScores] = {}
     unlabelled: int = 0
 
@@ -78,6 +93,44 @@ def by_group(
     return out
 
 
+def at_prevalence(tpr: float, fpr: float, prevalence: float) -> float | None:
+    """Precision if offers made up ``prevalence`` of the data: the negatives reweighted."""
+    denom = tpr * prevalence + fpr * (1 - prevalence)
+    return tpr * prevalence / denom if denom else None
+
+
+def operating_point(
+    y: Sequence[int], scores: Sequence[float], *, prevalence: float, target: float
+) -> OperatingPoint | None:
+    """The lowest threshold (most recall) whose precision at ``prevalence`` is >= target."""
+    pos = sum(y)
+    neg = len(y) - pos
+    if not pos or not neg:
+        return None
+    best: OperatingPoint | None = None
+    tp = fp = 0
+    ranked = sorted(zip(scores, y, strict=True), key=lambda t: -t[0])
+    for i, (score, label) in enumerate(ranked):
+        tp += label
+        fp += 1 - label
+        if i + 1 < len(ranked) and ranked[i + 1][0] == score:
+            continue  # a threshold takes every document with the same score
+        precision = at_prevalence(tp / pos, fp / neg, prevalence)
+        if (
+            precision is not None
+            and precision >= target
+            and (best is None or tp / pos > best.recall)
+        ):
+            best = OperatingPoint(
+                target=target,
+                threshold=round(score, 4),
+                recall=round(tp / pos, 4),
+                false_positives=fp,
+                precision_at_prevalence=round(precision, 4),
+            )
+    return best
+
+
 def evaluate(
     truth: Sequence[bool],
     scores: Sequence[float],
@@ -85,6 +138,7 @@ def evaluate(
     threshold: float,
     prevalence: float,
     groups: Sequence[str] | None = None,
+    target_precision: float = 0.9,
 ) -> EvalReport:
     from sklearn.metrics import (
         confusion_matrix,
@@ -108,11 +162,10 @@ def evaluate(
     cm = confusion_matrix(y, pred, labels=[0, 1])
     tn, fp, fn, tp = (int(v) for v in cm.ravel())
     auc = float(roc_auc_score(y, scores)) if 0 < sum(y) < len(y) else None
-    # Precision if offers made up `prevalence` of the data: reweight the negatives.
     tpr = tp / (tp + fn) if tp + fn else 0.0
     fpr = fp / (fp + tn) if fp + tn else 0.0
-    denom = tpr * prevalence + fpr * (1 - prevalence)
-    at_prev = round(tpr * prevalence / denom, 4) if denom else None
+    at_prev = at_prevalence(tpr, fpr, prevalence)
+    one_fp = at_prevalence(1.0, 1 / (fp + tn), prevalence) if fp + tn else None
     return EvalReport(
         documents=len(y),
         positives=sum(y),
@@ -122,7 +175,9 @@ def evaluate(
         roc_auc=round(auc, 4) if auc is not None else None,
         confusion=[[tn, fp], [fn, tp]],
         prevalence=prevalence,
-        precision_at_prevalence=at_prev,
+        precision_at_prevalence=round(at_prev, 4) if at_prev is not None else None,
+        precision_one_fp=round(one_fp, 4) if one_fp is not None else None,
+        operating_point=operating_point(y, scores, prevalence=prevalence, target=target_precision),
         brier=round(sum((sc - t) ** 2 for sc, t in zip(scores, y, strict=True)) / len(y), 4),
         ece=round(calibration_error(y, scores), 4),
         groups=by_group(y, pred, groups) if groups is not None else {},

@@ -175,7 +175,7 @@ def load_kb(path: Path | str | None = None) -> KnowledgeBase:
 
 
 def _check_references(kb: KnowledgeBase) -> None:
-    """Every ``sources`` id and substance id an entry names must exist."""
+    """Every ``sources`` id, substance id and unit an entry names must exist."""
     known_sources = kb.sources
     groups: list[tuple[str, list[Any]]] = [
         ("substances", list(kb.substances.values())),
@@ -204,6 +204,16 @@ def _check_references(kb: KnowledgeBase) -> None:
                     raise KnowledgeBaseError(
                         group, f"unknown substance id {sub!r}", entry=label, field="substances"
                     )
+    units = {u.unit for u in kb.units}
+    for amount in kb.amount_words:
+        if amount.implies is not None and amount.implies not in units:
+            raise KnowledgeBaseError(
+                "amount_words.yaml",
+                f"unknown unit {amount.implies!r}; valid units (units.yaml): "
+                + (", ".join(sorted(units)) or "none"),
+                entry=amount.word,
+                field="implies",
+            )
 
 
 @lru_cache(maxsize=1)

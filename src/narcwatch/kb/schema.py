@@ -164,10 +164,13 @@ class Unit(_Entry):
 class AmountWord(_Entry):
     """A word written for a number in front of a unit: "half an ounce", "a quarter oz",
     "zwei Gramm". ``examples`` are phrases the quantity reader must read as ``value`` of
-    some unit (the lint proves it)."""
+    some unit (the lint proves it). ``implies`` is the unit meant when none is written,
+    as street slang does ("an eighth" is an eighth of an ounce); it is read only after
+    an article ("an eighth", "a teener"), never from the word alone."""
 
     word: str = Field(min_length=1)
     value: float = Field(gt=0)
+    implies: str | None = None
     lang: str = Field(pattern=LANG)
     examples: list[str] = Field(min_length=1)
     sources: list[str] = Field(min_length=1)
