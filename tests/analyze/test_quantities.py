@@ -8,7 +8,7 @@ import re
 import pytest
 
 from narcwatch.analyze.doc import Doc
-from narcwatch.analyze.quantities import default_reader, make_quantities, parse_number
+from narcwatch.analyze.quantities import default_reader, make_quantities
 from narcwatch.analyze.registry import get_component
 from narcwatch.ingest.base import RawDocument
 from tests.conftest import SHARED_DATA
@@ -173,7 +173,7 @@ def test_spans_cover_what_was_read(text: str, _q: list[Q], _p: list[P]) -> None:
         nxt = spans[i + 1][0] if i + 1 < len(spans) else len(text)
         assert 0 <= s < e <= nxt
         # the number, in digits or as an amount word ("half an ounce")
-        assert re.search(r"[0-9¼½]", text[s:e]) or default_reader().amount_re.match(
+        assert re.search(r"[0-9¼½]", text[s:e]) or default_reader().spelled.pattern.match(
             text[s:e].lower()
         )
 
@@ -214,26 +214,6 @@ def test_spans_survive_case_changes() -> None:
 )
 def test_purity_is_a_feature(text: str, purity: list[float] | None) -> None:
     assert read(text).features.get("purity") == purity
-
-
-@pytest.mark.parametrize(
-    ("raw", "money", "value"),
-    [
-        ("1,000", False, 1000.0),
-        ("0,5", False, 0.5),
-        ("1.5", False, 1.5),
-        ("1.500", True, 1500.0),
-        ("1.500", False, 1.5),
-        ("1/2", False, 0.5),
-        ("1.234.567", False, 1234567.0),
-        ("1.200,50", True, 1200.5),
-        ("1,200.50", True, 1200.5),
-        ("½", False, 0.5),
-        ("1/0", False, None),
-    ],
-)
-def test_parse_number(raw: str, money: bool, value: float | None) -> None:
-    assert parse_number(raw, money=money) == value
 
 
 def test_registered_component_runs_in_a_doc() -> None:

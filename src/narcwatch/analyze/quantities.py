@@ -10,24 +10,18 @@ never a quantity or a price, so years, phone numbers and model numbers stay out.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from narcwatch.analyze.amount_words import AmountWords
 from narcwatch.analyze.doc import Doc
+from narcwatch.analyze.numbers import DIGIT, NUM, NUMBER, parse_number
 from narcwatch.analyze.registry import ComponentFunc, register_component
+from narcwatch.analyze.unit_words import GAP, UnitWords
 from narcwatch.kb import KnowledgeBase, default_kb
 from narcwatch.model import Price, Quantity
 
-VULGAR = "\u00bc-\u00be\u2150-\u215e"  # ¼ ½ ¾ ⅐ ... ⅞
-NUM = r"(?:[0-9]+(?:[.,][0-9]+)*|[.,][0-9]+)"
-NUMBER = re.compile(rf"[0-9]+/[1-9][0-9]*(?![.,]?[0-9])|[0-9]*[{VULGAR}]|{NUM}")
-# Where a number may start: a plain character class lets the regex engine skip ahead fast
-# (the common document has no number at all).
-DIGIT = re.compile(rf"[0-9{VULGAR}]")
-WORD = re.compile(r"[^\W\d_]+")
-GAP = " \t\u00a0\u202f"  # what may stand between a number and its unit or currency
 # "1-5g", "1kg-100kg", "1 to 5 g": connectors between the two ends of a range.
 RANGE = re.compile(rf"[{GAP}]?(?:-|–|to|à|a|bis|до)[{GAP}]?(?P<max>{NUM})")
 # "€10/g", "10 eur per gram", "80 euros le g", "$80 a gram".
@@ -38,98 +32,22 @@ COUNT_BEFORE = re.compile(rf"(?<![\d.,])(?P<count>\d+)[{GAP}]?[x×*][{GAP}]?$")
 # Thousands written with spaces or apostrophes ("1 200 €", "CHF 1'200"): prices only.
 GROUPS_BEFORE = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f'’]\d{3})*[ \u00a0\u202f'’]$")
 GROUPS_AFTER = re.compile(r"(?:[ \u00a0\u202f'’]\d{3})+(?![\d.,]?\d)")
-# After an amount word: "half an ounce", "quarter of an ounce", "un demi gramme".
-CONNECT = re.compile(
-    r"[ \u00a0-]+(?:(?:of|de|d')[ \u00a0]*)?(?:(?:an|a|une|un|una|eine|ein|el|la)[ \u00a0]+)?"
-)
-# "an eighth", "a teener", "une teille": slang amounts whose unit is implied.
-ARTICLE_BEFORE = re.compile(r"(?<!\w)(?:an?|one|une?|ein|eine|una?)[ \u00a0]+$")
-# "an eighth of the vote" is a share, "an eighth of kush" an amount.
-OF_AFTER = re.compile(
-    r"[ \u00a0]+(?:of|de|d'|von)[ \u00a0]+(?:the|an?|all|them|those|these|this|that|its?|his"
-    r"|her|their|our|my|your|us|la|les|los|las|el|der|die|das|dem|den)(?!\w)"
-)
 PURITY = re.compile(r"(?<![0-9.,])([0-9]{1,3}(?:[.,][0-9]+)?)[ \u00a0]?%$")
 YEARS = range(1900, 2100)  # "2019 г." is a year, not 2019 grams
-
-
-def parse_number(text: str, *, money: bool = False) -> float | None:
-    """'1.200,50' -> 1200.5, '3,5' -> 3.5, '1,000' -> 1000, '1/8' -> 0.125, '1½' -> 1.5."""
-    s = text.strip()
-    if s and not s[-1].isascii():
-        return float(s[:-1] or 0) + unicodedata.numeric(s[-1])
-    if "/" in s:
-        num, _, den = s.partition("/")
-        return int(num) / int(den) if int(den) else None
-    if "," in s and "." in s:
-        decimal = "," if s.rfind(",") > s.rfind(".") else "."
-        s = s.replace("." if decimal == "," else ",", "").replace(",", ".")
-    elif "," in s:
-        groups = s.split(",")
-        thousands = len(groups) > 2 or (len(groups[-1]) == 3 and groups[0] != "0")
-        s = s.replace(",", "") if thousands else s.replace(",", ".")
-    elif s.count(".") > 1:
-        s = s.replace(".", "")
-    elif "." in s and money:
-        head, tail = s.split(".")
-        if len(tail) == 3 and head not in ("", "0"):
-            s = head + tail  # "€1.200": thousands in most of Europe; cents have 2 digits
-    try:
-        return float(s)
-    except ValueError:
-        return None
-
-
-def _forms(word: str) -> set[str]:
-    # Text is lower-cased, not case-folded (folding changes lengths): accept both forms.
-    return {word.lower(), word.casefold()}
 
 
 class QuantityReader:
     """Number-first reader: find each number, then read the token on either side of it.
 
-    The token is looked up in dictionaries built from the data: a dict lookup per number
-    is far cheaper than alternations of hundreds of words tried by a regex (the scan
-    budget is ~20 µs per document).
+    The token is looked up in the unit and currency words of the knowledge base
+    (:class:`UnitWords`).
     """
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        # Word forms ("gram", "oz.", "руб.") go to dicts; forms with other characters
-        # ("$", "US$", "€") are tried with startswith, indexed by their first/last char.
-        self.words: dict[str, tuple[str, str]] = {}
-        self.symbols: dict[str, list[tuple[str, str, str]]] = {}
-        self.codes: dict[str, str] = {}  # currency words allowed before a number: "USD 300"
-        self.symbols_before: dict[str, list[tuple[str, str]]] = {}
+        self.lex = UnitWords(kb)
         self.count_units = {u.unit for u in kb.units if u.dimension == "count"}
-        for u in kb.units:
-            for a in [u.unit, *u.aliases]:
-                self._add(a, "unit", u.unit)
-        for c in kb.currencies:
-            for a in [c.code, *c.aliases]:
-                self._add(a, "cur", c.code)
-            self.codes.update(dict.fromkeys(_forms(c.code), c.code))
-            for sym in c.symbols:
-                self._add(sym, "cur", c.code)
-                for f in _forms(sym):
-                    self.symbols_before.setdefault(f[-1], []).append((f, c.code))
-        # Longest first: "us$" before "$".
-        for table in self.symbols.values():
-            table.sort(key=lambda t: -len(t[0]))
-        # "half an ounce", "zwei Gramm": amount words from amount_words.yaml.
-        self.amounts = {a.word.lower(): a.value for a in kb.amount_words}
-        self.implied = {a.word.lower(): a.implies for a in kb.amount_words if a.implies}
-        words = "|".join(sorted(map(re.escape, self.amounts), key=len, reverse=True))
-        self.amount_re = re.compile(rf"(?<!\w)({words})(?!\w)") if words else None
-        for before in self.symbols_before.values():
-            before.sort(key=lambda t: -len(t[0]))
-
-    def _add(self, form: str, kind: str, value: str) -> None:
-        for f in _forms(form):
-            # Scripts without case ("元", "円") are written without spaces around: prefixes.
-            if WORD.fullmatch(f.rstrip(".")) and f.count(".") <= 1 and f != f.upper():
-                self.words.setdefault(f, (kind, value))
-            else:
-                self.symbols.setdefault(f[0], []).append((f, kind, value))
+        # "half an ounce", "zwei Gramm", "an eighth": amount words from amount_words.yaml.
+        self.spelled = AmountWords(kb)
 
     def __call__(self, doc: Doc) -> None:
         text = doc.text
@@ -137,7 +55,7 @@ class QuantityReader:
         low = text.lower()
         if len(low) != len(text):  # a rare character whose lower case is longer
             low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-        if self.amount_re is not None and (spelled := self.word_amounts(text, low)):
+        if self.spelled.pattern is not None and (spelled := self.word_amounts(text, low)):
             doc.quantities = spelled
         if not digits:
             return
@@ -163,83 +81,8 @@ class QuantityReader:
             doc.features["purity"] = purity
 
     def word_amounts(self, text: str, low: str) -> list[Quantity]:
-        """Amounts written as words before a unit ("half an ounce", "two grams")."""
-        assert self.amount_re is not None
-        found: list[Quantity] = []
-        for m in self.amount_re.finditer(low):
-            if found and m.start() < found[-1].span[1]:
-                continue  # the "an" of "half an ounce"
-            value = self.amounts[m.group(1)]
-            link = CONNECT.match(low, m.end())
-            tok = None if link is None else self.token(text, low, link.end())
-            if tok is None or tok[0] != "unit":
-                if implied := self._implied(low, m):
-                    found.append(implied)
-                continue
-            assert link is not None
-            # "a G" is slang for a thousand dollars: words worth 1 need a unit word.
-            if value == 1 and tok[2] - link.end() < 3:
-                continue
-            found.append(Quantity(amount=value, unit=tok[1], span=(m.start(), tok[2])))
-        return found
-
-    def _implied(self, low: str, m: re.Match[str]) -> Quantity | None:
-        """Street slang with no unit written: "an eighth" (of an ounce), "a teener". Only
-        after an article, and not before "of" ("an eighth of the vote")."""
-        unit = self.implied.get(m.group(1))
-        if unit is None or not ARTICLE_BEFORE.search(low, max(0, m.start() - 6), m.start()):
-            return None
-        if OF_AFTER.match(low, m.end()):
-            return None
-        return Quantity(amount=self.amounts[m.group(1)], unit=unit, span=(m.start(), m.end()))
-
-    def token(self, text: str, low: str, p: int, year: bool = False) -> tuple[str, str, int] | None:
-        """The unit or currency written at ``p`` (after an optional gap): (kind, value, end)."""
-        if p < len(low) and low[p] in GAP:
-            p += 1
-        if p < len(low) and low[p] == "-" and p + 1 < len(low) and low[p + 1].isalpha():
-            p += 1  # "10-mg", "5-gram"
-        if p >= len(low):
-            return None
-        for form, kind, value in self.symbols.get(low[p], ()):
-            if low.startswith(form, p):
-                end = p + len(form)
-                nxt = low[end : end + 1]
-                if not (form[-1].isalpha() and nxt.isalpha() and nxt != nxt.upper()):
-                    return kind, value, end
-        m = WORD.match(low, p)
-        if m is None:
-            return None
-        end = m.end()
-        word = m.group()
-        # One letter after a year is a year mark: "2019 г.", "2019 р." (Ukrainian "рік").
-        if year and len(word) == 1:
-            return None
-        if low.startswith(".", end) and (found := self.words.get(word + ".")):
-            return found[0], found[1], end + 1
-        if found := self.words.get(word):
-            return found[0], found[1], end
-        # "100gCocaine": a unit glued to the next word, told apart by its capital letter.
-        for i in range(p + 1, min(end, p + 12)):
-            if text[i].isupper() and text[i - 1].islower():
-                found = self.words.get(low[p:i])
-                return (found[0], found[1], i) if found else None
-        return None
-
-    def _currency_before(self, low: str, s: int) -> tuple[str, int] | None:
-        j = s - 1 if s > 0 and low[s - 1] in GAP else s
-        if j <= 0:
-            return None
-        for form, code in self.symbols_before.get(low[j - 1], ()):
-            if low.endswith(form, 0, j):
-                return code, j - len(form)
-        k = j
-        while k > 0 and j - k < 5 and low[k - 1].isalpha():
-            k -= 1
-        word = self.codes.get(low[k:j]) if k < j else None
-        if word is not None and (k == 0 or not low[k - 1].isalpha()):
-            return word, k
-        return None
+        """Amounts written as words ("half an ounce", "two grams", "an eighth")."""
+        return self.spelled.read(text, low, self.lex.token)
 
     def _read(self, text: str, low: str) -> tuple[list[Quantity], list[Price]]:
         quantities: list[Quantity] = []
@@ -258,13 +101,13 @@ class QuantityReader:
             prev = low[s - 1] if s else " "
             if prev in ".,":
                 continue  # a version number ("v1.2.3")
-            if prev.isalnum() and not self._currency_before(low, s):
+            if prev.isalnum() and not self.lex.currency_before(low, s):
                 continue  # part of a word or a model number ("iPhone12", "S21")
             if low.startswith("%", e) or low.startswith(" %", e):
                 continue  # a purity or a discount
             raw = m.group(0)
             year = raw.isdigit() and int(raw) in YEARS
-            tok = self.token(text, low, e, year)
+            tok = self.lex.token(text, low, e, year)
             found: Quantity | Price | None = None
             if tok is not None and tok[0] == "unit":
                 found = self._quantity(text, low, s, e, raw, tok, quantities)
@@ -297,7 +140,7 @@ class QuantityReader:
         elif low.startswith((",-", ".-"), e):
             e += 2 + low.startswith("-", e + 2)  # "80,- €", "€80,--"
         if e != e0:
-            tok = self.token(text, low, e, year)
+            tok = self.lex.token(text, low, e, year)
         start = s
         if tok is not None and tok[0] == "cur":
             code, stop = tok[1], tok[2]
@@ -305,7 +148,7 @@ class QuantityReader:
                 start = g.start()
                 raw = low[start:s].translate(_NO_GROUPS) + raw
         else:
-            before = self._currency_before(low, s)
+            before = self.lex.currency_before(low, s)
             if before is None:
                 return None
             code, start = before
@@ -313,7 +156,7 @@ class QuantityReader:
             if (
                 mult == 1.0
                 and (g := GROUPS_AFTER.match(low, e))
-                and not self.token(text, low, g.end())
+                and not self.lex.token(text, low, g.end())
             ):
                 raw, stop = raw + low[e : g.end()].translate(_NO_GROUPS), g.end()
         amount = parse_number(raw, money=True)
@@ -321,13 +164,13 @@ class QuantityReader:
             return None
         per = None
         if pm := PER.match(low, stop):
-            unit = self.token(text, low, pm.end())
+            unit = self.lex.token(text, low, pm.end())
             if unit is not None and unit[0] == "unit":
                 per, stop = unit[1], unit[2]
         return Price(amount=amount * mult, currency=code, span=(start, stop), per=per)
 
     def _is_unit(self, text: str, low: str, p: int) -> bool:
-        tok = self.token(text, low, p)
+        tok = self.lex.token(text, low, p)
         return tok is not None and tok[0] == "unit"
 
     def _doses(self, last: Quantity, low: str, s: int) -> bool:
@@ -344,7 +187,7 @@ class QuantityReader:
         rng = RANGE.match(low, e)
         if rng is None:
             return None
-        tok = self.token(text, low, rng.end())
+        tok = self.lex.token(text, low, rng.end())
         if tok is None or tok[0] != "unit":
             return None
         return self._quantity(text, low, s, rng.end(), raw, tok, [], top=rng.group("max"))
@@ -366,7 +209,7 @@ class QuantityReader:
         unit, stop = tok[1], tok[2]
         if top is None and (rng := RANGE.match(low, stop)):
             # "1kg-100kg": the same unit on both ends.
-            end_tok = self.token(text, low, rng.end())
+            end_tok = self.lex.token(text, low, rng.end())
             if end_tok is not None and end_tok[1] == unit:
                 top, stop = rng.group("max"), end_tok[2]
         amount_max = parse_number(top) if top else None
@@ -377,7 +220,7 @@ class QuantityReader:
             start, count = before.start(), int(before.group("count"))
         else:
             after_pos = stop
-            nxt = self.token(text, low, stop)  # "120mg pills x 50"
+            nxt = self.lex.token(text, low, stop)  # "120mg pills x 50"
             if nxt is not None and nxt[0] == "unit":
                 after_pos = nxt[2]
             if (times := TIMES.match(low, after_pos)) and not self._is_unit(text, low, times.end()):

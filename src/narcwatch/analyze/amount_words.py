@@ -1,0 +1,70 @@
+"""Amounts written as words: "half an ounce", "two grams", "ein halbes Gramm", and street
+slang whose unit is left out, "an eighth" (of an ounce), "a QP" (a quarter pound).
+
+The words and their values come from ``amount_words.yaml``; the unit after a word is read
+by the quantities component's own token reader, so the units are those of ``units.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from narcwatch.kb import KnowledgeBase
+from narcwatch.model import Quantity
+
+# (text, lower-cased text, position) -> (kind, unit or currency, end) or None
+TokenReader = Callable[[str, str, int], "tuple[str, str, int] | None"]
+
+# After an amount word: "half an ounce", "quarter of an ounce", "un demi gramme".
+CONNECT = re.compile(
+    r"[ \u00a0-]+(?:(?:of|de|d')[ \u00a0]*)?(?:(?:an|a|une|un|una|eine|ein|el|la)[ \u00a0]+)?"
+)
+# "an eighth", "a teener": slang amounts whose unit is implied come after an article.
+ARTICLE_BEFORE = re.compile(r"(?<!\w)(?:an?|one|une?|ein|eine|una?)[ \u00a0]+$")
+# "an eighth of the vote" is a share, "an eighth of kush" an amount.
+OF_AFTER = re.compile(
+    r"[ \u00a0]+(?:of|de|d'|von)[ \u00a0]+(?:the|an?|all|them|those|these|this|that|its?|his"
+    r"|her|their|our|my|your|us|la|les|los|las|el|der|die|das|dem|den)(?!\w)"
+)
+
+
+class AmountWords:
+    """Reads the amount words of one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.values = {a.word.lower(): a.value for a in kb.amount_words}
+        self.implied = {a.word.lower(): a.implies for a in kb.amount_words if a.implies}
+        words = "|".join(sorted(map(re.escape, self.values), key=len, reverse=True))
+        self.pattern = re.compile(rf"(?<!\w)({words})(?!\w)") if words else None
+
+    def read(self, text: str, low: str, token: TokenReader) -> list[Quantity]:
+        """Every amount written as a word in ``text`` (``low`` is its lower case)."""
+        if self.pattern is None:
+            return []
+        found: list[Quantity] = []
+        for m in self.pattern.finditer(low):
+            if found and m.start() < found[-1].span[1]:
+                continue  # the "an" of "half an ounce"
+            value = self.values[m.group(1)]
+            link = CONNECT.match(low, m.end())
+            tok = None if link is None else token(text, low, link.end())
+            if link is None or tok is None or tok[0] != "unit":
+                if implied := self._implied(low, m):
+                    found.append(implied)
+                continue
+            # "a G" is slang for a thousand dollars: words worth 1 need a unit word.
+            if value == 1 and tok[2] - link.end() < 3:
+                continue
+            found.append(Quantity(amount=value, unit=tok[1], span=(m.start(), tok[2])))
+        return found
+
+    def _implied(self, low: str, m: re.Match[str]) -> Quantity | None:
+        """Street slang with no unit written: only after an article, and not before "of
+        the" ("an eighth of the vote")."""
+        unit = self.implied.get(m.group(1))
+        if unit is None or not ARTICLE_BEFORE.search(low, max(0, m.start() - 6), m.start()):
+            return None
+        if OF_AFTER.match(low, m.end()):
+            return None
+        return Quantity(amount=self.values[m.group(1)], unit=unit, span=(m.start(), m.end()))
