@@ -246,3 +246,17 @@ def test_arbitrary_bytes_never_crash_a_reader(data, fmt):
         assert isinstance(item, RawDocument | InputError)
         if isinstance(item, InputError):
             assert item.source == "fuzz" and item.reason
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"text": "coke \\ud800 80 eur"}\n{"text": "mdma 10 pills"}\n',  # JSON Lines
+        b'[{"text": "coke \\ud800 80 eur"},\n {"text": "mdma 10 pills"}]\n',  # one document
+    ],
+    ids=["lines", "document"],
+)
+def test_a_lone_surrogate_escape_does_not_end_the_file(content):
+    items = list(get_reader("jsonl").read(io.BytesIO(content), "s.json", ReadOptions()))
+    assert [type(i) for i in items] == [RawDocument, RawDocument]
+    assert items[1].text == "mdma 10 pills"

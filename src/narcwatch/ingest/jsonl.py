@@ -205,7 +205,9 @@ def _read_document(
             got = type(record).__name__
             yield InputError(source, location, f"expected a JSON object, got {got}")
             continue
-        raw = _CANONICAL.encode(record).encode()
+        # "\ud800" escapes decode to lone surrogates: keep them in the raw bytes as written
+        # rather than fail the rest of the file on them.
+        raw = _CANONICAL.encode(record).encode("utf-8", "surrogatepass")
         yield record_to_document(
             record, raw=raw, source=source, location=location, text_fields=options.text_fields
         )
