@@ -26,7 +26,9 @@ from warcio.archiveiterator import ArchiveIterator
 from narcwatch.errors import InputError, UsageError
 from narcwatch.evidence.bundle import verify_bundle
 from narcwatch.evidence.custody import CustodyLog
-from narcwatch.evidence.verify import gzip_members, http_payload, verify_capture, verify_warc
+from narcwatch.evidence.digests import http_payload
+from narcwatch.evidence.members import gzip_members
+from narcwatch.evidence.verify import verify_capture, verify_warc
 from narcwatch.evidence.warc import Capture
 from narcwatch.store import Store
 from narcwatch.store.tables import ActorDocRow, ActorRow, CaptureRow, DocumentRow

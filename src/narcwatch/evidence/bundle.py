@@ -38,8 +38,9 @@ from warcio.archiveiterator import ArchiveIterator
 from narcwatch import __version__
 from narcwatch.errors import InputError, UsageError
 from narcwatch.evidence.custody import CustodyLog
+from narcwatch.evidence.members import gzip_members
 from narcwatch.evidence.signing import load_private, load_public, public_pem
-from narcwatch.evidence.verify import gzip_members, verify_capture, verify_warc
+from narcwatch.evidence.verify import verify_capture, verify_warc
 from narcwatch.evidence.warc import Capture, warcinfo_bytes
 
 FORMAT = "narcwatch-evidence-bundle/1"

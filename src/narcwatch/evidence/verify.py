@@ -1,24 +1,35 @@
 """Check WARC files: recompute every block and payload digest and name the first bad record.
 
-Digests may use any algorithm :mod:`hashlib` knows and base32, hex or base64 values, so
-WARCs written by other tools can be checked too. Damage (truncated file, corrupt gzip,
-unparseable record) is reported with a reason instead of raising.
+Records are read in chunks (:mod:`narcwatch.evidence.digests`), gzip members as streams
+(:mod:`narcwatch.evidence.members`): a multi-GB record is checked in bounded memory.
+Damage (truncated file, corrupt gzip, unparseable record) is reported with a reason
+instead of raising.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import io
-import re
-import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from warcio.archiveiterator import ArchiveIterator
+
+from narcwatch.evidence.digests import BlockCheck, PayloadFeed, digest_matches, http_payload
+from narcwatch.evidence.members import CHUNK, GzipMember, MemberStream, gzip_members
+
+__all__ = [
+    "CaptureCheck",
+    "GzipMember",
+    "RecordProblem",
+    "WarcReport",
+    "digest_matches",
+    "gzip_members",
+    "http_payload",
+    "verify_capture",
+    "verify_warc",
+]
 
 NO_PAYLOAD_CHECK = ("revisit", "warcinfo")
 
@@ -50,52 +61,25 @@ class WarcReport:
     def __bool__(self) -> bool:
         return self.ok
 
+    def merge(self, other: WarcReport) -> None:
+        """Add the counts and problems of ``other`` (a part of the same file)."""
+        self.records += other.records
+        self.verified += other.verified
+        self.unverified += other.unverified
+        self.failed += other.failed
+        for rec_type, n in other.by_type.items():
+            self.by_type[rec_type] = self.by_type.get(rec_type, 0) + n
+        self.first_error = self.first_error or other.first_error
+        self.damaged = self.damaged or other.damaged
+
     def _fail(self, offset: int, record_id: str | None, reason: str) -> None:
         self.failed += 1
         if self.first_error is None:
             self.first_error = RecordProblem(offset, record_id, reason)
 
 
-def _decode(value: str, size: int) -> bytes | None:
-    value = value.strip()
-    candidates = []
-    if len(value) == size * 2:
-        candidates.append(lambda: bytes.fromhex(value))
-    candidates.append(lambda: base64.b32decode(value.upper() + "=" * (-len(value) % 8)))
-    candidates.append(lambda: base64.b64decode(value + "=" * (-len(value) % 4)))
-    for decode in candidates:
-        try:
-            raw = decode()
-        except (ValueError, binascii.Error):
-            continue
-        if len(raw) == size:
-            return raw
-    return None
-
-
-def digest_matches(label: str, data: bytes) -> bool | None:
-    """True/False when ``label`` (``algo:value``) can be checked against ``data``, else None."""
-    algo, sep, value = label.partition(":")
-    if not sep:
-        return None
-    try:
-        hasher = hashlib.new(algo.strip().lower().replace("-", ""))
-    except ValueError:
-        return None
-    hasher.update(data)
-    expected = _decode(value, hasher.digest_size)
-    return expected == hasher.digest() if expected is not None else False
-
-
-def http_payload(block: bytes, content_type: str | None) -> bytes:
-    """The entity body of an ``application/http`` block, or the block itself."""
-    if content_type and content_type.lower().startswith("application/http"):
-        _head, sep, body = block.partition(b"\r\n\r\n")
-        return body if sep else b""
-    return block
-
-
-def _check_record(report: WarcReport, record: Any, offset: int, block: bytes) -> None:
+def _check_record(report: WarcReport, record: Any, offset: int) -> None:
+    """Read the record's block in chunks and check its length and digests."""
     headers = record.rec_headers
     rec_id = headers.get_header("WARC-Record-ID")
     rec_type = record.rec_type or "?"
@@ -104,18 +88,18 @@ def _check_record(report: WarcReport, record: Any, offset: int, block: bytes) ->
     if not rec_id or not str(record.format).startswith("warc"):
         report._fail(offset, rec_id, f"not a WARC record ({record.format} format)")
         return
+    check = BlockCheck(
+        headers.get_header("WARC-Block-Digest"),
+        None if rec_type in NO_PAYLOAD_CHECK else headers.get_header("WARC-Payload-Digest"),
+        headers.get_header("Content-Type"),
+    )
+    while chunk := record.raw_stream.read(CHUNK):
+        check.update(chunk)
     declared = headers.get_header("Content-Length")
-    if declared is not None and declared.strip().isdigit() and len(block) < int(declared):
-        report._fail(offset, rec_id, f"truncated record: {len(block)} of {declared} bytes")
+    if declared is not None and declared.strip().isdigit() and check.size < int(declared):
+        report._fail(offset, rec_id, f"truncated record: {check.size} of {declared} bytes")
         return
-    checks: list[tuple[str, bool | None]] = []
-    block_label = headers.get_header("WARC-Block-Digest")
-    if block_label:
-        checks.append(("block digest", digest_matches(block_label, block)))
-    payload_label = headers.get_header("WARC-Payload-Digest")
-    if payload_label and rec_type not in NO_PAYLOAD_CHECK:
-        payload = http_payload(block, headers.get_header("Content-Type"))
-        checks.append(("payload digest", digest_matches(payload_label, payload)))
+    checks = check.results()
     for name, result in checks:
         if result is False:
             report._fail(offset, rec_id, f"{name} mismatch")
@@ -126,57 +110,6 @@ def _check_record(report: WarcReport, record: Any, offset: int, block: bytes) ->
         report.unverified += 1
 
 
-_CHUNK = 1 << 20
-_ID_RE = re.compile(rb"WARC-Record-ID:\s*(<[^>\r\n]*>)", re.IGNORECASE)
-
-
-@dataclass
-class GzipMember:
-    offset: int  # where the member starts in the file
-    end: int  # where it ends (exclusive)
-    data: bytes  # decompressed content (what could be read of it when ``error`` is set)
-    error: str | None = None
-
-
-def gzip_members(fh: BinaryIO) -> Iterator[GzipMember]:
-    """Walk the gzip members of ``fh`` from its current position; a damaged one ends the
-    walk with ``error`` set."""
-    offset = pos = fh.tell()
-    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-    out: list[bytes] = []
-    while chunk := fh.read(_CHUNK):
-        data = chunk
-        while data:
-            try:
-                out.append(inflater.decompress(data))
-            except zlib.error as err:
-                salvaged = _salvage(fh, offset)
-                yield GzipMember(offset, pos, salvaged, f"corrupt gzip data ({err})")
-                return
-            if not inflater.eof:
-                pos += len(data)
-                break
-            pos += len(data) - len(inflater.unused_data)
-            yield GzipMember(offset, pos, b"".join(out))
-            data, offset, out = inflater.unused_data, pos, []
-            inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-    if pos > offset:
-        reason = "truncated gzip member (file ends inside it)"
-        yield GzipMember(offset, pos, b"".join(out), reason)
-
-
-def _salvage(fh: BinaryIO, offset: int, limit: int = 1 << 16) -> bytes:
-    """Inflate a damaged member a little at a time to recover its readable start."""
-    fh.seek(offset)
-    inflater, out = zlib.decompressobj(zlib.MAX_WBITS | 16), bytearray()
-    while (piece := fh.read(64)) and len(out) < limit:
-        try:
-            out += inflater.decompress(piece)
-        except zlib.error:
-            break
-    return bytes(out)
-
-
 def _read_records(report: WarcReport, source: BinaryIO, base: int) -> None:
     """Check every record of an uncompressed stream; ``base`` is added to offsets."""
     iterator = ArchiveIterator(source, no_record_parse=True)
@@ -185,7 +118,7 @@ def _read_records(report: WarcReport, source: BinaryIO, base: int) -> None:
         try:
             record = next(iterator)
             offset = base + iterator.offset
-            block = record.raw_stream.read()
+            _check_record(report, record, offset)
         except StopIteration:
             return
         except Exception as err:  # warcio raises several kinds on malformed input
@@ -193,7 +126,6 @@ def _read_records(report: WarcReport, source: BinaryIO, base: int) -> None:
             report._fail(offset, rec_id, f"unreadable record ({type(err).__name__}: {err})")
             report.damaged = True
             return
-        _check_record(report, record, offset, block)
 
 
 def verify_warc(path: Path | str) -> WarcReport:
@@ -210,19 +142,31 @@ def verify_warc(path: Path | str) -> WarcReport:
             _read_records(report, fh, 0)
             return report
         fh.seek(0)
-        for member in gzip_members(fh):
-            if member.error:
-                found = _ID_RE.search(member.data)
-                rec_id = found.group(1).decode("ascii", "replace") if found else None
-                report._fail(member.offset, rec_id, member.error)
-                report.damaged = True
-                break
-            _read_records(report, io.BytesIO(member.data), member.offset)
-            if report.damaged:
-                break
+        _read_members(report, fh)
     finally:
         fh.close()
     return report
+
+
+def _read_members(report: WarcReport, fh: BinaryIO) -> None:
+    """Check the records of each gzip member as a stream. A member's records count only
+    once its trailer (CRC and length) checked out; a damaged member ends the check."""
+    pos, pending = 0, b""
+    while True:
+        member = MemberStream(fh, pos, pending)
+        scratch = WarcReport(path=report.path)
+        _read_records(scratch, member, pos)  # type: ignore[arg-type]
+        member.drain()
+        if member.empty:
+            return
+        if member.error:
+            report._fail(member.offset, member.record_id(), member.error)
+            report.damaged = True
+            return
+        report.merge(scratch)
+        if report.damaged:
+            return
+        pos, pending = member.end, member.unused
 
 
 class CaptureLike(Protocol):
@@ -259,29 +203,32 @@ def verify_capture(capture: CaptureLike | Mapping[str, Any]) -> CaptureCheck:
             fh.seek(offset)
             gzipped = fh.read(2) == b"\x1f\x8b"
             fh.seek(offset)
-            source: BinaryIO = fh
-            if gzipped:
-                member = next(gzip_members(fh), None)
-                if member is None or member.error:
-                    reason = member.error if member else "empty"
-                    return CaptureCheck(False, f"record at offset {offset}: {reason}")
-                source = io.BytesIO(member.data)
+            member = MemberStream(fh, offset) if gzipped else None
+            source: Any = member if member is not None else fh
             record = next(ArchiveIterator(source, no_record_parse=True))
-            block = record.raw_stream.read()
+            rec_id = record.rec_headers.get_header("WARC-Record-ID")
+            if not rec_id or not str(record.format).startswith("warc"):
+                return CaptureCheck(False, f"no WARC record at offset {offset}")
+            hasher = hashlib.sha256()
+            feed = PayloadFeed(hasher, record.rec_headers.get_header("Content-Type"))
+            size = 0
+            while chunk := record.raw_stream.read(CHUNK):
+                size += len(chunk)
+                feed.update(chunk)
+            if member is not None:
+                member.drain()
+                if member.error:
+                    return CaptureCheck(False, f"record at offset {offset}: {member.error}")
     except OSError as err:
         return CaptureCheck(False, f"cannot open {path}: {err.strerror or err}")
     except StopIteration:
         return CaptureCheck(False, f"no record at offset {offset}")
     except Exception as err:
         return CaptureCheck(False, f"unreadable record at offset {offset}: {err}")
-    rec_id = record.rec_headers.get_header("WARC-Record-ID")
-    if not rec_id or not str(record.format).startswith("warc"):
-        return CaptureCheck(False, f"no WARC record at offset {offset}")
     declared = record.rec_headers.get_header("Content-Length")
-    if declared is not None and declared.strip().isdigit() and len(block) < int(declared):
+    if declared is not None and declared.strip().isdigit() and size < int(declared):
         return CaptureCheck(False, "truncated record", rec_id)
-    payload = http_payload(block, record.rec_headers.get_header("Content-Type"))
-    actual = hashlib.sha256(payload).hexdigest()
+    actual = hasher.hexdigest()
     if actual != expected.lower():
         return CaptureCheck(False, "payload SHA-256 mismatch", rec_id, actual)
     return CaptureCheck(True, "ok", rec_id, actual)
