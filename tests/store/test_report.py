@@ -53,3 +53,11 @@ def test_every_format_renders(filled, fmt):
 def test_empty_store(store):
     r = build_report(store)
     assert r.totals.documents == 0 and r.by_day == [] and r.top_substances == []
+
+
+def test_documents_without_a_platform_count_as_one_platform(store):
+    store.save([finding(1, platform=None), finding(2, platform=None), finding(3)])
+    r = build_report(store)
+    assert {(p.platform, p.documents) for p in r.by_platform} == {(None, 2), ("telegram", 1)}
+    assert r.totals.platforms == 2  # the unknown one and telegram
+    assert all(s.platforms >= 1 for s in r.top_selectors)

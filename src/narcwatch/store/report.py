@@ -55,11 +55,14 @@ class Report(_Model):
 def build_report(store: Store, *, top: int = 10) -> Report:
     latest = DocumentRow.is_latest.is_(True)
     offers = func.sum(func.cast(DocumentRow.offer, Integer))
+    # Documents read without a platform (a plain text file) count as one unknown platform,
+    # as they make one row in by_platform; COUNT(DISTINCT) would skip them.
+    platform = func.coalesce(DocumentRow.platform, "")
     with store.session() as s:
         documents, n_offers, platforms = s.execute(
-            select(
-                func.count(), func.coalesce(offers, 0), func.count(distinct(DocumentRow.platform))
-            ).where(latest)
+            select(func.count(), func.coalesce(offers, 0), func.count(distinct(platform))).where(
+                latest
+            )
         ).one()
         versions = s.scalar(select(func.count()).select_from(DocumentRow)) or 0
         n_substances = (
@@ -122,7 +125,7 @@ def build_report(store: Store, *, top: int = 10) -> Report:
                     SelectorHitRow.type,
                     SelectorHitRow.value,
                     docs,
-                    func.count(distinct(DocumentRow.platform)),
+                    func.count(distinct(platform)),
                 )
                 .join(DocumentRow, DocumentRow.pk == SelectorHitRow.document_pk)
                 .where(latest)
