@@ -17,7 +17,6 @@ import hashlib
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,6 +27,7 @@ from warcio.warcwriter import WARCWriter
 
 from narcwatch import __version__
 from narcwatch.errors import UsageError
+from narcwatch.evidence.capture import Capture, file_sha256
 from narcwatch.evidence.records import (
     Headers,
     build_record,
@@ -45,6 +45,7 @@ from narcwatch.evidence.records import (
 __all__ = [
     "Capture",
     "WarcWriter",
+    "file_sha256",
     "parse_warc_date",
     "sha256_label",
     "warc_date",
@@ -54,42 +55,6 @@ __all__ = [
 GIB = 1024**3
 DEFAULT_SOFTWARE = f"narcwatch/{__version__}"
 _JOB_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-
-
-@dataclass(frozen=True)
-class Capture:
-    """Where one captured payload lives: enough to re-read and re-check it."""
-
-    warc_path: str
-    offset: int  # start of the response/resource record (its gzip member) in the file
-    length: int  # bytes of that gzip member
-    record_id: str
-    payload_sha256: str  # hex SHA-256 of the body
-    block_digest: str  # "sha256:<base32>" as in WARC-Block-Digest
-    url: str
-    captured_at: datetime
-    status: int | None = None
-    record_type: str = "response"
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["captured_at"] = warc_date(self.captured_at)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Capture:
-        values = dict(data)
-        values["captured_at"] = parse_warc_date(str(values["captured_at"]))
-        return cls(**values)
-
-
-def file_sha256(path: Path, chunk: int = 1 << 20) -> bytes:
-    """The SHA-256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            digest.update(block)
-    return digest.digest()
 
 
 class WarcWriter:
@@ -243,11 +208,7 @@ class WarcWriter:
                 uri, "resource", source, size, date, sha256_digest=digest, content_type=ctype
             )
             main_id = resource.rec_headers.get_header("WARC-Record-ID")
-            fields = warc_fields({"software": self.software, "job": self.job, **(metadata or {})})
-            links = {"WARC-Refers-To": main_id, "WARC-Concurrent-To": main_id}
-            meta = build_record(
-                uri, "metadata", fields, date, content_type="application/warc-fields", extra=links
-            )
+            meta = self._metadata_record(uri, main_id, date, metadata)
             warc = self._open()
             assert self._fh is not None
             base = self._fh.seek(0, os.SEEK_END)
@@ -276,6 +237,15 @@ class WarcWriter:
             record_type="resource",
         )
 
+    def _metadata_record(
+        self, url: str, main_id: str, date: str, metadata: Mapping[str, Any] | None
+    ) -> Any:
+        """The metadata record that goes with a main record: software, job, caller's fields."""
+        fields = warc_fields({"software": self.software, "job": self.job, **(metadata or {})})
+        links = {"WARC-Refers-To": main_id, "WARC-Concurrent-To": main_id}
+        ctype = "application/warc-fields"
+        return build_record(url, "metadata", fields, date, content_type=ctype, extra=links)
+
     def _commit(
         self,
         records: list[Any],
@@ -288,10 +258,7 @@ class WarcWriter:
         """Add the metadata record, write everything at once, describe the main record."""
         main = records[0]
         main_id = main.rec_headers.get_header("WARC-Record-ID")
-        fields = warc_fields({"software": self.software, "job": self.job, **(metadata or {})})
-        links = {"WARC-Refers-To": main_id, "WARC-Concurrent-To": main_id}
-        ctype = "application/warc-fields"
-        records.append(build_record(url, "metadata", fields, date, content_type=ctype, extra=links))
+        records.append(self._metadata_record(url, main_id, date, metadata))
         path = self._open()
         data, spans = serialize(records)
         base = self._write(data)
