@@ -272,6 +272,33 @@ def test_dream_market_titles_grams() -> None:
     assert fair >= 0.99, f"grams exact {fair:.1%} where the gold is sound: {misses[:10]}"
 
 
+@pytest.mark.shared_data
+def test_dream_market_titles_purity() -> None:
+    """Purity read from the same titles against the gold "quality" field, where the title
+    writes a percentage (elsewhere the gold comes from the listing page, not the title)."""
+    if not DREAM.exists():
+        pytest.skip(f"{DREAM} not present (../shared/data is read in place, never copied)")
+    exact = total = 0
+    misses: list[tuple[str, float, list[float] | None]] = []
+    with DREAM.open(encoding="utf-8", errors="replace", newline="") as fh:
+        for row in csv.DictReader(fh):
+            title = row["product_title"]
+            try:
+                gold = float(row["quality"])
+            except ValueError:
+                continue
+            if "→" not in row["ships_from_to"] or "%" not in title:
+                continue
+            purity = read(title).features.get("purity")
+            total += 1
+            if purity and purity[0] == gold:
+                exact += 1
+            else:
+                misses.append((title, gold, purity))
+    assert total > 500
+    assert exact / total >= 0.99, f"purity exact {exact / total:.1%} of {total}: {misses[:10]}"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
