@@ -1,5 +1,7 @@
+import hashlib
 import json
 import stat
+import tracemalloc
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -226,3 +228,24 @@ def test_unreadable_bundle(tmp_path: Path) -> None:
     assert "cannot read bundle" in verify_bundle(tmp_path / "junk.zip").problems[0]
     (tmp_path / "emptydir").mkdir()
     assert "missing" in verify_bundle(tmp_path / "emptydir").problems[0]
+
+
+@pytest.mark.parametrize("name", ["big", "big.zip"])
+def test_a_big_import_is_bundled_and_checked_in_bounded_memory(tmp_path: Path, name: str) -> None:
+    # 40 MiB imported as one resource record: copied and hashed a chunk at a time.
+    source = tmp_path / "dump.bin"
+    block = hashlib.sha256(b"seed").digest() * 2048
+    with open(source, "wb") as fh:
+        for i in range(640):
+            fh.write(bytes([i % 256]) + block[1:])
+    with WarcWriter(tmp_path / "w", job="big", fsync=False) as writer:
+        cap = writer.write_resource_file(source.as_uri(), source, "application/octet-stream", WHEN)
+    tracemalloc.start()
+    try:
+        bundle = export_bundle([cap], tmp_path / name)
+        report = verify_bundle(bundle)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert report.ok and report.records == 1, report.problems
+    assert peak < 12 * 2**20, f"peak {peak / 2**20:.1f} MiB for a 40 MiB record"

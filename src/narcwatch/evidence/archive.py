@@ -24,7 +24,7 @@ from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 
 from narcwatch.errors import InputError, UsageError
-from narcwatch.evidence.bundle import verify_bundle
+from narcwatch.evidence.bundle_verify import verify_bundle
 from narcwatch.evidence.custody import CustodyLog
 from narcwatch.evidence.digests import http_payload
 from narcwatch.evidence.members import gzip_members
