@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -37,7 +38,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from train_offer_model import choshen, featurize, fit_model, repo_data  # noqa: E402
 
 from narcwatch.analyze.pipeline import Pipeline  # noqa: E402
-from narcwatch.ingest.base import RawDocument  # noqa: E402
+from narcwatch.ingest.base import RawDocument, ReadOptions  # noqa: E402
+from narcwatch.ingest.sources import read_inputs  # noqa: E402
 
 Data = list[tuple[RawDocument, int, str]]
 
@@ -68,6 +70,37 @@ def tweets(shared: Path) -> Data:
                 raw = RawDocument(text=text, source=str(path), location=f"#{i}", raw=text.encode())
                 out.append((raw, 0, "tweets"))
     return out
+
+
+# The tweets we read by hand that are drug ads (see docs/model-card.md).
+ADS = re.compile(
+    r"BUY TOP QUALITY|Sales of #Weed|diablo327473|Bristolweedsnow|Order THC Vape"
+    r"|Michiganpremierdistro",
+    re.I,
+)
+
+
+def eval_posts() -> Data:
+    """tests/data/offers_eval.jsonl: posts written by another hand, never trained on."""
+    path = ROOT / "tests" / "data" / "offers_eval.jsonl"
+    return [
+        (item, int(item.fields["offer"] == "true"), "eval")
+        for item in read_inputs([str(path)], None, ReadOptions())
+        if isinstance(item, RawDocument)
+    ]
+
+
+def trial_sets(shared: Path) -> dict[str, Data]:
+    """What the trials of other models and features train and measure on: the shipped
+    training data, the Choshen validation split, the posts by another hand, the tweets."""
+    base = shared / "choshen-darknet-legal-illegal" / "data"
+    return {
+        "train": choshen(base / "train") + repo_data(),
+        "val": choshen(base / "validation"),
+        "eval": eval_posts(),
+        "telegram": telegram(shared),
+        "tweets": tweets(shared),
+    }
 
 
 def scores(model, x, calibration: dict) -> np.ndarray:  # type: ignore[no-untyped-def]

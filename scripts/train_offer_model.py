@@ -26,6 +26,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from narcwatch.analyze.doc import Doc  # noqa: E402
 from narcwatch.analyze.offer import collect_evidence  # noqa: E402
 from narcwatch.analyze.offer_model import (  # noqa: E402
     BUCKETS,
@@ -89,7 +91,13 @@ def repo_data() -> list[tuple[RawDocument, int, str]]:
     return out
 
 
-def featurize(pipe: Pipeline, data: list[tuple[RawDocument, int, str]]) -> tuple:
+def featurize(
+    pipe: Pipeline,
+    data: list[tuple[RawDocument, int, str]],
+    extra: Callable[[Doc], list[float]] | None = None,
+) -> tuple:
+    """The model's features of each text and its label; ``extra`` adds columns of its own
+    (for trials of new features, see scripts/schedule_feature_trial.py)."""
     rows, cols, dense, labels = [], [], [], []
     for i, (raw, label, _) in enumerate(data):
         doc = pipe.analyze(raw)
@@ -97,7 +105,7 @@ def featurize(pipe: Pipeline, data: list[tuple[RawDocument, int, str]]) -> tuple
         for j in text_features(doc.norm.text if doc.norm else raw.text.lower()):
             rows.append(i)
             cols.append(j)
-        dense.append(evidence_vector(counts))
+        dense.append(evidence_vector(counts) + (extra(doc) if extra else []))
         labels.append(label)
     text = csr_matrix(
         (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(data), BUCKETS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
 
 import pytest
 
@@ -236,6 +237,22 @@ def _gold_misread(matched: str, gold: float) -> bool:
     return len(runs) > 1 and float(runs[-1]) == gold
 
 
+def dream_rows(gold_field: str) -> Iterator[tuple[str, float]]:
+    """(title, gold) for the sound rows of the Dream Market listings: rows shifted by a line
+    break in the source file, or holding a fragment of a broken title, are left out."""
+    if not DREAM.exists():
+        pytest.skip(f"{DREAM} not present (../shared/data is read in place, never copied)")
+    with DREAM.open(encoding="utf-8", errors="replace", newline="") as fh:
+        for row in csv.DictReader(fh):
+            title = row["product_title"]
+            try:
+                gold = float(row[gold_field])
+            except ValueError:
+                continue
+            if "→" in row["ships_from_to"] and re.search(r"[^\W\d_]", title):
+                yield title, gold
+
+
 @pytest.mark.shared_data
 def test_dream_market_titles_grams() -> None:
     """Grams read from real listing titles (Dream Market, 2017) against the gold field.
@@ -243,28 +260,18 @@ def test_dream_market_titles_grams() -> None:
     The issue's target is >= 95% exact on the gold as it is. Rows where the gold is the
     data set's own comma/slash misreading are also counted apart: on the rest we must be
     all but perfect."""
-    if not DREAM.exists():
-        pytest.skip(f"{DREAM} not present (../shared/data is read in place, never copied)")
     exact = total = misread = 0
     misses: list[tuple[str, float, float | None]] = []
-    with DREAM.open(encoding="utf-8", errors="replace", newline="") as fh:
-        for row in csv.DictReader(fh):
-            title = row["product_title"]
-            try:
-                gold = float(row["grams"])
-            except ValueError:
-                continue  # a row shifted by a line break in the source file
-            if "→" not in row["ships_from_to"] or not re.search(r"[^\W\d_]", title):
-                continue  # a fragment of a title broken across lines in the source file
-            qs = [x for x in read(title).quantities if x.unit in TO_GRAMS]
-            got = qs[0].amount * TO_GRAMS[qs[0].unit] * (qs[0].count or 1) if qs else None
-            total += 1
-            if got is not None and abs(got - gold) <= 1e-6 * max(1.0, gold):
-                exact += 1
-            elif qs and _gold_misread(title[qs[0].span[0] : qs[0].span[1]], gold):
-                misread += 1
-            else:
-                misses.append((title, gold, got))
+    for title, gold in dream_rows("grams"):
+        qs = [x for x in read(title).quantities if x.unit in TO_GRAMS]
+        got = qs[0].amount * TO_GRAMS[qs[0].unit] * (qs[0].count or 1) if qs else None
+        total += 1
+        if got is not None and abs(got - gold) <= 1e-6 * max(1.0, gold):
+            exact += 1
+        elif qs and _gold_misread(title[qs[0].span[0] : qs[0].span[1]], gold):
+            misread += 1
+        else:
+            misses.append((title, gold, got))
     assert total > 800
     rate = exact / total
     assert rate >= 0.95, f"grams exact {rate:.1%} of {total}: {misses[:10]}"
@@ -276,25 +283,17 @@ def test_dream_market_titles_grams() -> None:
 def test_dream_market_titles_purity() -> None:
     """Purity read from the same titles against the gold "quality" field, where the title
     writes a percentage (elsewhere the gold comes from the listing page, not the title)."""
-    if not DREAM.exists():
-        pytest.skip(f"{DREAM} not present (../shared/data is read in place, never copied)")
     exact = total = 0
     misses: list[tuple[str, float, list[float] | None]] = []
-    with DREAM.open(encoding="utf-8", errors="replace", newline="") as fh:
-        for row in csv.DictReader(fh):
-            title = row["product_title"]
-            try:
-                gold = float(row["quality"])
-            except ValueError:
-                continue
-            if "→" not in row["ships_from_to"] or "%" not in title:
-                continue
-            purity = read(title).features.get("purity")
-            total += 1
-            if purity and purity[0] == gold:
-                exact += 1
-            else:
-                misses.append((title, gold, purity))
+    for title, gold in dream_rows("quality"):
+        if "%" not in title:
+            continue
+        purity = read(title).features.get("purity")
+        total += 1
+        if purity and purity[0] == gold:
+            exact += 1
+        else:
+            misses.append((title, gold, purity))
     assert total > 500
     assert exact / total >= 0.99, f"purity exact {exact / total:.1%} of {total}: {misses[:10]}"
 
