@@ -69,11 +69,19 @@ class MemberStream(io.RawIOBase):
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        while not self._out and not self.done:
-            self._fill()
-        n = min(len(buffer), len(self._out))
-        buffer[:n] = self._out[:n]
-        self._out = self._out[n:]
+        # Fill the whole buffer unless the member ends: warcio sniffs the format from its
+        # first read, and a short first read (a few bytes) makes it misjudge.
+        n = 0
+        while n < len(buffer):
+            if not self._out:
+                if self.done:
+                    break
+                self._fill()
+                continue
+            take = min(len(buffer) - n, len(self._out))
+            buffer[n : n + take] = self._out[:take]
+            self._out = self._out[take:]
+            n += take
         return n
 
     def drain(self) -> None:
