@@ -44,6 +44,21 @@ def test_show_prints_capture_and_archived_text(cli, imported, tmp_path):
     assert out.read_bytes() == TELEGRAM.read_bytes()
 
 
+def test_show_finds_the_text_past_what_it_holds_in_memory(cli, imported, tmp_path, monkeypatch):
+    # An import bigger than what `show` reads into memory: the document is found by
+    # streaming a copy of the payload, and --html is copied whole as a stream.
+    monkeypatch.setattr(evidence, "SHOWN_BYTES", 64)
+    rows = [r for r in _rows(imported) if r.url.startswith(TELEGRAM.as_uri())]
+    out = tmp_path / "payload.json"
+    for row in rows:
+        shown = cli("evidence", "show", row.doc_id, "--html", str(out))
+        assert shown.code == 0, shown.stderr
+        text = shown.stdout.split("--- archived text ---", 1)[1]
+        assert text.strip() and not text.lstrip().startswith("{")  # the message, not the file
+        assert out.read_bytes() == TELEGRAM.read_bytes()
+        out.unlink()
+
+
 def test_show_unknown_id_names_similar_ones(cli, imported):
     row = _telegram_doc(imported)
     result = cli("evidence", "show", row.doc_id[:10] + "zzzz")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 import typer
@@ -22,13 +23,16 @@ from narcwatch.evidence.archive import (
     custody_log,
     read_record,
     real_path,
+    record_headers,
     resolve_doc_ids,
     run_checks,
     to_capture,
+    write_payload,
 )
 from narcwatch.evidence.bundle import export_bundle
 from narcwatch.evidence.signing import generate_signing_key
 from narcwatch.evidence.verify import verify_capture
+from narcwatch.evidence.warc import Capture
 from narcwatch.ingest.base import RawDocument, ReadOptions
 from narcwatch.ingest.decode import decode
 from narcwatch.ingest.html import html_to_text
@@ -46,6 +50,7 @@ app.add_typer(evidence_app, name="evidence")
 
 FORMATS = ("table", "json")
 MAX_SHOWN_TEXT = 20_000
+SHOWN_BYTES = 16 << 20  # of a payload, read into memory to show its text
 
 
 def _state(ok: bool) -> str:
@@ -167,7 +172,7 @@ def export_command(
     for rows in found.values():
         for row in rows:
             path = real_path(row.warc_path, home_dir)
-            digest = read_record(path, row.offset).headers.get("WARC-Block-Digest", "")
+            digest = record_headers(path, row.offset).get("WARC-Block-Digest", "")
             captures.append(to_capture(row, home_dir, digest))
     log = custody_log(home_dir)
     summary = bundle_summary(store, list(found), actor_id)
@@ -191,12 +196,27 @@ def keygen_command(
     typer.echo(f"private key: {path} (keep it secret)\npublic key:  {public} (share it)")
 
 
-def _archived_text(record: ArchivedRecord, doc_id: str, url: str) -> str:
-    """The document's text as read back from the archived payload."""
-    name = unquote(urlsplit(url).path) or "capture"
-    for item in read_stream(io.BytesIO(record.payload), name, None, ReadOptions()):
+def _find_text(stream: BinaryIO, name: str, doc_id: str) -> str | None:
+    for item in read_stream(stream, name, None, ReadOptions()):
         if isinstance(item, RawDocument) and item.sha256 == doc_id:
             return item.text
+    return None
+
+
+def _archived_text(record: ArchivedRecord, capture: Capture, doc_id: str, url: str) -> str:
+    """The document's text as read back from the archived payload. A payload too big to
+    hold (a large import) is read as a stream from a copy to find the document in it."""
+    name = unquote(urlsplit(url).path) or "capture"
+    if not record.truncated:
+        found = _find_text(io.BytesIO(record.payload), name, doc_id)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / "payload"
+            write_payload(Path(capture.warc_path), capture.offset, copy)
+            with open(copy, "rb") as fh:
+                found = _find_text(fh, name, doc_id)
+    if found is not None:
+        return found
     if "html" in record.content_type.lower():
         return html_to_text(record.payload)[0]
     return decode(record.payload)
@@ -220,7 +240,7 @@ def show_command(
     if not rows:
         raise fail(f"document {doc} has no archived capture (import or crawl it)", 1)
     lines = [f"document  {doc}"]
-    good: tuple[ArchivedRecord, str] | None = None
+    good: tuple[Capture, str] | None = None
     for n, row in enumerate(rows, 1):
         capture = to_capture(row, home_dir)
         check = verify_capture(capture)
@@ -238,16 +258,17 @@ def show_command(
         lines.append(f"capture {n} of {len(rows)}")
         lines += [f"  {k:<9} {v}" for k, v in info.items() if v is not None]
         if check and good is None:
-            good = (read_record(Path(capture.warc_path), capture.offset), row.url)
+            good = (capture, row.url)
     if good is None:
         typer.echo("\n".join(lines))
         raise fail(f"no capture of {doc} verifies; the archived text is not shown", 1)
-    record, url = good
-    text = _archived_text(record, doc, url)
+    capture, url = good
+    record = read_record(Path(capture.warc_path), capture.offset, limit=SHOWN_BYTES)
+    text = _archived_text(record, capture, doc, url)
     if len(text) > MAX_SHOWN_TEXT:
         text = text[:MAX_SHOWN_TEXT] + f"\n[... {len(text) - MAX_SHOWN_TEXT} more characters]"
     typer.echo("\n".join([*lines, "--- archived text ---", text]))
     if html is not None:
         html.parent.mkdir(parents=True, exist_ok=True)
-        html.write_bytes(record.payload)
+        write_payload(Path(capture.warc_path), capture.offset, html)
         typer.echo(f"narcwatch evidence: archived payload written to {html}", err=True)

@@ -12,26 +12,30 @@ payload back and builds the summary of an export bundle.
 from __future__ import annotations
 
 import difflib
-import io
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from warcio.archiveiterator import ArchiveIterator
 
-from narcwatch.errors import InputError, UsageError
+from narcwatch.errors import UsageError
 from narcwatch.evidence.bundle_verify import verify_bundle
 from narcwatch.evidence.custody import CustodyLog
-from narcwatch.evidence.digests import http_payload
-from narcwatch.evidence.members import gzip_members
+from narcwatch.evidence.readback import ArchivedRecord, read_record, record_headers, write_payload
 from narcwatch.evidence.verify import verify_capture, verify_warc
 from narcwatch.evidence.warc import Capture
 from narcwatch.store import Store
 from narcwatch.store.tables import ActorDocRow, ActorRow, CaptureRow, DocumentRow
+
+__all__ = [
+    "ArchivedRecord",
+    "read_record",
+    "record_headers",
+    "write_payload",
+]
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 
@@ -81,52 +85,6 @@ def to_capture(row: CaptureRow, home: Path, block_digest: str = "") -> Capture:
         captured_at=captured,
         status=row.status,
         record_type="resource" if row.kind == "import" else "response",
-    )
-
-
-@dataclass(frozen=True)
-class ArchivedRecord:
-    """One record read back from a WARC file."""
-
-    record_id: str
-    record_type: str
-    headers: dict[str, str]
-    payload: bytes
-    content_type: str  # of the payload (the HTTP Content-Type for a response)
-
-
-def read_record(path: Path, offset: int) -> ArchivedRecord:
-    """The record at ``offset`` of ``path``; raises :class:`InputError` when unreadable."""
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            gzipped = fh.read(2) == b"\x1f\x8b"
-            fh.seek(offset)
-            if gzipped:
-                member = next(gzip_members(fh), None)
-                if member is None or member.error:
-                    raise InputError(str(path), f"offset {offset}", "damaged gzip member")
-                source: Any = io.BytesIO(member.data)
-            else:
-                source = fh
-            record = next(ArchiveIterator(source, no_record_parse=True))
-            block = record.raw_stream.read()
-    except OSError as err:
-        raise InputError(str(path), None, f"cannot open: {err.strerror or err}") from None
-    except StopIteration:
-        raise InputError(str(path), f"offset {offset}", "no record here") from None
-    headers = {k: v for k, v in record.rec_headers.headers}
-    rec_ctype = headers.get("Content-Type", "")
-    payload = http_payload(block, rec_ctype)
-    ctype = rec_ctype
-    if rec_ctype.lower().startswith("application/http"):
-        head = block[: len(block) - len(payload)].decode("latin-1")
-        for line in head.split("\r\n")[1:]:
-            name, _, value = line.partition(":")
-            if name.strip().lower() == "content-type":
-                ctype = value.strip()
-    return ArchivedRecord(
-        headers.get("WARC-Record-ID", ""), record.rec_type or "", headers, payload, ctype
     )
 
 
