@@ -30,8 +30,10 @@ class ArchivedRecord:
 
 
 @contextmanager
-def _record(path: Path, offset: int) -> Iterator[tuple[Any, MemberStream | None]]:
-    """The warcio record at ``offset`` (its block unread) and the gzip member it is in."""
+def open_record(path: Path, offset: int) -> Iterator[tuple[Any, MemberStream | None]]:
+    """The warcio record at ``offset`` (its block unread) and the gzip member it is in (read
+    the block, then ``member.drain()`` to learn whether the member is whole); raises
+    :class:`InputError` when there is no readable record there."""
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed by the with below
     except OSError as err:
@@ -67,14 +69,14 @@ def _damaged(path: Path, offset: int, member: MemberStream | None) -> None:
 
 def record_headers(path: Path, offset: int) -> dict[str, str]:
     """The WARC headers of the record at ``offset`` (its block is not read)."""
-    with _record(path, offset) as (record, _member):
+    with open_record(path, offset) as (record, _member):
         return _headers(record)
 
 
 def read_record(path: Path, offset: int, *, limit: int | None = None) -> ArchivedRecord:
     """The record at ``offset`` of ``path`` with its payload, or the first ``limit`` bytes of
     its block; raises :class:`InputError` when unreadable."""
-    with _record(path, offset) as (record, member):
+    with open_record(path, offset) as (record, member):
         block = record.raw_stream.read(None if limit is None else limit + 1)
         truncated = limit is not None and len(block) > limit
         if truncated:
@@ -105,7 +107,7 @@ class _FileSink:
 
 def write_payload(path: Path, offset: int, dest: Path) -> int:
     """Copy the payload of the record at ``offset`` to ``dest`` as a stream; its size."""
-    with _record(path, offset) as (record, member), open(dest, "wb") as out:
+    with open_record(path, offset) as (record, member), open(dest, "wb") as out:
         feed = PayloadFeed(_FileSink(out), record.rec_headers.get_header("Content-Type"))
         while chunk := record.raw_stream.read(CHUNK):
             feed.update(chunk)

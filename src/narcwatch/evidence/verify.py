@@ -16,8 +16,10 @@ from typing import Any, BinaryIO, Protocol
 
 from warcio.archiveiterator import ArchiveIterator
 
+from narcwatch.errors import InputError
 from narcwatch.evidence.digests import BlockCheck, PayloadFeed, digest_matches, http_payload
 from narcwatch.evidence.members import CHUNK, GzipMember, MemberStream, gzip_members
+from narcwatch.evidence.readback import open_record
 
 __all__ = [
     "CaptureCheck",
@@ -199,13 +201,7 @@ def verify_capture(capture: CaptureLike | Mapping[str, Any]) -> CaptureCheck:
     else:
         path, offset, expected = capture.warc_path, capture.offset, capture.payload_sha256
     try:
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            gzipped = fh.read(2) == b"\x1f\x8b"
-            fh.seek(offset)
-            member = MemberStream(fh, offset) if gzipped else None
-            source: Any = member if member is not None else fh
-            record = next(ArchiveIterator(source, no_record_parse=True))
+        with open_record(Path(path), offset) as (record, member):
             rec_id = record.rec_headers.get_header("WARC-Record-ID")
             if not rec_id or not str(record.format).startswith("warc"):
                 return CaptureCheck(False, f"no WARC record at offset {offset}")
@@ -219,11 +215,9 @@ def verify_capture(capture: CaptureLike | Mapping[str, Any]) -> CaptureCheck:
                 member.drain()
                 if member.error:
                     return CaptureCheck(False, f"record at offset {offset}: {member.error}")
-    except OSError as err:
-        return CaptureCheck(False, f"cannot open {path}: {err.strerror or err}")
-    except StopIteration:
-        return CaptureCheck(False, f"no record at offset {offset}")
-    except Exception as err:
+    except InputError as err:
+        return CaptureCheck(False, str(err))
+    except Exception as err:  # warcio raises several kinds on malformed input
         return CaptureCheck(False, f"unreadable record at offset {offset}: {err}")
     declared = record.rec_headers.get_header("Content-Length")
     if declared is not None and declared.strip().isdigit() and size < int(declared):
