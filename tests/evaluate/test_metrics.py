@@ -39,6 +39,9 @@ def test_errors_by_group() -> None:
 def test_one_class_only_has_no_auc() -> None:
     report = evaluate([False, False], [0.1, 0.9], threshold=0.5, prevalence=0.01)
     assert report.roc_auc is None and report.classes["not offer"].support == 2
+    assert report.precision_at_prevalence is None and report.operating_point is None
+    offers_only = evaluate([True, True], [0.1, 0.9], threshold=0.5, prevalence=0.01)
+    assert offers_only.precision_at_prevalence is None and offers_only.precision_one_fp is None
 
 
 def test_one_false_positive_caps_precision_at_prevalence() -> None:

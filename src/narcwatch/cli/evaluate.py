@@ -120,7 +120,7 @@ def eval_command(
             f"{op.threshold}, recall {op.recall:.3f}, {op.false_positives} false positives "
             "(chosen on these data: optimistic)"
         )
-    else:
+    elif 0 < report.positives < report.documents:  # with one class there is no curve
         console.print(
             f"no threshold reaches precision {target_precision:g} at {report.prevalence:g} "
             "prevalence on these data"

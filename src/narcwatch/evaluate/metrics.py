@@ -164,7 +164,8 @@ def evaluate(
     auc = float(roc_auc_score(y, scores)) if 0 < sum(y) < len(y) else None
     tpr = tp / (tp + fn) if tp + fn else 0.0
     fpr = fp / (fp + tn) if fp + tn else 0.0
-    at_prev = at_prevalence(tpr, fpr, prevalence)
+    # Undefined without both classes: no rate to reweight.
+    at_prev = at_prevalence(tpr, fpr, prevalence) if tp + fn and fp + tn else None
     one_fp = at_prevalence(1.0, 1 / (fp + tn), prevalence) if fp + tn else None
     return EvalReport(
         documents=len(y),
