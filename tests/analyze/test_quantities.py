@@ -314,6 +314,8 @@ def test_dream_market_titles_purity() -> None:
         ("an eighth for 40, a teener for 25", [(0.125, "oz"), (0.0625, "oz")]),
         ("got an 8th of kush", [(0.125, "oz")]),
         ("an eight ball of coke", [(0.125, "oz")]),
+        ("an 8-ball for 150", [(0.125, "oz")]),
+        ("playing 8 ball pool", []),  # no article
         ("a QP of mids for 600", [(0.25, "lb")]),
         ("an eighth of the vote", []),  # a share, not an amount
         ("eighth grade, the 8th of May", []),  # no article before
