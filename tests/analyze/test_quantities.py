@@ -319,6 +319,10 @@ def test_dream_market_titles_purity() -> None:
         ("a QP of mids for 600", [(0.25, "lb")]),
         ("an eighth of the vote", []),  # a share, not an amount
         ("eighth grade, the 8th of May", []),  # no article before
+        ("an eighth grade teacher won an eighth straight title", []),  # ordinals
+        ("an 8th-grade class, an eighth-grader", []),
+        ("got an eighth. an eighth @ 40, an eighth\nthanks", [(0.125, "oz")] * 3),
+        ("an eight\u00a0ball, an 8  ball for 150", [(0.125, "oz")] * 2),
     ],
 )
 def test_amounts_written_as_words(text: str, expected: list[tuple[float, str]]) -> None:

@@ -83,3 +83,21 @@ def test_tied_scores_are_one_threshold() -> None:
     # a threshold of 0.5 takes both documents: precision 1/2 at 50% prevalence, never 1
     report = evaluate([True, False], [0.5, 0.5], threshold=0.5, prevalence=0.5)
     assert report.operating_point is None
+
+
+def test_operating_point_keeps_the_highest_cut_for_the_same_recall() -> None:
+    # recall 1/3 is not exact in 4 decimals: a lower cut with the same recall and more
+    # false positives must not win on a rounding difference
+    y = [1, 0, 0, 1, 1] + [0] * 997
+    scores = [0.9, 0.8, 0.7, 0.0, 0.0] + [0.0] * 997
+    op = evaluate(
+        [bool(v) for v in y], scores, threshold=0.5, prevalence=0.5, target_precision=0.9
+    ).operating_point
+    assert op is not None and (op.threshold, op.false_positives) == (0.9, 0)
+
+
+def test_operating_point_threshold_reproduces_the_point() -> None:
+    scores = [0.12346, 0.01, 0.0]
+    op = evaluate([True, False, False], scores, threshold=0.5, prevalence=0.5).operating_point
+    assert op is not None and op.recall == 1.0
+    assert sum(s >= op.threshold for s in scores) == 1  # the offer, and nothing else

@@ -90,3 +90,18 @@ def test_any_chunk_size_reads_the_same(tmp_path, monkeypatch, chunk: int) -> Non
     report = verify.verify_warc(caps[0].warc_path)
     assert report.ok and report.records == 13, report
     assert all(verify.verify_capture(cap) for cap in caps)
+
+
+def test_a_block_without_an_http_head_end_is_not_held(monkeypatch) -> None:
+    monkeypatch.setattr("narcwatch.evidence.digests.MAX_HTTP_HEAD", 100)
+    got: list[bytes] = []
+
+    class Sink:
+        def update(self, data: bytes) -> None:
+            got.append(data)
+
+    feed = PayloadFeed(Sink(), "application/http")
+    for _ in range(50):
+        feed.update(b"x" * 10)  # never a blank line
+    feed.update(b"\r\n\r\nlate body")
+    assert got == [] and feed._head is None  # past the limit the head is given up: no payload

@@ -203,3 +203,14 @@ def test_a_big_record_is_verified_in_bounded_memory(tmp_path: Path, compressed: 
         data[len(data) // 2] ^= 0x01
         path.write_bytes(bytes(data))
         assert "digest mismatch" in verify_warc(path).first_error.reason  # type: ignore[union-attr]
+
+
+def test_capture_cut_anywhere_names_the_damage(archive: list[Capture]) -> None:
+    # Cut inside the gzip header, inside the WARC header (a partial header without its
+    # record id) or in the block: the reason is always the truncated member.
+    path = Path(archive[1].warc_path)
+    data = path.read_bytes()
+    for cut in range(2, archive[1].length, 7):
+        path.write_bytes(data[: archive[1].offset + cut])
+        check = verify_capture(archive[1])
+        assert not check and "truncated gzip member" in check.reason, (cut, check.reason)

@@ -16,12 +16,18 @@ from narcwatch.model import Quantity
 # (text, lower-cased text, position) -> (kind, unit or currency, end) or None
 TokenReader = Callable[[str, str, int], "tuple[str, str, int] | None"]
 
+SPACES = re.compile(r"[ \u00a0]+")
 # After an amount word: "half an ounce", "quarter of an ounce", "un demi gramme".
 CONNECT = re.compile(
     r"[ \u00a0-]+(?:(?:of|de|d')[ \u00a0]*)?(?:(?:an|a|une|un|una|eine|ein|el|la)[ \u00a0]+)?"
 )
 # "an eighth", "a teener": slang amounts whose unit is implied come after an article.
 ARTICLE_BEFORE = re.compile(r"(?<!\w)(?:an?|one|une?|ein|eine|una?)[ \u00a0]+$")
+# What may follow a slang amount: the end, a stop, a price or "for"/"at"/"of". A word there
+# makes it an ordinal ("an eighth grade teacher", "an 8th-grade class").
+IMPLIED_NEXT = re.compile(
+    r"[ \t\u00a0]*(?:$|[\r\n,.;:!?)\]/@$€£0-9]|(?:for|at|of|each|pour|por|für|à|le|la|el)(?!\w))"
+)
 # "an eighth of the vote" is a share, "an eighth of kush" an amount.
 OF_AFTER = re.compile(
     r"[ \u00a0]+(?:of|de|d'|von)[ \u00a0]+(?:the|an?|all|them|those|these|this|that|its?|his"
@@ -35,7 +41,9 @@ class AmountWords:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.values = {a.word.lower(): a.value for a in kb.amount_words}
         self.implied = {a.word.lower(): a.implies for a in kb.amount_words if a.implies}
-        words = "|".join(sorted(map(re.escape, self.values), key=len, reverse=True))
+        # "eight ball" is also written "eight  ball" or with a no-break space.
+        forms = (re.escape(w).replace(r"\ ", r"[ \u00a0]+") for w in self.values)
+        words = "|".join(sorted(forms, key=len, reverse=True))
         self.pattern = re.compile(rf"(?<!\w)({words})(?!\w)") if words else None
 
     def read(self, text: str, low: str, token: TokenReader) -> list[Quantity]:
@@ -46,7 +54,8 @@ class AmountWords:
         for m in self.pattern.finditer(low):
             if found and m.start() < found[-1].span[1]:
                 continue  # the "an" of "half an ounce"
-            value = self.values[m.group(1)]
+            word = SPACES.sub(" ", m.group(1))
+            value = self.values[word]
             link = CONNECT.match(low, m.end())
             tok = None if link is None else token(text, low, link.end())
             if link is None or tok is None or tok[0] != "unit":
@@ -60,11 +69,12 @@ class AmountWords:
         return found
 
     def _implied(self, low: str, m: re.Match[str]) -> Quantity | None:
-        """Street slang with no unit written: only after an article, and not before "of
-        the" ("an eighth of the vote")."""
-        unit = self.implied.get(m.group(1))
+        """Street slang with no unit written: only after an article, before the end, a stop,
+        a price or "for"/"of", and not before "of the" ("an eighth of the vote")."""
+        word = SPACES.sub(" ", m.group(1))
+        unit = self.implied.get(word)
         if unit is None or not ARTICLE_BEFORE.search(low, max(0, m.start() - 6), m.start()):
             return None
-        if OF_AFTER.match(low, m.end()):
+        if not IMPLIED_NEXT.match(low, m.end()) or OF_AFTER.match(low, m.end()):
             return None
-        return Quantity(amount=self.values[m.group(1)], unit=unit, span=(m.start(), m.end()))
+        return Quantity(amount=self.values[word], unit=unit, span=(m.start(), m.end()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import typer
@@ -117,7 +118,8 @@ def eval_command(
     if (op := report.operating_point) is not None:
         console.print(
             f"precision >= {op.target:g} at {report.prevalence:g} prevalence: threshold "
-            f"{op.threshold}, recall {op.recall:.3f}, {op.false_positives} false positives "
+            f"{math.floor(op.threshold * 1e6) / 1e6:g}, recall {op.recall:.3f}, "
+            f"{op.false_positives} false positives "
             "(chosen on these data: optimistic)"
         )
     elif 0 < report.positives < report.documents:  # with one class there is no curve

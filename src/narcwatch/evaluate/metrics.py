@@ -108,6 +108,7 @@ def operating_point(
     if not pos or not neg:
         return None
     best: OperatingPoint | None = None
+    best_tp = 0  # compared as a count: a rounded recall would let a lower cut look better
     tp = fp = 0
     ranked = sorted(zip(scores, y, strict=True), key=lambda t: -t[0])
     for i, (score, label) in enumerate(ranked):
@@ -116,14 +117,11 @@ def operating_point(
         if i + 1 < len(ranked) and ranked[i + 1][0] == score:
             continue  # a threshold takes every document with the same score
         precision = at_prevalence(tp / pos, fp / neg, prevalence)
-        if (
-            precision is not None
-            and precision >= target
-            and (best is None or tp / pos > best.recall)
-        ):
+        if precision is not None and precision >= target and tp > best_tp:
+            best_tp = tp
             best = OperatingPoint(
                 target=target,
-                threshold=round(score, 4),
+                threshold=float(score),  # exact: `score >= threshold` must give this point
                 recall=round(tp / pos, 4),
                 false_positives=fp,
                 precision_at_prevalence=round(precision, 4),

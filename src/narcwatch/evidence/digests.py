@@ -13,6 +13,12 @@ import hashlib
 from typing import Any
 
 _BLANK_LINE = b"\r\n\r\n"
+MAX_HTTP_HEAD = 16 << 20  # bytes kept while looking for the end of an HTTP head
+
+
+class _Discard:
+    def update(self, data: bytes) -> None:
+        pass
 
 
 def _decode(value: str, size: int) -> bytes | None:
@@ -74,7 +80,8 @@ def http_payload(block: bytes, content_type: str | None) -> bytes:
 
 class PayloadFeed:
     """Feeds the payload of a block given in chunks to ``sink``: for ``application/http``
-    blocks, what follows the blank line after the HTTP head (nothing if there is none)."""
+    blocks, what follows the blank line after the HTTP head (nothing if there is none, or
+    if none comes in the first ``MAX_HTTP_HEAD`` bytes)."""
 
     def __init__(self, sink: Any, content_type: str | None) -> None:
         self.sink = sink
@@ -86,6 +93,10 @@ class PayloadFeed:
             self._head += chunk
             at = self._head.find(_BLANK_LINE, start)
             if at < 0:
+                if len(self._head) > MAX_HTTP_HEAD:
+                    # No HTTP head is this long: a block without a blank line (damaged or
+                    # hostile) has no payload, as http_payload says; stop holding it.
+                    self._head, self.sink = None, _Discard()
                 return
             chunk = bytes(self._head[at + len(_BLANK_LINE) :])
             self._head = None

@@ -204,6 +204,11 @@ def verify_capture(capture: CaptureLike | Mapping[str, Any]) -> CaptureCheck:
         with open_record(Path(path), offset) as (record, member):
             rec_id = record.rec_headers.get_header("WARC-Record-ID")
             if not rec_id or not str(record.format).startswith("warc"):
+                # A member cut inside the header reads as a partial header: name the damage.
+                if member is not None:
+                    member.drain()
+                    if member.error:
+                        return CaptureCheck(False, f"record at offset {offset}: {member.error}")
                 return CaptureCheck(False, f"no WARC record at offset {offset}")
             hasher = hashlib.sha256()
             feed = PayloadFeed(hasher, record.rec_headers.get_header("Content-Type"))
