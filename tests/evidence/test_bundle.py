@@ -130,6 +130,12 @@ def _flip_warc_byte(files: dict[str, bytes]) -> bytes:
     return bytes(data)
 
 
+def _drop_record_offset(files: dict[str, bytes]) -> bytes:
+    manifest = json.loads(files[MANIFEST])
+    del manifest["records"][0]["offset"]
+    return json.dumps(manifest, indent=2, sort_keys=True).encode() + b"\n"
+
+
 def _edit_manifest(files: dict[str, bytes]) -> bytes:
     manifest = json.loads(files[MANIFEST])
     manifest["records"][0]["url"] = "https://elsewhere.example/"
@@ -148,6 +154,7 @@ def _edit_manifest(files: dict[str, bytes]) -> bytes:
         (SIGNATURE, lambda f: None, "not signed but a public key was given"),
         ("SUMMARY.md", lambda f: None, "SUMMARY.md: listed in the manifest but missing"),
         ("extra.txt", lambda f: b"planted", "extra.txt: not listed"),
+        (MANIFEST, _drop_record_offset, "a record without offset or payload_sha256"),
     ],
 )
 def test_tampered_bundle_fails_with_reason(
@@ -249,3 +256,18 @@ def test_a_big_import_is_bundled_and_checked_in_bounded_memory(tmp_path: Path, n
         tracemalloc.stop()
     assert report.ok and report.records == 1, report.problems
     assert peak < 12 * 2**20, f"peak {peak / 2**20:.1f} MiB for a 40 MiB record"
+
+
+def test_a_damaged_zip_entry_is_a_problem_not_a_crash(
+    tmp_path: Path, captures: list[Capture]
+) -> None:
+    bundle = export_bundle(captures[:1], tmp_path / "b.zip")
+    with zipfile.ZipFile(bundle) as zf:
+        info = zf.getinfo("SUMMARY.md")  # deflated: damage it inside the compressed data
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 2
+    data = bytearray(bundle.read_bytes())
+    for i in range(start, start + 8):
+        data[i] ^= 0xFF
+    bundle.write_bytes(bytes(data))
+    report = verify_bundle(bundle)
+    assert not report and report.problems

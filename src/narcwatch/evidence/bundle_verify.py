@@ -13,6 +13,7 @@ import json
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -108,7 +109,7 @@ def verify_bundle(path: Path, *, public_key: Path | None = None) -> BundleReport
         return report
     try:
         _check(report, files, public_key)
-    except (OSError, zipfile.BadZipFile) as err:
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as err:  # a damaged zip entry
         report.problems.append(f"cannot read bundle: {err}")
     finally:
         files.close()
@@ -177,6 +178,9 @@ def _check_warc(report: BundleReport, warc: Path, records: list[dict[str, Any]])
             f"{WARC_NAME}: record {err.record_id or '?'} at offset {err.offset}: {err.reason}"
         )
     for rec in records:
+        if not isinstance(rec, dict) or not {"offset", "payload_sha256"} <= rec.keys():
+            report.problems.append(f"{MANIFEST}: a record without offset or payload_sha256")
+            continue
         check = verify_capture({**rec, "warc_path": str(warc)})
         if not check or check.record_id != rec.get("record_id"):
             reason = check.reason if not check else "record id differs"
