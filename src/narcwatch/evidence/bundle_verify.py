@@ -121,7 +121,8 @@ def _check(report: BundleReport, files: _Files, public_key: Path | None) -> None
         report.problems.append(f"missing {MANIFEST!r} in bundle or manifest")
         return
     try:
-        manifest = json.loads(files.read_small(MANIFEST))
+        manifest_bytes = files.read_small(MANIFEST)
+        manifest = json.loads(manifest_bytes)
         listed: dict[str, str] = dict(manifest["files"])
         records: list[dict[str, Any]] = list(manifest["records"])
     except KeyError as err:
@@ -130,7 +131,7 @@ def _check(report: BundleReport, files: _Files, public_key: Path | None) -> None
     except (ValueError, TypeError) as err:
         report.problems.append(f"{MANIFEST} is not a valid manifest: {err}")
         return
-    _check_signature(report, files, public_key)
+    _check_signature(report, files, manifest_bytes, public_key)
     for name, digest in sorted(listed.items()):
         if name not in files.names:
             report.problems.append(f"{name}: listed in the manifest but missing")
@@ -143,7 +144,9 @@ def _check(report: BundleReport, files: _Files, public_key: Path | None) -> None
             _check_warc(report, warc, records)
 
 
-def _check_signature(report: BundleReport, files: _Files, key_path: Path | None) -> None:
+def _check_signature(
+    report: BundleReport, files: _Files, manifest: bytes, key_path: Path | None
+) -> None:
     report.signed = SIGNATURE in files.names
     if not report.signed:
         if key_path is not None:
@@ -163,7 +166,7 @@ def _check_signature(report: BundleReport, files: _Files, key_path: Path | None)
         return
     report.trusted_key = key_path is not None
     try:
-        key.verify(files.read_small(SIGNATURE), files.read_small(MANIFEST))
+        key.verify(files.read_small(SIGNATURE), manifest)
         report.signature_valid = True
     except (InvalidSignature, ValueError):
         report.signature_valid = False

@@ -1,8 +1,9 @@
 """The gzip members of a WARC file (one record each, as WARC writers make them).
 
-:func:`gzip_members` hands over each member's content whole, for the small records that
-``evidence show`` and bundles read; :class:`MemberStream` reads one member as a stream,
-so that checking a multi-GB record takes no more memory than a small one.
+:class:`MemberStream` reads one member as a stream, so that checking, showing or
+bundling a multi-GB record takes no more memory than a small one. :func:`gzip_members`
+(public API of :mod:`narcwatch.evidence.verify` before the streams) hands over each
+member's content whole; narcwatch itself no longer uses it.
 """
 
 from __future__ import annotations
@@ -63,7 +64,6 @@ class MemberStream(io.RawIOBase):
         self._fed = 0  # compressed bytes taken from pending and fh
         self._inflater = zlib.decompressobj(_GZIP)
         self._out = memoryview(b"")
-        self._head = bytearray()  # the first 64 KiB of content, to name a damaged record
 
     def readable(self) -> bool:
         return True
@@ -91,10 +91,9 @@ class MemberStream(io.RawIOBase):
             self._fill()
 
     def record_id(self) -> str | None:
-        """The WARC-Record-ID of the record in this member, as far as it could be read."""
-        found = _ID_RE.search(self._head)
-        if found is None and self.error:
-            found = _ID_RE.search(_salvage(self.fh, self.offset))
+        """The WARC-Record-ID of the record in this damaged member, from what of its start
+        can still be inflated (re-read only here: a whole member keeps no copy)."""
+        found = _ID_RE.search(_salvage(self.fh, self.offset))
         return found.group(1).decode("ascii", "replace") if found else None
 
     def _fill(self) -> None:
@@ -118,8 +117,6 @@ class MemberStream(io.RawIOBase):
             self.end = self.offset + self._fed
             return
         self._input = self._inflater.unconsumed_tail
-        if len(self._head) < 1 << 16:
-            self._head += out[: (1 << 16) - len(self._head)]
         self._out = memoryview(out)
         if self._inflater.eof:
             self.unused = self._inflater.unused_data

@@ -203,23 +203,20 @@ def verify_capture(capture: CaptureLike | Mapping[str, Any]) -> CaptureCheck:
     try:
         with open_record(Path(path), offset) as (record, member):
             rec_id = record.rec_headers.get_header("WARC-Record-ID")
-            if not rec_id or not str(record.format).startswith("warc"):
-                # A member cut inside the header reads as a partial header: name the damage.
-                if member is not None:
-                    member.drain()
-                    if member.error:
-                        return CaptureCheck(False, f"record at offset {offset}: {member.error}")
-                return CaptureCheck(False, f"no WARC record at offset {offset}")
+            is_warc = bool(rec_id) and str(record.format).startswith("warc")
             hasher = hashlib.sha256()
             feed = PayloadFeed(hasher, record.rec_headers.get_header("Content-Type"))
             size = 0
-            while chunk := record.raw_stream.read(CHUNK):
+            while is_warc and (chunk := record.raw_stream.read(CHUNK)):
                 size += len(chunk)
                 feed.update(chunk)
+            # The gzip damage first: a member cut inside the header reads as a partial one.
             if member is not None:
                 member.drain()
                 if member.error:
                     return CaptureCheck(False, f"record at offset {offset}: {member.error}")
+            if not is_warc:
+                return CaptureCheck(False, f"no WARC record at offset {offset}")
     except InputError as err:
         return CaptureCheck(False, str(err))
     except Exception as err:  # warcio raises several kinds on malformed input
