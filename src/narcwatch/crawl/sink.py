@@ -30,6 +30,7 @@ from sqlalchemy import insert, update
 from narcwatch.crawl.fetch import Exchange
 from narcwatch.crawl.frontier import Frontier, Task
 from narcwatch.evidence import Capture, CustodyLog, WarcWriter
+from narcwatch.evidence.archive import archive_relative
 from narcwatch.model import Finding
 from narcwatch.store.tables import CaptureRow, CrawlUrlRow
 
@@ -82,12 +83,6 @@ class CaptureSink:
     def pending(self) -> int:
         return len(self._batch.outcomes)
 
-    def relative(self, path: str) -> str:
-        try:
-            return str(Path(path).relative_to(self.archive))
-        except ValueError:
-            return str(Path(path).resolve())
-
     def archive_exchange(self, exchange: Exchange, metadata: dict[str, Any]) -> Capture:
         """Write the exchange to the WARC file now; its custody entry comes with the batch."""
         capture = self.warc.write_capture(
@@ -102,7 +97,7 @@ class CaptureSink:
             metadata=metadata,
         )
         details = {
-            "warc": self.relative(capture.warc_path),
+            "warc": archive_relative(capture.warc_path, self.archive),
             "offset": capture.offset,
             "sha256": capture.payload_sha256,
             "record_id": capture.record_id,
@@ -181,7 +176,7 @@ class CaptureSink:
             "job": self.job,
             "kind": "crawl",
             "url": o.url or capture.url,
-            "warc_path": self.relative(capture.warc_path),
+            "warc_path": archive_relative(capture.warc_path, self.archive),
             "offset": capture.offset,
             "length": capture.length,
             "record_id": capture.record_id,

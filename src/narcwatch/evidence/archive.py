@@ -50,9 +50,20 @@ def custody_log(home: Path) -> CustodyLog:
 
 def stored_path(path: Path | str, home: Path) -> str:
     """``path`` as a ``captures.warc_path``: relative to HOME/archive when under it."""
+    return archive_relative(path, archive_dir(home))
+
+
+def archive_relative(path: Path | str, archive: Path) -> str:
+    """``path`` relative to the archive directory when under it, else absolute. A path
+    written under ``archive`` is taken as it is (no file-system call: a crawl asks this
+    for every page); only others are resolved."""
+    try:
+        return str(Path(path).relative_to(archive))
+    except ValueError:
+        pass
     absolute = Path(path).resolve()
     try:
-        return str(absolute.relative_to(archive_dir(home).resolve()))
+        return str(absolute.relative_to(Path(archive).resolve()))
     except ValueError:
         return str(absolute)
 
