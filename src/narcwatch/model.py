@@ -80,6 +80,9 @@ class Finding(_Model):
     prices: list[Price] = Field(default_factory=list)
     risk: float = Field(default=0.0, ge=0.0, le=1.0)
     reasons: list[str] = Field(default_factory=list)
+    # Hits left out of each list above when a document holds more than a finding keeps
+    # (``narcwatch.limits``), e.g. {"substances": 199005}; absent when nothing was left out.
+    omitted: dict[str, int] | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -88,6 +91,8 @@ class Finding(_Model):
         data = self.model_dump(by_alias=True, exclude_none=False)
         doc = data["doc"]
         assert isinstance(doc, dict)
+        if data.get("omitted") is None:
+            data.pop("omitted", None)
         for optional in ("text", "fields"):
             if doc.get(optional) is None:
                 doc.pop(optional, None)

@@ -85,4 +85,5 @@ class Doc:
             prices=self.prices,
             risk=round(min(1.0, max(0.0, self.risk)), 4),
             reasons=self.reasons,
+            omitted={k: v for k, v in self.features.get("omitted", {}).items() if v} or None,
         )

@@ -10,6 +10,7 @@ never a quantity or a price, so years, phone numbers and model numbers stay out.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -20,6 +21,7 @@ from narcwatch.analyze.numbers import DIGIT, NUM, NUMBER, parse_number
 from narcwatch.analyze.registry import ComponentFunc, register_component
 from narcwatch.analyze.unit_words import GAP, UnitWords
 from narcwatch.kb import KnowledgeBase, default_kb
+from narcwatch.limits import bounded
 from narcwatch.model import Price, Quantity
 
 # "1-5g", "1kg-100kg", "1 to 5 g": connectors between the two ends of a range.
@@ -61,14 +63,12 @@ class QuantityReader:
             return
         quantities, doc.prices = self._read(text, low)
         if doc.quantities:  # numbers first; a spelled amount only where nothing was read
-            taken = [q.span for q in quantities] + [p.span for p in doc.prices]
-            quantities += [
-                q
-                for q in doc.quantities
-                if not any(a < q.span[1] and q.span[0] < b for a, b in taken)
-            ]
+            taken = sorted([q.span for q in quantities] + [p.span for p in doc.prices])
+            quantities += [q for q in doc.quantities if not _overlaps(taken, q.span)]
             quantities.sort(key=lambda q: q.span)
-        doc.quantities = quantities
+        omitted = doc.features.setdefault("omitted", {})
+        doc.quantities = bounded(quantities, lambda q: (q.amount, q.unit), omitted, "quantities")
+        doc.prices = bounded(doc.prices, lambda p: (p.amount, p.currency), omitted, "prices")
         purity = []
         i = text.find("%")
         while i > 0:
@@ -235,6 +235,13 @@ class QuantityReader:
 
 
 _NO_GROUPS = str.maketrans("", "", " \u00a0\u202f'’")
+
+
+def _overlaps(spans: list[tuple[int, int]], span: tuple[int, int]) -> bool:
+    """Whether ``span`` overlaps one of ``spans`` (sorted, and never overlapping each other,
+    as the number reader's spans are): only the neighbours in sort order can."""
+    i = bisect_left(spans, span)
+    return any(a < span[1] and span[0] < b for a, b in spans[max(0, i - 1) : i + 1])
 
 
 @lru_cache(maxsize=1)

@@ -49,7 +49,7 @@ def make_selectors(config: Mapping[str, Any]) -> ComponentFunc:
     region = str(region).upper() if region else None
 
     def selectors(doc: Doc) -> None:
-        hits = extract(doc.text, region=region)
+        hits = extract(doc.text, region=region, omitted=doc.features.setdefault("omitted", {}))
         vendor = vendor_selector(doc)
         if vendor is not None:
             hits.append(vendor)

@@ -11,12 +11,14 @@ component.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from narcwatch.analyze.doc import Doc, NormalizedText
+from narcwatch.limits import bounded
 from narcwatch.analyze.normalize import default_normalizer, normalize_term
 from narcwatch.analyze.offsets import identity
 from narcwatch.analyze.registry import register_component
@@ -32,6 +34,7 @@ CONTEXT_WINDOW = 250  # characters either side of an ambiguous term
 # An ambiguous term right next to an explicit name of another substance describes it
 # ("Afghan heroin", "Fentanyl HCl") rather than naming a second one; "Gras und Hasch" is a list.
 _DESCRIPTOR_GAP = re.compile(r"[\s\-–:#()]{0,3}")
+_GAP_MAX = 3
 _RUN = re.compile(r"([^\W\d_])\1+")
 _ELONGATED = re.compile(r"(?!w)([^\W\d_])\1\1", re.IGNORECASE)  # "cocaaaine", not "www"
 
@@ -109,16 +112,67 @@ def _squashed_view(norm: NormalizedText) -> NormalizedText:
     return NormalizedText("".join(pieces), (norm.origin or identity()).without(drops, len(s)))
 
 
-def _describes_another(
-    text: str, start: int, end: int, sid: str, confident: list[SubstanceHit]
-) -> bool:
-    for h in confident:
-        if h.id == sid:
-            continue
-        gap = text[end : h.span[0]] if end <= h.span[0] else text[h.span[1] : start]
-        if (end <= h.span[0] or h.span[1] <= start) and _DESCRIPTOR_GAP.fullmatch(gap):
-            return True
-    return False
+class _Positions:
+    """Sorted positions of earlier hits, for "is there one within this window?" in O(log n)."""
+
+    __slots__ = ("_at",)
+
+    def __init__(self, positions: list[int]) -> None:
+        self._at = sorted(positions)
+
+    def any_within(self, lo: int, hi: int) -> bool:
+        i = bisect_left(self._at, lo)
+        return i < len(self._at) and self._at[i] <= hi
+
+
+class _AmountScan:
+    """Amounts near ambiguous terms, read lazily: only the windows asked about are scanned,
+    each character at most once (windows are asked for in text order), because the amount
+    pattern over a whole 1 MB page costs more than the rest of the component."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        self.pattern = pattern
+        self.text = text
+        self.scanned_to = 0
+        self.found: list[int] = []
+
+    def any_within(self, lo: int, hi: int) -> bool:
+        lo, hi = max(0, lo), min(len(self.text), hi)
+        if hi > self.scanned_to:
+            # Back up a little so an amount cut by the previous window's end is seen whole.
+            begin = max(lo, self.scanned_to - 32)
+            self.found.extend(m.start() for m in self.pattern.finditer(self.text, begin, hi))
+            self.scanned_to = hi
+        i = bisect_left(self.found, lo)
+        return i < len(self.found) and self.found[i] <= hi
+
+
+class _Confident:
+    """Confident hits indexed by start and by end, to find the ones right next to a span
+    without looking at every pair (a page can hold 100,000 hits)."""
+
+    def __init__(self, hits: list[tuple[int, int, str, str]]) -> None:
+        self.by_start = sorted((s, e, sid) for s, e, sid, _ in hits)
+        self.by_end = sorted((e, s, sid) for s, e, sid, _ in hits)
+        self.starts = [h[0] for h in self.by_start]
+        self.ends = [h[0] for h in self.by_end]
+
+    def describes_another(self, text: str, start: int, end: int, sid: str) -> bool:
+        """Whether another substance's name sits within a few separator characters after or
+        before ``[start, end)`` ("Afghan heroin", "Fentanyl HCl")."""
+        i = bisect_left(self.starts, end)
+        while i < len(self.starts) and self.starts[i] <= end + _GAP_MAX:
+            s, _e, other = self.by_start[i]
+            if other != sid and _DESCRIPTOR_GAP.fullmatch(text, end, s):
+                return True
+            i += 1
+        j = bisect_left(self.ends, start - _GAP_MAX)
+        while j < len(self.ends) and self.ends[j] <= start:
+            e, _s, other = self.by_end[j]
+            if other != sid and _DESCRIPTOR_GAP.fullmatch(text, e, start):
+                return True
+            j += 1
+        return False
 
 
 class SubstanceFinder:
@@ -141,58 +195,68 @@ class SubstanceFinder:
             for kind, term in payloads[:1]
         ]
         doc.features["cues"] = cues
+        lang = doc.lang or "en"
 
-        confident: list[SubstanceHit] = []
-        ambiguous: list[tuple[int, int, str, str]] = []  # start, end, substance id, via
+        confident: list[tuple[int, int, str, str]] = []  # start, end, substance id, via
+        ambiguous: list[tuple[int, int, str, str]] = []
         seen: set[tuple[str, int, int]] = set()
         for norm_view, hits in views:
             for s, e, payloads in hits:
                 if any(t.via == "not-drug" for t in payloads):
                     continue  # a declared hard negative ("diet coke") beats slang for it
                 start, end = norm_view.to_original(s, e)
-                for term in payloads:
-                    for sid in term.substances:
-                        if (sid, start, end) in seen or sid not in self.kb.substances:
-                            continue
-                        seen.add((sid, start, end))
-                        if term.ambiguous:
-                            # French "pills" is MDMA; English "pills" is pills. Text too short
-                            # to tell is read as English, the markets' common language.
-                            if term.lang and term.lang != (doc.lang or "en"):
-                                continue
-                            ambiguous.append((start, end, sid, term.via))
-                        else:
-                            confident.append(_hit(self.kb, sid, text, start, end, term.via))
+                for sid, via, sure in _readings(payloads, lang):
+                    if (sid, start, end) in seen or sid not in self.kb.substances:
+                        continue
+                    seen.add((sid, start, end))
+                    (confident if sure else ambiguous).append((start, end, sid, via))
         for cas, start, end in find_cas(text):
             cas_sid = self.m.cas.get(cas)
             if cas_sid is not None:
-                confident.append(_hit(self.kb, cas_sid, text, start, end, "cas"))
+                confident.append((start, end, cas_sid, "cas"))
             else:
                 doc.features.setdefault("unknown_cas", []).append(cas)
 
-        supported = [
-            _hit(self.kb, sid, text, start, end, via)
-            for start, end, sid, via in ambiguous
-            if not _describes_another(text, start, end, sid, confident)
-            and self._has_context(text, start, end, confident, cues)
-        ]
-        doc.features["ambiguous_dropped"] = len(ambiguous) - len(supported)
-        doc.substances = sorted(confident + supported, key=lambda h: (h.span[0], h.id))
+        kept = confident
+        if ambiguous:
+            index = _Confident(confident)
+            near_drug = _Positions(index.starts)
+            near_cue = _Positions([s for k, _, s, _ in cues if k in SUPPORTING_CUES])
+            amounts = _AmountScan(self.m.amount, text)
+            supported = []
+            for start, end, sid, via in sorted(ambiguous):
+                if index.describes_another(text, start, end, sid):
+                    continue
+                lo, hi = start - CONTEXT_WINDOW, end + CONTEXT_WINDOW
+                if (
+                    near_drug.any_within(lo, hi)
+                    or near_cue.any_within(lo, hi)
+                    or amounts.any_within(lo, hi)
+                ):
+                    supported.append((start, end, sid, via))
+            doc.features["ambiguous_dropped"] = len(ambiguous) - len(supported)
+            kept = confident + supported
+        kept.sort(key=lambda h: (h[0], h[2]))
+        kept = bounded(kept, lambda h: h[2], doc.features.setdefault("omitted", {}), "substances")
+        doc.substances = [_hit(self.kb, sid, text, s, e, via) for s, e, sid, via in kept]
 
-    def _has_context(
-        self,
-        text: str,
-        start: int,
-        end: int,
-        confident: list[SubstanceHit],
-        cues: list[tuple[str, str, int, int]],
-    ) -> bool:
-        lo, hi = start - CONTEXT_WINDOW, end + CONTEXT_WINDOW
-        if any(lo <= h.span[0] <= hi for h in confident):
-            return True
-        if any(k in SUPPORTING_CUES and lo <= s <= hi for k, _, s, _ in cues):
-            return True
-        return self.m.amount.search(text, max(0, lo), min(len(text), hi)) is not None
+
+def _readings(payloads: list[Term], lang: str) -> list[tuple[str, str, bool]]:
+    """``(substance id, via, confident)`` for each substance the terms of one match name.
+
+    A substance is confident when any of its terms here is; an ambiguous term counts only
+    in its own language (French "pills" is MDMA, English "pills" is pills; text too short
+    to tell is read as English, the markets' common language). So an English slang word
+    is never voided by its ambiguous German twin ("Weed")."""
+    best: dict[str, tuple[str, bool]] = {}
+    for term in payloads:
+        sure = not term.ambiguous
+        if not sure and term.lang and term.lang != lang:
+            continue
+        for sid in term.substances:
+            if sid not in best or (sure and not best[sid][1]):
+                best[sid] = (term.via, sure)
+    return [(sid, via, sure) for sid, (via, sure) in best.items()]
 
 
 @register_component(

@@ -19,9 +19,11 @@ Overlaps are settled here, so each stretch of text is reported once, most specif
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left
 from functools import lru_cache
 
+from narcwatch.limits import bounded
 from narcwatch.model import SelectorHit
 from narcwatch.selectors.registry import Candidate, extractors, register_extractor
 
@@ -74,17 +76,29 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
             i -= 1
         return out
 
+    strong_ids = {id(c) for c in strong}
+    # Any e-mail or URL overlapping [start, end): those starting before ``end`` are a
+    # prefix of the sorted list, and one of them reaches past ``start`` iff the prefix's
+    # furthest end does (a running maximum keeps this O(log n) per domain).
+    containers.sort(key=lambda k: k.start)
+    c_starts = [k.start for k in containers]
+    c_reach = list(itertools.accumulate((k.end for k in containers), max))
+
+    def in_container(c: Candidate) -> bool:
+        i = bisect_left(c_starts, c.end)
+        return i > 0 and c_reach[i - 1] > c.start
+
     kept: list[Candidate] = []
     for c in found:
         if c.strength == "strong":
-            if c not in strong:
+            if id(c) not in strong_ids:
                 continue
         else:
             clash = strong_overlapping(c)
             around_onion = c.type == "url" and all(s.type in _KEEP_AROUND for s in clash)
             if clash and not around_onion:
                 continue
-            if c.type == "domain" and any(k.start < c.end and c.start < k.end for k in containers):
+            if c.type == "domain" and in_container(c):
                 continue
         if kept and kept[-1].type == c.type and kept[-1].start == c.start:
             continue
@@ -92,8 +106,13 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
     return kept
 
 
-def extract(text: str, *, region: str | None = None) -> list[SelectorHit]:
-    """Every selector in ``text``, validated and normalized, in text order."""
+def extract(
+    text: str, *, region: str | None = None, omitted: dict[str, int] | None = None
+) -> list[SelectorHit]:
+    """Every selector in ``text``, validated and normalized, in text order.
+
+    At most ``limits.PER_KEY`` hits of one value and ``limits.PER_KIND`` in all are
+    returned; the number left out is added to ``omitted["selectors"]``."""
     if not text:
         return []
     low = text.lower()
@@ -113,6 +132,9 @@ def extract(text: str, *, region: str | None = None) -> list[SelectorHit]:
         kept = {(c.start, c.end) for c in settled if c.type == "pgp-fingerprint"}
         settled += [c for c in riders if (c.start, c.end) in kept]
         settled.sort(key=lambda c: c.start)
+    settled = bounded(
+        settled, lambda c: (c.type, c.value), {} if omitted is None else omitted, "selectors"
+    )
     return [
         SelectorHit(
             type=c.type,
