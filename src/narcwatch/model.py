@@ -74,6 +74,9 @@ class Finding(_Model):
     doc: DocumentMeta
     offer: bool = False
     offer_score: float = Field(default=0.0, ge=0.0, le=1.0)
+    # What is offered: "drug" (offer is true), "other" (something is offered, but no drug:
+    # fake documents, fraud guides, spam goods), or None (no offer: talk, news, reviews).
+    offer_kind: Literal["drug", "other"] | None = None
     substances: list[SubstanceHit] = Field(default_factory=list)
     selectors: list[SelectorHit] = Field(default_factory=list)
     quantities: list[Quantity] = Field(default_factory=list)

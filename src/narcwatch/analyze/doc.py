@@ -79,6 +79,7 @@ class Doc:
             doc=meta,
             offer=self.offer,
             offer_score=round(min(1.0, max(0.0, self.offer_score)), 4),
+            offer_kind=self.features.get("offer_kind"),
             substances=self.substances,
             selectors=self.selectors,
             quantities=self.quantities,

@@ -1,26 +1,29 @@
-"""The learned offer model: hashed words of the text plus the pipeline's evidence.
+"""The learned offer model: words of the title and text plus the pipeline's evidence.
 
-Features (the same function for training and scoring, so they cannot drift apart):
+One function makes the features for training and for scoring, so they cannot drift:
 
-* every word and word pair of the normalized text, hashed (CRC-32) into ``BUCKETS``
-  buckets, present or not;
-* the evidence counts of :func:`narcwatch.analyze.offer.collect_evidence` (substances,
-  cue words by kind, quantities, prices, contacts, wallets, vendor and price fields),
-  as ``log1p(count)``, in the slots after the hashed ones.
+* the words and word pairs of the normalized text (the first ``MAX_WORDS``), numbers as
+  their shape ("80" -> "##"), and the title's words marked ``t:``; counts damped
+  (``1 + log tf``) and the vector scaled to unit length, so a five-word listing title and a
+  3,000-word page weigh alike (the old model summed weights of whatever words were there:
+  long texts scored high, titles low, whatever they said);
+* the evidence counts of :func:`narcwatch.analyze.offer.collect_evidence` (substances, cue
+  words by kind, quantities, prices, contacts, wallets, vendor and price fields) as
+  ``log1p(count)``.
 
-The model is a logistic regression trained by ``scripts/train_offer_model.py``; its
-weights ship in ``analyze/data/offer_model.npz`` with ``offer_model.json`` (what it was
-trained on and how it measured). Scoring needs numpy only.
+Two logistic regressions share the features: ``drug`` (a controlled, watched or
+prescription drug is offered) and ``any`` (anything is offered: drugs, fake documents,
+guides, spam goods). Both are trained by ``scripts/train_offer_model.py`` on the real
+offer corpus; weights, vocabulary and the measured operating curve ship in
+``analyze/data/offer_model.{npz,json}``. Scoring needs numpy only.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import re
-import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -28,7 +31,6 @@ from typing import Any
 
 import numpy as np
 
-BUCKETS = 1 << 17
 EVIDENCE = (
     "substance",
     "substance_more",
@@ -48,15 +50,39 @@ EVIDENCE = (
     "vendor_field",
     "price_field",
 )
-N_FEATURES = BUCKETS + len(EVIDENCE)
 _WORD = re.compile(r"[^\W\d_]{2,}|\d+")
+_DIGIT = re.compile(r"\d")
 MAX_WORDS = 400  # a page's first few hundred words say what it is
+MAX_CHARS = 6000  # enough text for MAX_WORDS words; tokenising more is wasted
+TITLE_WORDS = 30
 
 
-def text_features(norm_text: str) -> set[int]:
-    words = _WORD.findall(norm_text)[:MAX_WORDS]
-    grams = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
-    return {zlib.crc32(g.encode()) % BUCKETS for g in grams}
+def _shape(word: str) -> str:
+    return "#" * min(len(word), 4) if word[0].isdigit() else word
+
+
+def tokens(norm_text: str, title: str | None = None) -> list[str]:
+    """The model's terms of one document (repeats kept: they are counted)."""
+    words = [_shape(w) for w in _WORD.findall(norm_text, 0, MAX_CHARS)[:MAX_WORDS]]
+    out = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    if title:
+        out += ["t:" + _shape(w) for w in _WORD.findall(title.lower())[:TITLE_WORDS]]
+    return out
+
+
+def text_vector(terms: Iterable[str], vocab: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and unit-length values of the terms known to ``vocab``."""
+    tf: dict[int, int] = {}
+    for t in terms:
+        j = vocab.get(t)
+        if j is not None:
+            tf[j] = tf.get(j, 0) + 1
+    if not tf:
+        return np.empty(0, np.int64), np.empty(0, np.float32)
+    idx = np.fromiter(tf.keys(), np.int64, len(tf))
+    val = 1.0 + np.log(np.fromiter(tf.values(), np.float32, len(tf)))
+    val /= float(np.sqrt(np.dot(val, val)))
+    return idx, val
 
 
 def evidence_vector(counts: Mapping[str, int]) -> list[float]:
@@ -65,24 +91,54 @@ def evidence_vector(counts: Mapping[str, int]) -> list[float]:
 
 @dataclass(frozen=True)
 class OfferModel:
-    coef: np.ndarray  # float32, N_FEATURES
-    intercept: float
+    vocab: dict[str, int]
+    terms: list[str]  # vocab's keys by index, for reasons
+    coef: np.ndarray  # float32 (2, len(vocab) + len(EVIDENCE)): rows "drug", "any"
+    intercept: np.ndarray  # float32 (2,)
     meta: dict[str, Any]
 
-    def logit(self, norm_text: str, counts: Mapping[str, int]) -> float:
-        """The regression's raw score (log-odds under its balanced class weights)."""
-        idx = text_features(norm_text)
-        z = self.intercept + float(self.coef[list(idx)].sum()) if idx else self.intercept
-        return z + float(np.dot(self.coef[BUCKETS:], evidence_vector(counts)))
+    def logits(
+        self, norm_text: str, counts: Mapping[str, int], title: str | None = None
+    ) -> tuple[np.ndarray, list[tuple[float, str]]]:
+        """Raw scores of both heads, and the drug head's largest word contributions."""
+        idx, val = text_vector(tokens(norm_text, title), self.vocab)
+        n = len(self.vocab)
+        ev = np.asarray(evidence_vector(counts), np.float32)
+        z = self.intercept + self.coef[:, n:] @ ev
+        top: list[tuple[float, str]] = []
+        if len(idx):
+            contrib = self.coef[:, idx] * val
+            z = z + contrib.sum(axis=1)
+            best = np.argsort(contrib[0])[-3:][::-1]
+            top = [(float(contrib[0, b]), self.terms[idx[b]]) for b in best if contrib[0, b] > 0]
+        return z, top
 
-    def score(self, norm_text: str, counts: Mapping[str, int]) -> float:
-        """The calibrated probability of an offer (Platt scaling fitted on cross-validated
-        training scores, ``meta["calibration"]``), so that among texts scored 0.8 about
-        80% were offers in the training mix; see the model card for other prevalences."""
-        z = self.logit(norm_text, counts)
-        calibration = self.meta.get("calibration") or {}
-        z = float(calibration.get("a", 1.0)) * z + float(calibration.get("b", 0.0))
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+    def calibrated(self, z: float, head: str = "drug") -> float:
+        """Platt-scaled probability (fitted on out-of-fold scores of the training mix)."""
+        cal = self.meta["calibration"][head]
+        x = float(cal["a"]) * z + float(cal["b"])
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
+
+    def threshold_for(self, prevalence: float, precision: float = 0.9) -> float:
+        """The lowest score whose measured precision at ``prevalence`` reaches ``precision``,
+        from the out-of-fold operating curve the training script stored."""
+        return threshold_from_curve(self.meta["curve"], prevalence, precision)
+
+
+def precision_at(tpr: float, fpr: float, prevalence: float) -> float:
+    """Precision when offers are ``prevalence`` of documents (negatives re-weighted)."""
+    tp, fp = tpr * prevalence, fpr * (1.0 - prevalence)
+    return tp / (tp + fp) if tp + fp > 0 else 1.0
+
+
+def threshold_from_curve(
+    curve: Sequence[Sequence[float]], prevalence: float, precision: float
+) -> float:
+    """``curve`` holds ``(threshold, tpr, fpr)`` rows in increasing threshold."""
+    for t, tpr, fpr in curve:
+        if tpr > 0 and precision_at(tpr, fpr, prevalence) >= precision:
+            return float(t)
+    return 1.0
 
 
 def model_files() -> tuple[Any, Any]:
@@ -94,14 +150,19 @@ def model_files() -> tuple[Any, Any]:
 def default_model() -> OfferModel | None:
     """The shipped model, or None when it has not been trained (scoring falls back to the
     hand-set weights in scoring.yaml)."""
-    weights, meta = model_files()
-    if not weights.is_file():
+    weights, meta_file = model_files()
+    if not weights.is_file() or not meta_file.is_file():
         return None
+    meta = json.loads(meta_file.read_text("utf-8"))
+    terms = list(meta.get("vocabulary") or [])
     with weights.open("rb") as fh:
         arrays = np.load(fh)
         coef = arrays["coef"].astype(np.float32)
-        intercept = float(arrays["intercept"])
-    info = json.loads(meta.read_text("utf-8")) if meta.is_file() else {}
-    if coef.shape != (N_FEATURES,):
-        raise ValueError(f"offer model has {coef.shape[0]} weights, expected {N_FEATURES}")
-    return OfferModel(coef, intercept, info)
+        intercept = arrays["intercept"].astype(np.float32)
+    if coef.shape != (2, len(terms) + len(EVIDENCE)):
+        raise ValueError(
+            f"offer model weights {coef.shape} do not fit its vocabulary of {len(terms)} "
+            f"terms and {len(EVIDENCE)} evidence features: retrain it"
+        )
+    meta = {k: v for k, v in meta.items() if k != "vocabulary"}
+    return OfferModel({t: i for i, t in enumerate(terms)}, terms, coef, intercept, meta)

@@ -31,6 +31,8 @@ from narcwatch.model import SubstanceHit
 # listing words ("pure", "lab", "menu") are too common in ordinary text to count.
 SUPPORTING_CUES = frozenset({"sale", "buy", "contact", "shipping", "payment"})
 CONTEXT_WINDOW = 250  # characters either side of an ambiguous term
+STRONG_WINDOW = 30  # another drug's name this close supports an ordinary word
+AMOUNT_WINDOW = 12  # so does an amount ("1g boy", "boy 10g")
 # An ambiguous term right next to an explicit name of another substance describes it
 # ("Afghan heroin", "Fentanyl HCl") rather than naming a second one; "Gras und Hasch" is a list.
 _DESCRIPTOR_GAP = re.compile(r"[\s\-–:#()]{0,3}")
@@ -42,6 +44,7 @@ _ELONGATED = re.compile(r"(?!w)([^\W\d_])\1\1", re.IGNORECASE)  # "cocaaaine", n
 @dataclass(frozen=True, slots=True)
 class Matchers:
     terms: TermMatcher[Term]
+    common: frozenset[Term]  # terms that are mostly ordinary words (kb/data/term_usage.yaml)
     squashed: TermMatcher[Term]  # keys with every letter run cut to one ("cocaaaine")
     cues: TermMatcher[tuple[str, str]]  # (kind, term)
     amount: re.Pattern[str]  # a number with a unit or currency next to it
@@ -61,7 +64,7 @@ def _amount_pattern(kb: KnowledgeBase) -> re.Pattern[str]:
     if not alt:
         return re.compile(r"(?!)")
     return re.compile(
-        rf"\d\s?-?(?:{alt})(?!\w)|(?:/|\bper|\ba|\ble|\bla|\bel|\bpro|\bje|\bза)\s?(?:{alt})(?!\w)",
+        rf"\d\s?-?(?:{alt})(?!\w)|(?:/\s?|\b(?:per|a|le|la|el|pro|je|за)\s)(?:{alt})(?!\w)",
         re.IGNORECASE,
     )
 
@@ -77,8 +80,12 @@ def default_matchers() -> Matchers:
 def _build_matchers() -> Matchers:
     kb = default_kb()
     terms = list(kb.iter_terms())
+    usage = kb.term_usage
     return Matchers(
         terms=TermMatcher(((t.text, t) for t in terms), normalize_term),
+        common=frozenset(
+            t for t in terms if (normalize_term(t.text), t.lang or "en") in usage and t.substances
+        ),
         squashed=TermMatcher(((t.text, t) for t in terms), lambda s: _squash(normalize_term(s))),
         cues=TermMatcher(((c.term, (c.kind, c.term)) for c in kb.cues), normalize_term),
         amount=_amount_pattern(kb),
@@ -199,17 +206,23 @@ class SubstanceFinder:
 
         confident: list[tuple[int, int, str, str]] = []  # start, end, substance id, via
         ambiguous: list[tuple[int, int, str, str]] = []
+        common: list[tuple[int, int, str, str]] = []  # ordinary words: need strong context
         seen: set[tuple[str, int, int]] = set()
         for norm_view, hits in views:
             for s, e, payloads in hits:
                 if any(t.via == "not-drug" for t in payloads):
                     continue  # a declared hard negative ("diet coke") beats slang for it
                 start, end = norm_view.to_original(s, e)
-                for sid, via, sure in _readings(payloads, lang):
+                for sid, via, level in _readings(payloads, lang, self.m.common):
                     if (sid, start, end) in seen or sid not in self.kb.substances:
                         continue
                     seen.add((sid, start, end))
-                    (confident if sure else ambiguous).append((start, end, sid, via))
+                    if level == SURE:
+                        confident.append((start, end, sid, via))
+                    elif level == AMBIGUOUS:
+                        ambiguous.append((start, end, sid, via))
+                    else:
+                        common.append((start, end, sid, via))
         for cas, start, end in find_cas(text):
             cas_sid = self.m.cas.get(cas)
             if cas_sid is not None:
@@ -218,7 +231,7 @@ class SubstanceFinder:
                 doc.features.setdefault("unknown_cas", []).append(cas)
 
         kept = confident
-        if ambiguous:
+        if ambiguous or common:
             index = _Confident(confident)
             near_drug = _Positions(index.starts)
             near_cue = _Positions([s for k, _, s, _ in cues if k in SUPPORTING_CUES])
@@ -234,29 +247,45 @@ class SubstanceFinder:
                     or amounts.any_within(lo, hi)
                 ):
                     supported.append((start, end, sid, via))
-            doc.features["ambiguous_dropped"] = len(ambiguous) - len(supported)
+            for start, end, sid, via in common:
+                # An ordinary word ("down", "water", "boy") names a drug only right next to
+                # an amount ("1g boy") or in a run of drug names ("coke, weed, boy").
+                if index.describes_another(text, start, end, sid):
+                    continue
+                if near_drug.any_within(start - STRONG_WINDOW, end + STRONG_WINDOW) or (
+                    amounts.any_within(start - AMOUNT_WINDOW, end + AMOUNT_WINDOW)
+                ):
+                    supported.append((start, end, sid, via))
+            supported.sort()
+            doc.features["ambiguous_dropped"] = len(ambiguous) + len(common) - len(supported)
             kept = confident + supported
         kept.sort(key=lambda h: (h[0], h[2]))
         kept = bounded(kept, lambda h: h[2], doc.features.setdefault("omitted", {}), "substances")
         doc.substances = [_hit(self.kb, sid, text, s, e, via) for s, e, sid, via in kept]
 
 
-def _readings(payloads: list[Term], lang: str) -> list[tuple[str, str, bool]]:
-    """``(substance id, via, confident)`` for each substance the terms of one match name.
+SURE, AMBIGUOUS, COMMON = 0, 1, 2
 
-    A substance is confident when any of its terms here is; an ambiguous term counts only
-    in its own language (French "pills" is MDMA, English "pills" is pills; text too short
-    to tell is read as English, the markets' common language). So an English slang word
-    is never voided by its ambiguous German twin ("Weed")."""
-    best: dict[str, tuple[str, bool]] = {}
+
+def _readings(
+    payloads: list[Term], lang: str, common: frozenset[Term]
+) -> list[tuple[str, str, int]]:
+    """``(substance id, via, level)`` for each substance the terms of one match name.
+
+    The level is the most certain of its terms here: SURE, AMBIGUOUS (slang that is also a
+    word: needs context), or COMMON (mostly an ordinary word in real text: needs strong
+    context). An ambiguous term counts only in its own language (French "pills" is MDMA,
+    English "pills" is pills; text too short to tell is read as English, the markets'
+    common language), so an English slang word is never voided by its German twin."""
+    best: dict[str, tuple[str, int]] = {}
     for term in payloads:
-        sure = not term.ambiguous
-        if not sure and term.lang and term.lang != lang:
+        level = COMMON if term in common else (AMBIGUOUS if term.ambiguous else SURE)
+        if level != SURE and term.lang and term.lang != lang:
             continue
         for sid in term.substances:
-            if sid not in best or (sure and not best[sid][1]):
-                best[sid] = (term.via, sure)
-    return [(sid, via, sure) for sid, (via, sure) in best.items()]
+            if sid not in best or level < best[sid][1]:
+                best[sid] = (term.via, level)
+    return [(sid, via, level) for sid, (via, level) in best.items()]
 
 
 @register_component(

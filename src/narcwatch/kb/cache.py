@@ -26,10 +26,19 @@ T = TypeVar("T")
 @lru_cache(maxsize=4)
 def data_digest(root: Path) -> str:
     """Digest of the data files and of the code whose objects are pickled."""
+    import sys
+    from importlib.metadata import PackageNotFoundError, version
+
     h = hashlib.sha256(__version__.encode())
+    # A pickle is only as portable as the interpreter and the compiled automaton inside it.
+    h.update(sys.version.encode())
+    try:
+        h.update(version("pyahocorasick").encode())
+    except PackageNotFoundError:
+        pass
     code = Path(__file__).parent
     sources = [code / "schema.py", code / "loader.py", code / "matcher.py"]
-    sources.append(code.parent / "analyze" / "substances.py")
+    sources += [code.parent / "analyze" / n for n in ("substances.py", "normalize.py")]
     for path in [*sorted(root.rglob("*.yaml")), *sources]:
         h.update(path.name.encode())
         h.update(path.read_bytes())

@@ -29,6 +29,7 @@ from narcwatch.kb.schema import (
     Language,
     MarketSelector,
     NotDrug,
+    TermUsage,
     SlangTerm,
     Source,
     Substance,
@@ -67,6 +68,8 @@ class KnowledgeBase:
     homoglyphs: list[Homoglyph] = field(default_factory=list)
     languages: list[Language] = field(default_factory=list)
     not_drugs: list[NotDrug] = field(default_factory=list)
+    # (normalized term, language) of the terms that are mostly ordinary words.
+    term_usage: frozenset[tuple[str, str]] = frozenset()
     families: list[Family] = field(default_factory=list)
     market_selectors: list[MarketSelector] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
@@ -167,6 +170,11 @@ def load_kb(path: Path | str | None = None) -> KnowledgeBase:
     kb.languages = _load_files(root, "languages.yaml", "languages", Language, kb)
     kb.not_drugs = _load_files(root, "not_drugs.yaml", "not_drugs", NotDrug, kb)
     kb.families = _load_files(root, "families.yaml", "families", Family, kb)
+    kb.term_usage = frozenset(
+        (u.term, u.lang)
+        for u in _load_files(root, "term_usage.yaml", "terms", TermUsage, kb)
+        if u.common
+    )
     kb.market_selectors = _load_files(
         root, "market_selectors.yaml", "selectors", MarketSelector, kb
     )

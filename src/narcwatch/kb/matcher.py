@@ -33,15 +33,44 @@ _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 _JOINERS = frozenset("._@/")
 
 
+# An amount glued to the word after it ("10gCocaine", "5gr.weed" is already apart): the
+# unit becomes a space in the view so the word is whole; offsets do not move.
+_GLUED_UNIT = re.compile(r"(?<=\d)(?:g|gr|mg|kg|ml|oz|x)(?=[^\W\d_]{3})", re.IGNORECASE)
+_APOSTROPHES = frozenset("'’")
+_URLISH = re.compile(r"[.:]")
+
+
 def word_view(text: str) -> str:
     """``text`` with every non-word character as a space, padded by one space each side."""
-    return " " + _NOT_WORD.sub(" ", text) + " "
+    view = _NOT_WORD.sub(" ", text)
+    if "g" in view or "G" in view or "x" in view:  # cheap guard for the glued-unit pass
+        view = _GLUED_UNIT.sub(lambda m: " " * len(m.group(0)), view)
+    return " " + view + " "
+
+
+def _token_before(text: str, i: int) -> str:
+    """The whitespace-delimited token that ends at ``i`` (at most 64 characters of it)."""
+    lo = max(0, i - 64)
+    return text[lo:i].rsplit(None, 1)[-1] if text[lo:i].strip() else ""
 
 
 def _joined(text: str, i: int, step: int) -> bool:
     """Whether position ``i`` (next to a match) continues the token the match sits in."""
     j = i + step
-    return text[i] in _JOINERS and 0 <= j < len(text) and text[j].isalnum()
+    if not 0 <= j < len(text):
+        return False
+    c = text[i]
+    if c in _APOSTROPHES:  # "don't", "won't": the word is a contraction, not "don"
+        return step == 1 and text[j] in "tT" and not text[j + 1 : j + 2].isalpha()
+    if c == "-" and step == 1 and text[j].isdigit():
+        return True  # a chemical name goes on: "2C-T" is not "2C-T-2"
+    if c not in _JOINERS or not text[j].isalnum():
+        return False
+    if c == "/":
+        # A slash joins the parts of a URL or path ("t.me/amy", "shop.to/x"), but separates
+        # alternatives everywhere else ("Kokain/Cocaine", "weed/hash").
+        return _URLISH.search(_token_before(text, i)) is not None
+    return True
 
 
 class TermMatcher(Generic[T]):

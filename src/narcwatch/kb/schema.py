@@ -214,6 +214,18 @@ class NotDrug(_Entry):
     sources: list[str] = Field(min_length=1)
 
 
+class TermUsage(_Entry):
+    """How often a matcher term is used in real drug listings and in its language at large,
+    per million words (``scripts/term_usage.py`` measures it; the file names its sources).
+    ``common``: mostly an ordinary word, kept by the matcher only with strong context."""
+
+    term: str = Field(min_length=1)
+    lang: str = Field(pattern=LANG)
+    listings: float = Field(ge=0)
+    general: float = Field(ge=0)
+    common: bool
+
+
 class MarketSelector(_Entry):
     """A selector that belongs to a market, an exchange, a public service or documentation
     rather than to a seller (an escrow wallet, an exchange hot wallet, a news site's onion,
