@@ -1,24 +1,31 @@
-"""Scan throughput benchmark: narcwatch vs a plain `re` baseline, in one run.
+"""Scan throughput on real page text, next to a plain `re` baseline, in one run.
 
-    python benchmarks/bench_scan.py [--docs 100000] [--jobs 1]
+    python benchmarks/bench_scan.py [--docs 20000] [--jobs 1] [--large 1,10] [--line-mb 50]
 
-Builds a corpus of listing-sized JSON Lines documents (70% ~1 KB runs of real darknet
-drug-site page text, 20% market listings with vendor/route/price, 10% social posts) from
-../shared/data (read in place, never copied into the repo) and examples/,
-then runs, each in its own process so peak RSS is its own:
+Corpus (read in place from ../shared/data, never copied into the repository), every
+document distinct:
 
-* narcwatch: the full scan pipeline (all components, full knowledge base), no store;
+* 70% pages: ~1 KB pieces of real darknet site dumps (Choshen raw onion pages, drug and
+  forum sites, legal and illegal), cut at line ends, duplicates dropped;
+* 20% listings: real darknet listings (Nemesis Market full pages and the 2019-2020
+  listings, first 1.5 KB);
+* 10% other real text: patient reviews, experience reports and mail of the offer corpus
+  (first 1.5 KB).
+
+Each run is its own process (peak RSS is its own) and reports CPU seconds of that process
+as well as wall seconds:
+
+* narcwatch: the full scan pipeline (every component, the full knowledge base), no store;
 * baseline: json.loads per line + ONE Python `re` alternation of every knowledge-base term
   + the selector regexes (what a quick script would do);
-* narcwatch again on a quarter of the corpus, to show memory stays flat as input grows.
-
-Prints documents/s, MB/s and peak RSS for each, and the ratio narcwatch/baseline.
+* narcwatch on a quarter of the corpus, to show memory stays flat as input grows;
+* large documents: one page of 1 MB and of 10 MB (real page text joined), and one line of
+  ``--line-mb`` MB of ordinary text, each scanned alone: CPU seconds and peak RSS.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import random
 import re
@@ -32,66 +39,100 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
+MIX = (("pages", 0.7), ("listings", 0.2), ("other", 0.1))
 
 
-def _documents() -> dict[str, list[str]]:
-    """Real-looking documents by kind: page text, listings, posts.
-
-    Pages are runs of consecutive paragraphs of real darknet drug-site text (choshen,
-    legal and illegal sites) grouped to about 1 KB, listings are Dream Market titles with
-    their vendor, route and price as a market dump has them, posts are the sample posts.
-    """
-    pages: list[str] = []
-    choshen = SHARED / "choshen-darknet-legal-illegal" / "csvs"
-    for name in ("drugs_illegal_en.txt", "drugs_legal_en.txt"):
-        path = choshen / name
-        if not path.exists():
+def _page_pieces() -> list[str]:
+    raw = SHARED / "choshen-darknet-legal-illegal" / "data" / "raw" / "onion"
+    pieces: list[str] = []
+    seen: set[str] = set()
+    for path in sorted(raw.rglob("*")):
+        if not path.is_file():
             continue
         chunk: list[str] = []
-        for para in path.read_text(encoding="utf-8", errors="replace").split("\n"):
-            para = para.strip()
-            if not para:
+        size = 0
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            line = line.strip()
+            if not line:
                 continue
-            chunk.append(para)
-            if sum(map(len, chunk)) >= 800:
-                pages.append("\n".join(chunk)[:1400])
-                chunk = []
-    listings: list[str] = []
-    dream = SHARED / "dream-cocaine" / "dream_market_cocaine_listings.csv"
-    if dream.exists():
-        with dream.open(encoding="utf-8", errors="replace") as fh:
-            for r in csv.DictReader(fh):
-                listings.append(
-                    f"{r['product_title']}\nVendor: {r['vendor_name']}\n"
-                    f"Ships from {r['ships_from']} to {r['ships_to']}\nPrice: {r['btc_price']} BTC"
-                )
-    with (ROOT / "examples" / "market_listings.csv").open() as fh:
-        listings += [r["title"] + "\n" + r["description"] for r in csv.DictReader(fh)]
-    posts = []
-    for line in (ROOT / "examples" / "social_posts.jsonl").read_text().splitlines():
-        rec = json.loads(line)
-        posts.append(rec.get("text") or rec.get("selftext") or "")
-    if not pages:  # no shared data: sample text only
-        pages = [" ".join(posts + listings)[:1000]]
-    return {"pages": pages, "listings": listings, "posts": [p for p in posts if p]}
+            chunk.append(line)
+            size += len(line) + 1
+            if size >= 1000:
+                text = "\n".join(chunk)[:1400]
+                if text not in seen:
+                    seen.add(text)
+                    pieces.append(text)
+                chunk, size = [], 0
+    return pieces
 
 
-MIX = (("pages", 0.7), ("listings", 0.2), ("posts", 0.1))
+def _offer_corpus(kinds: set[str] | None, exclude: set[str]) -> list[str]:
+    out = []
+    path = SHARED / "offer-corpus" / "train.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if (kinds is None or r["kind"] in kinds) and r["dataset"] not in exclude:
+                out.append(r["text"][:1500])
+    return out
 
 
-def build_corpus(path: Path, n: int, seed: int = 7) -> int:
+def documents() -> dict[str, list[str]]:
+    listings = _offer_corpus(None, {"agora_2014_titles", "enron_spam", "erowid_experiences",
+                                    "druglib_reviews", "webmd_reviews"})
+    anita = SHARED / "offer-corpus" / "unlabeled_anita_listings.jsonl"
+    with anita.open(encoding="utf-8") as fh:
+        listings += [json.loads(line)["text"][:1500] for line in fh]
+    other = _offer_corpus({"patient_review", "experience_report", "email_ham"}, set())
+    return {"pages": _page_pieces(), "listings": listings, "other": other}
+
+
+def build_corpus(path: Path, n: int, seed: int = 7) -> tuple[int, dict[str, int]]:
+    """``n`` distinct documents in the stated mix (fewer if the data run out)."""
     rng = random.Random(seed)
-    docs = _documents()
-    kinds = [k for k, _ in MIX if docs[k]]
-    weights = [w for k, w in MIX if docs[k]]
-    size = 0
+    docs = documents()
+    pools = {k: rng.sample(v, len(v)) for k, v in docs.items()}
+    size, used = 0, dict.fromkeys(pools, 0)
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n):
-            kind = rng.choices(kinds, weights)[0]
-            text = rng.choice(docs[kind])
+            kind = rng.choices([k for k, _ in MIX], [w for _, w in MIX])[0]
+            if used[kind] >= len(pools[kind]):
+                kind = max(pools, key=lambda k: len(pools[k]) - used[k])
+                if used[kind] >= len(pools[kind]):
+                    break
+            text = pools[kind][used[kind]]
+            used[kind] += 1
             line = json.dumps({"id": f"bench-{i}", "platform": kind, "text": text})
             fh.write(line + "\n")
-            size += len(line) + 1
+            size += len(line.encode()) + 1
+    return size, used
+
+
+def large_page(path: Path, mb: float) -> int:
+    """One document of ``mb`` MB of real page text (pieces joined, repeated if short)."""
+    pieces = _page_pieces()
+    want = int(mb * 1e6)
+    parts, size, i = [], 0, 0
+    while size < want:
+        p = pieces[i % len(pieces)]
+        parts.append(p)
+        size += len(p) + 1
+        i += 1
+    path.write_text(json.dumps({"id": "large", "text": "\n".join(parts)[:want]}) + "\n")
+    return want
+
+
+def long_line(path: Path, mb: float) -> int:
+    words = "the market report lists prices of grain and coffee for the week ahead ".split()
+    rng = random.Random(3)
+    want = int(mb * 1e6)
+    with path.open("w") as fh:
+        size = 0
+        while size < want:
+            chunk = " ".join(rng.choice(words) for _ in range(2000)) + " "
+            fh.write(chunk)
+            size += len(chunk)
+        fh.write("\n")
     return size
 
 
@@ -120,24 +161,34 @@ def child_baseline(path: Path) -> dict[str, float]:
         r"\b(?:" + "|".join(map(re.escape, terms)) + r")\b|" + "|".join(selector_res),
         re.IGNORECASE,
     )
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     docs = hits = 0
     for text in _iter_texts(path):
         hits += len(pattern.findall(text))
         docs += 1
-    return {"docs": docs, "seconds": time.perf_counter() - t0, "hits": hits, "terms": len(terms)}
+    return {
+        "docs": docs,
+        "seconds": time.perf_counter() - t0,
+        "cpu": time.process_time() - c0,
+        "hits": hits,
+    }
 
 
 def child_narcwatch(path: Path, jobs: int) -> dict[str, float]:
     from narcwatch.analyze.pipeline import Pipeline
+    from narcwatch.ingest.base import RawDocument
     from narcwatch.scan import run_scan, scan
 
-    Pipeline()  # build once before timing: KB load + matcher compile are measured apart
-    t0 = time.perf_counter()
+    # Build and warm once before timing: KB load and matcher compile are measured apart.
+    Pipeline()(RawDocument("warm 1g coke a@b.com", "w", "w", b"w"))
+    t0, c0 = time.perf_counter(), time.process_time()
     stats = run_scan(scan([str(path)], jobs=jobs))
+    cpu = time.process_time() - c0
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "docs": stats.documents,
         "seconds": time.perf_counter() - t0,
+        "cpu": cpu + (kids.ru_utime + kids.ru_stime if jobs > 1 else 0.0),
         "offers": stats.offers,
         "errors": stats.errors,
     }
@@ -151,14 +202,10 @@ def _run_child(mode: str, path: Path, jobs: int) -> dict[str, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--docs", type=int, default=100_000)
+    ap.add_argument("--docs", type=int, default=20_000)
     ap.add_argument("--jobs", type=int, default=1)
-    ap.add_argument(
-        "--baseline-docs",
-        type=int,
-        default=10_000,
-        help="time the (slow) baseline on this many documents of the same corpus",
-    )
+    ap.add_argument("--large", default="1,10", help="MB sizes of single large pages ('' for none)")
+    ap.add_argument("--line-mb", type=float, default=50.0, help="one line of this many MB (0: skip)")
     ap.add_argument("--child", choices=["narcwatch", "baseline"])
     ap.add_argument("--corpus", type=Path)
     args = ap.parse_args()
@@ -174,29 +221,37 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         full, quarter = Path(tmp) / "corpus.jsonl", Path(tmp) / "quarter.jsonl"
-        head = Path(tmp) / "baseline.jsonl"
-        size = build_corpus(full, args.docs)
-        qsize = build_corpus(quarter, args.docs // 4)
-        hsize = build_corpus(head, min(args.docs, args.baseline_docs))
-        print(
-            f"corpus: {args.docs:,} documents, {size / 1e6:.1f} MB (avg {size / args.docs:.0f} B)"
-        )
+        size, mix = build_corpus(full, args.docs)
+        qsize, _ = build_corpus(quarter, args.docs // 4)
+        n = sum(mix.values())
+        print(f"corpus: {n:,} distinct documents, {size / 1e6:.1f} MB (avg {size / n:.0f} B); "
+              + ", ".join(f"{k} {v:,}" for k, v in mix.items()))
         rows = [
             ("narcwatch", _run_child("narcwatch", full, args.jobs), size),
-            ("baseline re", _run_child("baseline", head, 1), hsize),
+            ("baseline re", _run_child("baseline", full, 1), size),
             ("narcwatch 1/4", _run_child("narcwatch", quarter, args.jobs), qsize),
         ]
-    print(f"{'run':<16}{'docs':>10}{'seconds':>10}{'docs/s':>10}{'MB/s':>8}{'peak RSS MB':>13}")
+        for mb in [float(x) for x in args.large.split(",") if x.strip()]:
+            p = Path(tmp) / f"large-{mb}.jsonl"
+            nbytes = large_page(p, mb)
+            rows.append((f"page {mb:g} MB", _run_child("narcwatch", p, 1), nbytes))
+        if args.line_mb:
+            p = Path(tmp) / "line.txt"
+            nbytes = long_line(p, args.line_mb)
+            rows.append((f"line {args.line_mb:g} MB", _run_child("narcwatch", p, 1), nbytes))
+    head = f"{'run':<16}{'docs':>8}{'wall s':>9}{'CPU s':>9}{'docs/CPU s':>12}{'MB/CPU s':>10}"
+    print(head + f"{'peak RSS MB':>13}")
     for name, r, nbytes in rows:
         print(
-            f"{name:<16}{r['docs']:>10,.0f}{r['seconds']:>10.2f}{r['docs'] / r['seconds']:>10,.0f}"
-            f"{nbytes / 1e6 / r['seconds']:>8.2f}{r['peak_rss_mb']:>13.0f}"
+            f"{name:<16}{r['docs']:>8,.0f}{r['seconds']:>9.2f}{r['cpu']:>9.2f}"
+            f"{r['docs'] / r['cpu']:>12,.0f}{nbytes / 1e6 / r['cpu']:>10.2f}"
+            f"{r['peak_rss_mb']:>13.0f}"
         )
     nw, base, small = rows[0][1], rows[1][1], rows[2][1]
-    speedup = (nw["docs"] / nw["seconds"]) / (base["docs"] / base["seconds"])
-    print(f"narcwatch / baseline throughput: {speedup:.1f}x  (jobs={args.jobs})")
+    ratio = (nw["docs"] / nw["cpu"]) / (base["docs"] / base["cpu"])
+    print(f"narcwatch / baseline throughput (CPU time): {ratio:.2f}x  (jobs={args.jobs})")
+    print(f"per document: {nw['cpu'] / nw['docs'] * 1e6:,.0f} µs CPU")
     print(f"peak RSS full / quarter corpus: {nw['peak_rss_mb'] / small['peak_rss_mb']:.2f}")
-    print(f"baseline alternation: {base.get('terms', 0):,.0f} terms")
 
 
 if __name__ == "__main__":

@@ -37,6 +37,9 @@ OUT = ROOT / "src" / "narcwatch" / "kb" / "data" / "term_usage.yaml"
 _WORD = re.compile(r"\w+")
 DRUG_LISTINGS = {"darknet_drug_listing", "darknet_rx_offer"}
 MIN_RATIO = 12.0
+# The real listings at hand are in English; other languages' terms keep their declared
+# ambiguity until listings in those languages are added.
+LISTING_LANGS = {"en"}
 MIN_GENERAL = 1.0  # per million words (Zipf 3): rarer words are not "ordinary"
 
 
@@ -71,6 +74,8 @@ def main() -> None:
     for t in terms:
         key = normalize_term(t.text)
         lang = t.lang or "en"
+        if lang not in LISTING_LANGS:
+            continue  # no listings in that language to weigh its words against
         if (key, lang) in seen or not key:
             continue
         seen.add((key, lang))

@@ -32,7 +32,7 @@ from narcwatch.model import SubstanceHit
 SUPPORTING_CUES = frozenset({"sale", "buy", "contact", "shipping", "payment"})
 CONTEXT_WINDOW = 250  # characters either side of an ambiguous term
 STRONG_WINDOW = 30  # another drug's name this close supports an ordinary word
-AMOUNT_WINDOW = 12  # so does an amount ("1g boy", "boy 10g")
+AMOUNT_WINDOW = 30  # so does an amount ("1g boy", "snow, 80 euros le g")
 # An ambiguous term right next to an explicit name of another substance describes it
 # ("Afghan heroin", "Fentanyl HCl") rather than naming a second one; "Gras und Hasch" is a list.
 _DESCRIPTOR_GAP = re.compile(r"[\s\-–:#()]{0,3}")
@@ -164,6 +164,16 @@ class _Confident:
         self.starts = [h[0] for h in self.by_start]
         self.ends = [h[0] for h in self.by_end]
 
+    def other_within(self, lo: int, hi: int, sid: str) -> bool:
+        """Whether a confident hit of another substance starts in ``[lo, hi]`` (windows are
+        a few dozen characters, so the scan stops after a handful of hits)."""
+        i = bisect_left(self.starts, lo)
+        while i < len(self.starts) and self.starts[i] <= hi:
+            if self.by_start[i][2] != sid:
+                return True
+            i += 1
+        return False
+
     def describes_another(self, text: str, start: int, end: int, sid: str) -> bool:
         """Whether another substance's name sits within a few separator characters after or
         before ``[start, end)`` ("Afghan heroin", "Fentanyl HCl")."""
@@ -249,10 +259,11 @@ class SubstanceFinder:
                     supported.append((start, end, sid, via))
             for start, end, sid, via in common:
                 # An ordinary word ("down", "water", "boy") names a drug only right next to
-                # an amount ("1g boy") or in a run of drug names ("coke, weed, boy").
+                # an amount ("1g boy") or in a run of other drugs' names ("coke, weed, boy");
+                # next to its own drug's name it is a verb or an adjective ("smoke weed").
                 if index.describes_another(text, start, end, sid):
                     continue
-                if near_drug.any_within(start - STRONG_WINDOW, end + STRONG_WINDOW) or (
+                if index.other_within(start - STRONG_WINDOW, end + STRONG_WINDOW, sid) or (
                     amounts.any_within(start - AMOUNT_WINDOW, end + AMOUNT_WINDOW)
                 ):
                     supported.append((start, end, sid, via))
