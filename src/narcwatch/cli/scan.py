@@ -72,6 +72,14 @@ def scan_command(
     threshold: float | None = typer.Option(
         None, "--threshold", min=0.0, max=1.0, help="offer is true when offer_score >= this."
     ),
+    prevalence: float | None = typer.Option(
+        None,
+        "--prevalence",
+        min=1e-6,
+        max=1.0,
+        help="Share of drug offers expected in the input (default 0.01): offer is true where "
+        "the model measured precision >= 0.90 at that share. --threshold overrides it.",
+    ),
     home: Path | None = typer.Option(
         None, "--home", envvar="NARCWATCH_HOME", help="narcwatch home directory."
     ),
@@ -107,6 +115,8 @@ def scan_command(
     config: dict[str, dict[str, object]] = {}
     if region:
         config["selectors"] = {"region": region.upper()}
+    if prevalence is not None:
+        config["offer"] = {"prevalence": prevalence}
     if threshold is not None:
         config["offer"] = {"threshold": threshold}
 

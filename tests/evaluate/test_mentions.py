@@ -1,0 +1,67 @@
+"""Substance mentions on real text, labelled by reading it (tests/data/mentions/).
+
+The label files are checked against the text they point into (a lint: every span is where
+it says, every substance exists), then the matcher is measured on them. The floors sit
+just under the figures in docs/model-card.md, so a change that loses real mentions or
+adds false ones fails here, not in the field."""
+
+from __future__ import annotations
+
+import pytest
+
+from narcwatch.evaluate.corpora import load_records
+from narcwatch.evaluate.mentions import measure, read_labels
+from narcwatch.kb import default_kb
+from tests.conftest import ROOT
+
+LABELS = ROOT / "tests" / "data" / "mentions"
+
+
+@pytest.fixture(scope="module")
+def candidates():
+    return read_labels(LABELS, "labels_batch_*.jsonl")
+
+
+@pytest.fixture(scope="module")
+def titles():
+    return read_labels(LABELS, "labels_titles_*.jsonl")
+
+
+def test_enough_labels(candidates, titles):
+    assert len(candidates) >= 1500
+    assert len(titles) >= 300
+    assert {c["label"] for c in candidates} == {True, False}
+
+
+def test_labels_name_known_substances(candidates, titles):
+    kb = default_kb()
+    for c in candidates:
+        assert set(c["substances"]) <= kb.substances.keys(), c
+    for t in titles:
+        for m in t["mentions"]:
+            assert m.get("not_in_kb") or m["substance"] in kb.substances, (t["record"], m)
+
+
+@pytest.mark.shared_data
+def test_labels_point_at_their_text(shared_data, candidates, titles):
+    records = load_records({c["record"] for c in candidates} | {t["record"] for t in titles},
+                           shared_data)
+    for c in candidates:
+        a, b = c["span"]
+        assert records[c["record"]].text[a:b] == c["matched"], c
+    for t in titles:
+        rec = records[t["record"]]
+        text = rec.title if t["field"] == "title" and rec.title else rec.text
+        for m in t["mentions"]:
+            assert m["surface"] in text, (t["record"], m["surface"])
+
+
+@pytest.mark.shared_data
+def test_mention_quality_on_real_text(shared_data):
+    rep = measure(LABELS, shared_data)
+    print(
+        f"mentions: precision {rep.overall.precision:.3f} recall {rep.overall.recall:.3f}; "
+        f"titles: precision {rep.titles.precision:.3f} recall {rep.titles.recall:.3f}"
+    )
+    assert rep.overall.precision >= 0.85 and rep.overall.recall >= 0.87
+    assert rep.titles.recall >= 0.88 and rep.titles.precision >= 0.88
