@@ -78,8 +78,16 @@ def _offer_corpus(kinds: set[str] | None, exclude: set[str]) -> list[str]:
 
 
 def documents() -> dict[str, list[str]]:
-    listings = _offer_corpus(None, {"agora_2014_titles", "enron_spam", "erowid_experiences",
-                                    "druglib_reviews", "webmd_reviews"})
+    listings = _offer_corpus(
+        None,
+        {
+            "agora_2014_titles",
+            "enron_spam",
+            "erowid_experiences",
+            "druglib_reviews",
+            "webmd_reviews",
+        },
+    )
     anita = SHARED / "offer-corpus" / "unlabeled_anita_listings.jsonl"
     with anita.open(encoding="utf-8") as fh:
         listings += [json.loads(line)["text"][:1500] for line in fh]
@@ -123,7 +131,21 @@ def large_page(path: Path, mb: float) -> int:
 
 
 def long_line(path: Path, mb: float) -> int:
-    words = "the market report lists prices of grain and coffee for the week ahead ".split()
+    words = [
+        "the",
+        "market",
+        "report",
+        "lists",
+        "prices",
+        "of",
+        "grain",
+        "and",
+        "coffee",
+        "for",
+        "the",
+        "week",
+        "ahead",
+    ]
     rng = random.Random(3)
     want = int(mb * 1e6)
     with path.open("w") as fh:
@@ -205,7 +227,9 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=20_000)
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--large", default="1,10", help="MB sizes of single large pages ('' for none)")
-    ap.add_argument("--line-mb", type=float, default=50.0, help="one line of this many MB (0: skip)")
+    ap.add_argument(
+        "--line-mb", type=float, default=50.0, help="one line of this many MB (0: skip)"
+    )
     ap.add_argument("--child", choices=["narcwatch", "baseline"])
     ap.add_argument("--corpus", type=Path)
     args = ap.parse_args()
@@ -224,8 +248,10 @@ def main() -> None:
         size, mix = build_corpus(full, args.docs)
         qsize, _ = build_corpus(quarter, args.docs // 4)
         n = sum(mix.values())
-        print(f"corpus: {n:,} distinct documents, {size / 1e6:.1f} MB (avg {size / n:.0f} B); "
-              + ", ".join(f"{k} {v:,}" for k, v in mix.items()))
+        print(
+            f"corpus: {n:,} distinct documents, {size / 1e6:.1f} MB (avg {size / n:.0f} B); "
+            + ", ".join(f"{k} {v:,}" for k, v in mix.items())
+        )
         rows = [
             ("narcwatch", _run_child("narcwatch", full, args.jobs), size),
             ("baseline re", _run_child("baseline", full, 1), size),

@@ -35,7 +35,7 @@ UNITS = {
 def _lines_run(func: Callable[[], object]) -> int:
     count = 0
 
-    def tracer(frame, event, arg):  # noqa: ANN001, ANN202 - sys.settrace's signature
+    def tracer(frame, event, arg):  # sys.settrace calls it for every event
         nonlocal count
         if event == "line":
             count += 1

@@ -44,8 +44,9 @@ def test_labels_name_known_substances(candidates, titles):
 
 @pytest.mark.shared_data
 def test_labels_point_at_their_text(shared_data, candidates, titles):
-    records = load_records({c["record"] for c in candidates} | {t["record"] for t in titles},
-                           shared_data)
+    records = load_records(
+        {c["record"] for c in candidates} | {t["record"] for t in titles}, shared_data
+    )
     for c in candidates:
         a, b = c["span"]
         assert records[c["record"]].text[a:b] == c["matched"], c

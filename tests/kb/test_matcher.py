@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from narcwatch.analyze.normalize import normalize_term
 from narcwatch.kb.matcher import TermMatcher
@@ -32,3 +34,27 @@ def test_word_bounded_leftmost_longest(matcher, text, found):
 
 def test_empty_matcher():
     assert TermMatcher([], normalize_term).find("anything") == []
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_ascii_word_chars_match_the_regex(text):
+    # The ASCII fast path (bytes.translate) and the Unicode path (re.sub) agree.
+    from narcwatch.kb.matcher import _NOT_WORD, word_chars
+
+    assert word_chars(text) == _NOT_WORD.sub(" ", text)
+
+
+def test_word_boundaries_on_real_listing_forms():
+    from narcwatch.kb.matcher import TermMatcher
+
+    m = TermMatcher([("cocaine", "c"), ("kokain", "k"), ("don", "d"), ("2c-t", "t")], str.lower)
+
+    def found(text: str) -> list[str]:
+        return [p for _, _, ps in m.find(text.lower()) for p in ps]
+
+    assert found("5g kokain/cocaine 80%") == ["k", "c"]  # a slash between alternatives
+    assert found("10gcocaine") == ["c"]  # an amount glued to the word
+    assert found("don't worry") == []  # a contraction is not a word
+    assert found("t.me/cocaine") == []  # a path is not a word
+    assert found("2c-t-2 blotters") == []  # another compound's name
+    assert found("2c-t, 10 tabs") == ["t"]

@@ -86,12 +86,13 @@ def collect_evidence(doc: Doc) -> tuple[dict[str, int], list[str]]:
             for h in doc.substances
         ):
             add("precursor", 1, "precursor identified by CAS number")
-    by_kind: dict[str, list[str]] = {}
+    first_cue: dict[str, str] = {}
     for kind, term, _s, _e in doc.features.get("cues", ()):
-        by_kind.setdefault(kind, []).append(term)
-    for kind, terms in by_kind.items():
+        first_cue.setdefault(kind, term)
+    counts_by_kind = doc.features.get("cue_counts") or {}
+    for kind, term in first_cue.items():
         label = {"negative": "news/policing/harm-reduction term"}.get(kind, f"{kind} term")
-        add(kind, len(terms), f"{label} '{terms[0]}'")
+        add(kind, counts_by_kind.get(kind, 1), f"{label} '{term}'")
     if doc.quantities:
         q = doc.quantities[0]
         add("quantity", len(doc.quantities), f"quantity {q.amount:g} {q.unit}")

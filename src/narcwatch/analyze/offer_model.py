@@ -20,6 +20,7 @@ offer corpus; weights, vocabulary and the measured operating curve ship in
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -64,7 +65,7 @@ def _shape(word: str) -> str:
 def tokens(norm_text: str, title: str | None = None) -> list[str]:
     """The model's terms of one document (repeats kept: they are counted)."""
     words = [_shape(w) for w in _WORD.findall(norm_text, 0, MAX_CHARS)[:MAX_WORDS]]
-    out = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    out = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
     if title:
         out += ["t:" + _shape(w) for w in _WORD.findall(title.lower())[:TITLE_WORDS]]
     return out

@@ -18,13 +18,13 @@ from functools import lru_cache
 from typing import Any
 
 from narcwatch.analyze.doc import Doc, NormalizedText
-from narcwatch.limits import bounded
 from narcwatch.analyze.normalize import default_normalizer, normalize_term
 from narcwatch.analyze.offsets import identity
 from narcwatch.analyze.registry import register_component
 from narcwatch.kb import KnowledgeBase, Term, default_kb
 from narcwatch.kb.cas import find_cas
 from narcwatch.kb.matcher import TermMatcher, word_view
+from narcwatch.limits import bounded
 from narcwatch.model import SubstanceHit
 
 # Cue kinds that support an ambiguous drug term: words of a transaction. Quality and
@@ -32,6 +32,9 @@ from narcwatch.model import SubstanceHit
 SUPPORTING_CUES = frozenset({"sale", "buy", "contact", "shipping", "payment"})
 CONTEXT_WINDOW = 250  # characters either side of an ambiguous term
 STRONG_WINDOW = 30  # another drug's name this close supports an ordinary word
+# Matches of one term kept per document before context checks (the rest are counted):
+# enough for any real page, and memory stays flat on one repeated ten million times.
+MATCH_CAP = 2000
 AMOUNT_WINDOW = 30  # so does an amount ("1g boy", "snow, 80 euros le g")
 # An ambiguous term right next to an explicit name of another substance describes it
 # ("Afghan heroin", "Fentanyl HCl") rather than naming a second one; "Gras und Hasch" is a list.
@@ -201,17 +204,31 @@ class SubstanceFinder:
         norm = doc.norm or default_normalizer()(doc.text)
         text = doc.text
         view = word_view(norm.text)
-        raw_hits = self.m.terms.find(norm.text, view)
+        beyond: dict[str, int] = {}  # matches past MATCH_CAP, per term: counted as omitted
+        raw_hits = self.m.terms.find(norm.text, view, cap=MATCH_CAP, overflow=beyond)
         views = [(norm, raw_hits)]
         if _ELONGATED.search(text):
             sq = _squashed_view(norm)
-            views.append((sq, self.m.squashed.find(sq.text)))
+            views.append((sq, self.m.squashed.find(sq.text, cap=MATCH_CAP)))
+        # Every cue counts (the offer model reads the counts), but only the first
+        # MATCH_CAP of one word keep their positions, so a page of "price" stays small.
+        overflow: dict[str, int] = {}
         cues = [
             (kind, term, *norm.to_original(s, e))
-            for s, e, payloads in self.m.cues.find(norm.text, view)
+            for s, e, payloads in self.m.cues.find(
+                norm.text, view, cap=MATCH_CAP, overflow=overflow
+            )
             for kind, term in payloads[:1]
         ]
-        doc.features["cues"] = cues
+        del view
+        counts: dict[str, int] = {}
+        for kind, *_ in cues:
+            counts[kind] = counts.get(kind, 0) + 1
+        for key, n in overflow.items():
+            kind = self.m.cues.payloads(key)[0][0]
+            counts[kind] = counts.get(kind, 0) + n
+        doc.features["cue_counts"] = counts
+        doc.features["cues"] = bounded(cues, lambda c: c[1], {}, "cues")
         lang = doc.lang or "en"
 
         confident: list[tuple[int, int, str, str]] = []  # start, end, substance id, via
@@ -271,7 +288,10 @@ class SubstanceFinder:
             doc.features["ambiguous_dropped"] = len(ambiguous) + len(common) - len(supported)
             kept = confident + supported
         kept.sort(key=lambda h: (h[0], h[2]))
-        kept = bounded(kept, lambda h: h[2], doc.features.setdefault("omitted", {}), "substances")
+        omitted = doc.features.setdefault("omitted", {})
+        kept = bounded(kept, lambda h: h[2], omitted, "substances")
+        if beyond:
+            omitted["substances"] = omitted.get("substances", 0) + sum(beyond.values())
         doc.substances = [_hit(self.kb, sid, text, s, e, via) for s, e, sid, via in kept]
 
 

@@ -118,5 +118,7 @@ def load_records(ids: set[str], data: Path | None = None) -> dict[str, Record]:
                 out[rec.id] = rec
     missing = ids - out.keys()
     if missing:
-        raise UsageError(f"{len(missing)} labelled record(s) not in the corpora, e.g. {min(missing)}")
+        raise UsageError(
+            f"{len(missing)} labelled record(s) not in the corpora, e.g. {min(missing)}"
+        )
     return out

@@ -77,9 +77,7 @@ def _scan(pipe: Pipeline, rid: str, text: str) -> tuple[dict, str | None]:
     return spans, doc.lang
 
 
-def measure(
-    folder: Path, data: Path | None = None, pipe: Pipeline | None = None
-) -> MentionReport:
+def measure(folder: Path, data: Path | None = None, pipe: Pipeline | None = None) -> MentionReport:
     pipe = pipe or Pipeline(("normalize", "language", "substances"))
     cands = read_labels(folder, "labels_batch_*.jsonl")
     titles = read_labels(folder, "labels_titles_*.jsonl")
@@ -106,10 +104,10 @@ def measure(
             rep.false_kept.append((rid, c["matched"]))
         elif c["label"] and not kept:
             rep.true_missed.append((rid, c["matched"]))
-    for t in titles:
-        rec = records[t["record"]]
-        text = rec.title if t.get("field") == "title" and rec.title else rec.text
-        want = {m["substance"] for m in t["mentions"] if not m.get("not_in_kb")}
+    for row in titles:
+        rec = records[row["record"]]
+        text = rec.title if row.get("field") == "title" and rec.title else rec.text
+        want = {m["substance"] for m in row["mentions"] if not m.get("not_in_kb")}
         spans, _ = _scan(pipe, rec.id, text)
         got = set().union(*spans.values()) if spans else set()
         rep.titles.kept_true += len(want & got)
@@ -135,7 +133,8 @@ def table(rep: MentionReport) -> Iterable[tuple[str, str, int, float | None, flo
         return section, name, t.kept_true + t.kept_false + t.missed_true, t.precision, t.recall
 
     yield row("all", "candidates", rep.overall)
-    for section, group in (("via", rep.by_via), ("lang", rep.by_lang), ("source", rep.by_source)):
-        for name in sorted(group):
-            yield row(section, name, group[name])
+    sections = (("via", rep.by_via), ("lang", rep.by_lang), ("source", rep.by_source))
+    for section, tallies in sections:
+        for name in sorted(tallies):
+            yield row(section, name, tallies[name])
     yield row("titles", "named substances", rep.titles)

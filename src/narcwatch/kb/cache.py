@@ -9,6 +9,7 @@ this user into this user's home, and read only from there.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -32,10 +33,8 @@ def data_digest(root: Path) -> str:
     h = hashlib.sha256(__version__.encode())
     # A pickle is only as portable as the interpreter and the compiled automaton inside it.
     h.update(sys.version.encode())
-    try:
+    with contextlib.suppress(PackageNotFoundError):
         h.update(version("pyahocorasick").encode())
-    except PackageNotFoundError:
-        pass
     code = Path(__file__).parent
     sources = [code / "schema.py", code / "loader.py", code / "matcher.py"]
     sources += [code.parent / "analyze" / n for n in ("substances.py", "normalize.py")]

@@ -29,10 +29,10 @@ from narcwatch.kb.schema import (
     Language,
     MarketSelector,
     NotDrug,
-    TermUsage,
     SlangTerm,
     Source,
     Substance,
+    TermUsage,
     Unit,
 )
 

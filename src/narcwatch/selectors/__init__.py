@@ -37,12 +37,13 @@ _CLASSES = bytes(
 )
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=1)
 def ascii_view(text: str) -> tuple[bytes, bytes]:
     """Two byte strings as long as ``text`` (one byte per character): letters and digits as
     "a" (else " "), and upper-case/digit classes "U"/"d". ``b"a" * 25 in view`` and the
     like are C-speed tests that let extractors skip their regexes on ordinary text (the
-    budget is ~30 µs per 1 KB document); cached because several extractors ask."""
+    budget is ~30 µs per 1 KB document); cached because several extractors ask, for one
+    text at a time and emptied after each ``extract`` (a 50 MB page's views are 100 MB)."""
     raw = text.encode("ascii", "replace")
     return raw.translate(_ALNUM), raw.translate(_CLASSES)
 
@@ -121,6 +122,7 @@ def extract(
         if spec.triggers is not None and not any(t in low for t in spec.triggers):
             continue
         found.extend(spec.func(text, region))
+    ascii_view.cache_clear()
     # What a PGP key block carries inside its armour (user ids and their e-mails) shares the
     # block's span; it rides along with the block's fingerprint instead of competing with it.
     blocks = {(c.start, c.end) for c in found if c.type == "pgp-fingerprint"}
