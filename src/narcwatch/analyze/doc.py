@@ -38,6 +38,18 @@ class NormalizedText:
         return o(start), o(end - 1) + 1
 
 
+def analysed_text(raw: RawDocument) -> str:
+    """The text the components read: the record's title, a blank line, then its text.
+
+    A listing's title often names what is sold ("Xanax 2mg bars x 100") while its
+    description only praises it, and a mail's subject is its offer. The title is left out
+    when the text already begins with it (market dumps often repeat it)."""
+    title = (raw.title or "").strip()
+    if not title or title in raw.text[: len(title) + 200]:
+        return raw.text
+    return f"{title}\n\n{raw.text}"
+
+
 @dataclass(slots=True)
 class Doc:
     raw: RawDocument
@@ -57,7 +69,7 @@ class Doc:
 
     @classmethod
     def from_raw(cls, raw: RawDocument) -> Doc:
-        return cls(raw=raw, text=raw.text)
+        return cls(raw=raw, text=analysed_text(raw))
 
     def to_finding(self, *, include_text: bool = False) -> Finding:
         r = self.raw

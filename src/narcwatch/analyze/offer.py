@@ -124,6 +124,7 @@ class OfferScorer:
     def __init__(self, params: OfferParams, model: OfferModel | None) -> None:
         self.p = params
         self.model = model
+        self.other_threshold = float((model.meta if model else {}).get("other_threshold", 0.5))
 
     def __call__(self, doc: Doc) -> None:
         counts, reasons = collect_evidence(doc)
@@ -132,9 +133,10 @@ class OfferScorer:
             norm = doc.norm.text if doc.norm is not None else doc.text.lower()
             z, top = self.model.logits(norm, counts, doc.raw.title)
             score = self.model.calibrated(float(z[0]), "drug")
-            other = self.model.calibrated(float(z[1]), "any") >= 0.5
-            if top:
-                reasons.append("words " + ", ".join(f"'{t}'" for _, t in top))
+            other = self.model.calibrated(float(z[1]), "any") >= self.other_threshold
+            words = [t.removeprefix("t:") for _, t in top if t.strip("#t: ")]
+            if words:
+                reasons.append("words " + ", ".join(f"'{w}'" for w in words))
         else:
             z0 = self.p.bias
             for kind, n in counts.items():

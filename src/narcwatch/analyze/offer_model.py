@@ -64,24 +64,27 @@ def _shape(word: str) -> str:
 
 def tokens(norm_text: str, title: str | None = None) -> list[str]:
     """The model's terms of one document (repeats kept: they are counted)."""
-    words = [_shape(w) for w in _WORD.findall(norm_text, 0, MAX_CHARS)[:MAX_WORDS]]
-    out = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+    words = [
+        w if not w[0].isdigit() else _SHAPES[min(len(w), 4)]
+        for w in _WORD.findall(norm_text, 0, MAX_CHARS)[:MAX_WORDS]
+    ]
+    out = words + list(map(" ".join, itertools.pairwise(words)))
     if title:
         out += ["t:" + _shape(w) for w in _WORD.findall(title.lower())[:TITLE_WORDS]]
     return out
 
 
+_SHAPES = ["", "#", "##", "###", "####"]
+
+
 def text_vector(terms: Iterable[str], vocab: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Indices and unit-length values of the terms known to ``vocab``."""
-    tf: dict[int, int] = {}
-    for t in terms:
-        j = vocab.get(t)
-        if j is not None:
-            tf[j] = tf.get(j, 0) + 1
-    if not tf:
+    get = vocab.get
+    known = [j for t in terms if (j := get(t)) is not None]
+    if not known:
         return np.empty(0, np.int64), np.empty(0, np.float32)
-    idx = np.fromiter(tf.keys(), np.int64, len(tf))
-    val = 1.0 + np.log(np.fromiter(tf.values(), np.float32, len(tf)))
+    idx, counts = np.unique(np.asarray(known, np.int64), return_counts=True)
+    val = (1.0 + np.log(counts)).astype(np.float32)
     val /= float(np.sqrt(np.dot(val, val)))
     return idx, val
 
@@ -98,21 +101,35 @@ class OfferModel:
     intercept: np.ndarray  # float32 (2,)
     meta: dict[str, Any]
 
+    def __post_init__(self) -> None:
+        n = len(self.vocab)
+        # Row views and plain-float evidence weights: scoring one document makes a handful
+        # of numpy calls (each costs microseconds), the 17 evidence terms none.
+        object.__setattr__(self, "_drug", np.ascontiguousarray(self.coef[0, :n]))
+        object.__setattr__(self, "_any", np.ascontiguousarray(self.coef[1, :n]))
+        object.__setattr__(self, "_ev", [self.coef[r, n:].tolist() for r in (0, 1)])
+
     def logits(
         self, norm_text: str, counts: Mapping[str, int], title: str | None = None
-    ) -> tuple[np.ndarray, list[tuple[float, str]]]:
+    ) -> tuple[tuple[float, float], list[tuple[float, str]]]:
         """Raw scores of both heads, and the drug head's largest word contributions."""
         idx, val = text_vector(tokens(norm_text, title), self.vocab)
-        n = len(self.vocab)
-        ev = np.asarray(evidence_vector(counts), np.float32)
-        z = self.intercept + self.coef[:, n:] @ ev
+        ev = evidence_vector(counts)
+        z = [
+            float(self.intercept[r]) + sum(w * x for w, x in zip(self._ev[r], ev, strict=True))
+            for r in (0, 1)
+        ]
         top: list[tuple[float, str]] = []
         if len(idx):
-            contrib = self.coef[:, idx] * val
-            z = z + contrib.sum(axis=1)
-            best = np.argsort(contrib[0])[-3:][::-1]
-            top = [(float(contrib[0, b]), self.terms[idx[b]]) for b in best if contrib[0, b] > 0]
-        return z, top
+            contrib = self._drug[idx] * val
+            z[0] += float(contrib.sum())
+            z[1] += float(np.dot(self._any[idx], val))
+            best = np.argpartition(contrib, -4)[-4:] if len(contrib) > 4 else range(len(contrib))
+            top = sorted(
+                ((float(contrib[b]), self.terms[idx[b]]) for b in best if contrib[b] > 0),
+                reverse=True,
+            )
+        return (z[0], z[1]), top
 
     def calibrated(self, z: float, head: str = "drug") -> float:
         """Platt-scaled probability (fitted on out-of-fold scores of the training mix)."""

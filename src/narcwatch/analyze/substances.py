@@ -31,7 +31,9 @@ from narcwatch.model import SubstanceHit
 # listing words ("pure", "lab", "menu") are too common in ordinary text to count.
 SUPPORTING_CUES = frozenset({"sale", "buy", "contact", "shipping", "payment"})
 CONTEXT_WINDOW = 250  # characters either side of an ambiguous term
-STRONG_WINDOW = 30  # another drug's name this close supports an ordinary word
+# An ordinary word is a drug in a list of drugs: only separators between it and the next.
+_LIST_GAP = re.compile(r"\s*(?:[,;/&+|•·*]|-|–|\band\b|\bor\b|\bund\b|\bet\b|\by\b)?\s*")
+_LIST_GAP_MAX = 8
 # Matches of one term kept per document before context checks (the rest are counted):
 # enough for any real page, and memory stays flat on one repeated ten million times.
 MATCH_CAP = 2000
@@ -167,14 +169,21 @@ class _Confident:
         self.starts = [h[0] for h in self.by_start]
         self.ends = [h[0] for h in self.by_end]
 
-    def other_within(self, lo: int, hi: int, sid: str) -> bool:
-        """Whether a confident hit of another substance starts in ``[lo, hi]`` (windows are
-        a few dozen characters, so the scan stops after a handful of hits)."""
-        i = bisect_left(self.starts, lo)
-        while i < len(self.starts) and self.starts[i] <= hi:
-            if self.by_start[i][2] != sid:
+    def listed_with_another(self, text: str, start: int, end: int, sid: str) -> bool:
+        """Whether another substance's name sits right before or after ``[start, end)``
+        with only a list separator between ("coke, weed, boy", "Boy / Girl")."""
+        i = bisect_left(self.starts, end)
+        while i < len(self.starts) and self.starts[i] <= end + _LIST_GAP_MAX:
+            s, _e, other = self.by_start[i]
+            if other != sid and _LIST_GAP.fullmatch(text, end, s):
                 return True
             i += 1
+        j = bisect_left(self.ends, start - _LIST_GAP_MAX)
+        while j < len(self.ends) and self.ends[j] <= start:
+            e, _s, other = self.by_end[j]
+            if other != sid and _LIST_GAP.fullmatch(text, e, start):
+                return True
+            j += 1
         return False
 
     def describes_another(self, text: str, start: int, end: int, sid: str) -> bool:
@@ -275,12 +284,13 @@ class SubstanceFinder:
                 ):
                     supported.append((start, end, sid, via))
             for start, end, sid, via in common:
-                # An ordinary word ("down", "water", "boy") names a drug only right next to
-                # an amount ("1g boy") or in a run of other drugs' names ("coke, weed, boy");
-                # next to its own drug's name it is a verb or an adjective ("smoke weed").
+                # An ordinary word ("down", "water", "boy") names a drug only near an amount
+                # ("1g boy") or in a list of other drugs' names ("coke, weed, boy"); next to
+                # its own drug's name it is a verb or an adjective ("smoke weed"), and in a
+                # sentence that names a drug it is still a word ("felt down on Zoloft").
                 if index.describes_another(text, start, end, sid):
                     continue
-                if index.other_within(start - STRONG_WINDOW, end + STRONG_WINDOW, sid) or (
+                if index.listed_with_another(text, start, end, sid) or (
                     amounts.any_within(start - AMOUNT_WINDOW, end + AMOUNT_WINDOW)
                 ):
                     supported.append((start, end, sid, via))

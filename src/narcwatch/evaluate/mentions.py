@@ -20,9 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from narcwatch.analyze.normalize import normalize_term
 from narcwatch.analyze.pipeline import Pipeline
 from narcwatch.evaluate.corpora import load_records
 from narcwatch.ingest.base import RawDocument
+from narcwatch.kb import default_kb
 
 MAX_CHARS = 20000  # the drawing script read at most this much of each record
 
@@ -83,6 +85,12 @@ def measure(folder: Path, data: Path | None = None, pipe: Pipeline | None = None
     titles = read_labels(folder, "labels_titles_*.jsonl")
     records = load_records({c["record"] for c in cands} | {t["record"] for t in titles}, data)
     rep = MentionReport()
+    kb = default_kb()
+    known = kb.substances
+    vias_of: dict[str, set[str]] = defaultdict(set)  # how a term matches: name, slang...
+    for term in kb.iter_terms():
+        if term.substances:
+            vias_of[normalize_term(term.text)].add(term.via)
     scanned: dict[str, tuple[dict, str | None]] = {}
     for c in cands:
         rid = c["record"]
@@ -90,7 +98,7 @@ def measure(folder: Path, data: Path | None = None, pipe: Pipeline | None = None
             scanned[rid] = _scan(pipe, rid, records[rid].text[:MAX_CHARS])
         spans, lang = scanned[rid]
         kept = bool(spans.get(tuple(c["span"]), set()) & set(c["substances"]))
-        vias = c.get("via") or ["?"]
+        vias = c.get("via") or sorted(vias_of.get(normalize_term(c["matched"]), ())) or ["cas"]
         tallies = [rep.overall, rep.by_lang[lang or "?"], rep.by_source[_source(rid)]]
         tallies += [rep.by_via[v] for v in vias]
         for t in tallies:
@@ -107,7 +115,8 @@ def measure(folder: Path, data: Path | None = None, pipe: Pipeline | None = None
     for row in titles:
         rec = records[row["record"]]
         text = rec.title if row.get("field") == "title" and rec.title else rec.text
-        want = {m["substance"] for m in row["mentions"] if not m.get("not_in_kb")}
+        # A substance the labeller found missing from the knowledge base counts once added.
+        want = {m["substance"] for m in row["mentions"] if m["substance"] in known}
         spans, _ = _scan(pipe, rec.id, text)
         got = set().union(*spans.values()) if spans else set()
         rep.titles.kept_true += len(want & got)

@@ -49,6 +49,7 @@ Category = Literal[
     "cannabinoid",
     "cannabis",
     "coca",
+    "prescription",  # prescription-only medicines sold by illicit pharmacies
     "precursor",
     "pre-precursor",
     "designer-precursor",
