@@ -29,7 +29,7 @@ lint: $(VENV)/.installed
 	$(BIN)/mypy
 
 bench: $(VENV)/.installed  ## speed figures (not part of the test suite)
-	$(BIN)/python benchmarks/bench_scan.py
+	$(BIN)/python benchmarks/bench_scan.py --docs 10000
 	$(BIN)/python benchmarks/bench_match.py
 
 clean:

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from narcwatch.analyze.doc import Doc, NormalizedText
+from narcwatch.analyze.doc import Doc
 from narcwatch.analyze.normalize import default_normalizer, normalize_term
-from narcwatch.analyze.offsets import identity
 from narcwatch.analyze.registry import register_component
 from narcwatch.kb import KnowledgeBase, Term, default_kb
 from narcwatch.kb.cas import find_cas
@@ -111,17 +110,46 @@ def _hit(kb: KnowledgeBase, sid: str, text: str, start: int, end: int, via: str)
     )
 
 
-def _squashed_view(norm: NormalizedText) -> NormalizedText:
-    """``norm`` with every letter run cut to one, for elongated words ("cocaaaine")."""
-    s = norm.text
-    drops = [i for m in _RUN.finditer(s) for i in range(m.start() + 1, m.end())]
-    pieces: list[str] = []
-    prev = 0
-    for m in _RUN.finditer(s):
-        pieces.append(s[prev : m.start() + 1])
-        prev = m.end()
-    pieces.append(s[prev:])
-    return NormalizedText("".join(pieces), (norm.origin or identity()).without(drops, len(s)))
+def _elongated_words(text: str) -> list[tuple[int, int]]:
+    """Spans of the few words (with one word either side, for two-word terms such as
+    "crystaaal meth") that hold a letter written three times or more."""
+    spans: list[tuple[int, int]] = []
+    for m in _ELONGATED.finditer(text):
+        if spans and m.start() < spans[-1][1]:
+            continue
+        lo = text.rfind(" ", 0, max(0, text.rfind(" ", 0, m.start()))) + 1
+        hi = text.find(" ", text.find(" ", m.end()) + 1)
+        hi = len(text) if hi < 0 or text.find(" ", m.end()) < 0 else hi
+        if spans and lo <= spans[-1][1]:
+            lo = spans.pop()[0]
+        spans.append((lo, hi))
+    return spans
+
+
+def _to_norm(norm: NormalizedText, pos: int) -> int:
+    """The first position of the normalized text that comes from ``pos`` or later in the
+    original (the offset map is monotonic, so a binary search finds it)."""
+    if norm.origin is None:
+        return pos
+    return bisect_left(range(len(norm.text)), pos, key=norm.origin)
+
+
+def _squashed_hits(
+    matcher: TermMatcher[Term], text: str, spans: list[tuple[int, int]]
+) -> list[tuple[int, int, list[Term]]]:
+    """Matches of the squashed terms ("cocaaaine" -> "cocaine") inside ``spans`` of the
+    normalized text, in its coordinates. Only those words are squashed: a 1 MB page with
+    one "Yesss" costs a few words, not a second pass over the page."""
+    out: list[tuple[int, int, list[Term]]] = []
+    for lo, hi in spans:
+        piece = text[lo:hi]
+        keep = [0] + [
+            i for i in range(1, len(piece)) if not (piece[i] == piece[i - 1] and piece[i].isalpha())
+        ]
+        squashed = "".join(piece[i] for i in keep)
+        for s, e, payloads in matcher.find(squashed):
+            out.append((lo + keep[s], lo + keep[e - 1] + 1, payloads))
+    return out
 
 
 class _Positions:
@@ -217,8 +245,10 @@ class SubstanceFinder:
         raw_hits = self.m.terms.find(norm.text, view, cap=MATCH_CAP, overflow=beyond)
         views = [(norm, raw_hits)]
         if _ELONGATED.search(text):
-            sq = _squashed_view(norm)
-            views.append((sq, self.m.squashed.find(sq.text, cap=MATCH_CAP)))
+            # Found in the original text (normalization already cut runs to two letters);
+            # squashed where they are in the normalized one.
+            spans = [(_to_norm(norm, a), _to_norm(norm, b)) for a, b in _elongated_words(text)]
+            views.append((norm, _squashed_hits(self.m.squashed, norm.text, spans)))
         # Every cue counts (the offer model reads the counts), but only the first
         # MATCH_CAP of one word keep their positions, so a page of "price" stays small.
         overflow: dict[str, int] = {}
