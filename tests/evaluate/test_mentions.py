@@ -64,5 +64,5 @@ def test_mention_quality_on_real_text(shared_data):
         f"mentions: precision {rep.overall.precision:.3f} recall {rep.overall.recall:.3f}; "
         f"titles: precision {rep.titles.precision:.3f} recall {rep.titles.recall:.3f}"
     )
-    assert rep.overall.precision >= 0.85 and rep.overall.recall >= 0.87
-    assert rep.titles.recall >= 0.88 and rep.titles.precision >= 0.88
+    assert rep.overall.precision >= 0.90 and rep.overall.recall >= 0.87
+    assert rep.titles.recall >= 0.88 and rep.titles.precision >= 0.92

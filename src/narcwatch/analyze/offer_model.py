@@ -25,7 +25,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -100,6 +100,9 @@ class OfferModel:
     coef: np.ndarray  # float32 (2, len(vocab) + len(EVIDENCE)): rows "drug", "any"
     intercept: np.ndarray  # float32 (2,)
     meta: dict[str, Any]
+    _drug: np.ndarray = field(init=False, repr=False)
+    _any: np.ndarray = field(init=False, repr=False)
+    _ev: list[list[float]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         n = len(self.vocab)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from narcwatch.analyze.doc import Doc
+from narcwatch.analyze.doc import Doc, NormalizedText
 from narcwatch.analyze.normalize import default_normalizer, normalize_term
 from narcwatch.analyze.registry import register_component
 from narcwatch.kb import KnowledgeBase, Term, default_kb
@@ -49,6 +49,7 @@ _ELONGATED = re.compile(r"(?!w)([^\W\d_])\1\1", re.IGNORECASE)  # "cocaaaine", n
 class Matchers:
     terms: TermMatcher[Term]
     common: frozenset[Term]  # terms that are mostly ordinary words (kb/data/term_usage.yaml)
+    void: dict[Term, frozenset[str]]  # substances a term does not name in real listings
     squashed: TermMatcher[Term]  # keys with every letter run cut to one ("cocaaaine")
     cues: TermMatcher[tuple[str, str]]  # (kind, term)
     amount: re.Pattern[str]  # a number with a unit or currency next to it
@@ -90,6 +91,14 @@ def _build_matchers() -> Matchers:
         common=frozenset(
             t for t in terms if (normalize_term(t.text), t.lang or "en") in usage and t.substances
         ),
+        void={
+            t: frozenset(sid for sid in t.substances if (key, sid) in kb.term_off_topic)
+            for t in terms
+            if t.lang in (None, "en")
+            and any(
+                ((key := normalize_term(t.text)), sid) in kb.term_off_topic for sid in t.substances
+            )
+        },
         squashed=TermMatcher(((t.text, t) for t in terms), lambda s: _squash(normalize_term(s))),
         cues=TermMatcher(((c.term, (c.kind, c.term)) for c in kb.cues), normalize_term),
         amount=_amount_pattern(kb),
@@ -279,7 +288,7 @@ class SubstanceFinder:
                 if any(t.via == "not-drug" for t in payloads):
                     continue  # a declared hard negative ("diet coke") beats slang for it
                 start, end = norm_view.to_original(s, e)
-                for sid, via, level in _readings(payloads, lang, self.m.common):
+                for sid, via, level in _readings(payloads, lang, self.m.common, self.m.void):
                     if (sid, start, end) in seen or sid not in self.kb.substances:
                         continue
                     seen.add((sid, start, end))
@@ -339,7 +348,10 @@ SURE, AMBIGUOUS, COMMON = 0, 1, 2
 
 
 def _readings(
-    payloads: list[Term], lang: str, common: frozenset[Term]
+    payloads: list[Term],
+    lang: str,
+    common: frozenset[Term],
+    void: dict[Term, frozenset[str]],
 ) -> list[tuple[str, str, int]]:
     """``(substance id, via, level)`` for each substance the terms of one match name.
 
@@ -353,7 +365,10 @@ def _readings(
         level = COMMON if term in common else (AMBIGUOUS if term.ambiguous else SURE)
         if level != SURE and term.lang and term.lang != lang:
             continue
+        voided = void.get(term, frozenset()) if void else frozenset()
         for sid in term.substances:
+            if sid in voided:
+                continue  # real listings use this word for another class of drug
             if sid not in best or level < best[sid][1]:
                 best[sid] = (term.via, level)
     return [(sid, via, level) for sid, (via, level) in best.items()]

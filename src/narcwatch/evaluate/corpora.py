@@ -31,6 +31,7 @@ class Record:
     kind: str | None = None
     dataset: str | None = None
     group: str | None = None
+    category: str | None = None  # a market's breadcrumb ("Drugs > Cannabis > Weed")
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -58,6 +59,7 @@ def offer_corpus(data: Path) -> Iterator[Record]:
                 kind=r.get("kind"),
                 dataset=r.get("dataset"),
                 group=r.get("group"),
+                category=r.get("category"),
             )
 
 

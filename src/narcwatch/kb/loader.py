@@ -29,6 +29,7 @@ from narcwatch.kb.schema import (
     Language,
     MarketSelector,
     NotDrug,
+    OffTopicTerm,
     SlangTerm,
     Source,
     Substance,
@@ -70,6 +71,8 @@ class KnowledgeBase:
     not_drugs: list[NotDrug] = field(default_factory=list)
     # (normalized term, language) of the terms that are mostly ordinary words.
     term_usage: frozenset[tuple[str, str]] = frozenset()
+    # (normalized term, substance id) pairs that real listings use for another drug class.
+    term_off_topic: frozenset[tuple[str, str]] = frozenset()
     families: list[Family] = field(default_factory=list)
     market_selectors: list[MarketSelector] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
@@ -174,6 +177,10 @@ def load_kb(path: Path | str | None = None) -> KnowledgeBase:
         (u.term, u.lang)
         for u in _load_files(root, "term_usage.yaml", "terms", TermUsage, kb)
         if u.common
+    )
+    kb.term_off_topic = frozenset(
+        (o.term, o.substance)
+        for o in _load_files(root, "term_usage.yaml", "off_topic", OffTopicTerm, kb)
     )
     kb.market_selectors = _load_files(
         root, "market_selectors.yaml", "selectors", MarketSelector, kb

@@ -227,6 +227,17 @@ class TermUsage(_Entry):
     common: bool
 
 
+class OffTopicTerm(_Entry):
+    """A term whose real drug listings sit mostly under another drug class than the
+    substance it names ("purple": cannabis strains, not codeine). The matcher does not read
+    the term as that substance. Measured by ``scripts/term_usage.py``."""
+
+    term: str = Field(min_length=1)
+    substance: str
+    listings: int = Field(ge=1)
+    on_topic: float = Field(ge=0, le=1)
+
+
 class MarketSelector(_Entry):
     """A selector that belongs to a market, an exchange, a public service or documentation
     rather than to a seller (an escrow wallet, an exchange hot wallet, a news site's onion,
