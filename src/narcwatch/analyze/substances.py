@@ -79,7 +79,16 @@ def default_matchers() -> Matchers:
     from narcwatch.kb.cache import cached
     from narcwatch.kb.loader import data_dir
 
-    return cached("matchers", data_dir(), _build_matchers)
+    return cached("matchers", data_dir(), _build_matchers, check=_smoke)
+
+
+def _smoke(m: Matchers) -> bool:
+    """A cached matcher must still match, as the code now reads it (a pickle from another
+    build once made every document fail with a TypeError deep in a scan)."""
+    hits = m.terms.find("pure cocaine, 1g", word_view("pure cocaine, 1g"), cap=MATCH_CAP)
+    return any(t.substances == ("cocaine",) for _, _, ts in hits for t in ts) and bool(
+        m.cues.keys()
+    )
 
 
 def _build_matchers() -> Matchers:

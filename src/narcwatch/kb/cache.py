@@ -24,28 +24,39 @@ from narcwatch import __version__
 T = TypeVar("T")
 
 
+# Libraries whose objects end up inside the pickles (an automaton, numpy arrays, pydantic
+# models): another version may unpickle into something that fails later, mid-scan.
+_PICKLED_LIBRARIES = ("pyahocorasick", "pydantic", "pydantic-core", "numpy")
+
+
 @lru_cache(maxsize=4)
 def data_digest(root: Path) -> str:
-    """Digest of the data files and of the code whose objects are pickled."""
+    """Digest of the data files, of every module of the packages whose classes are pickled
+    (``kb`` and ``analyze``), and of the interpreter and library versions."""
     import sys
     from importlib.metadata import PackageNotFoundError, version
 
     h = hashlib.sha256(__version__.encode())
-    # A pickle is only as portable as the interpreter and the compiled automaton inside it.
     h.update(sys.version.encode())
-    with contextlib.suppress(PackageNotFoundError):
-        h.update(version("pyahocorasick").encode())
-    code = Path(__file__).parent
-    sources = [code / "schema.py", code / "loader.py", code / "matcher.py"]
-    sources += [code.parent / "analyze" / n for n in ("substances.py", "normalize.py")]
+    for lib in _PICKLED_LIBRARIES:
+        with contextlib.suppress(PackageNotFoundError):
+            h.update(f"{lib}={version(lib)}".encode())
+    pkg = Path(__file__).parent.parent
+    sources = sorted([*pkg.glob("kb/*.py"), *pkg.glob("analyze/*.py"), pkg / "model.py"])
     for path in [*sorted(root.rglob("*.yaml")), *sources]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:20]
 
 
-def cached(name: str, root: Path, build: Callable[[], T]) -> T:
-    """``build()``'s result, from the cache when the data under ``root`` is unchanged."""
+def cached(
+    name: str, root: Path, build: Callable[[], T], check: Callable[[T], object] | None = None
+) -> T:
+    """``build()``'s result, from the cache when the data under ``root`` is unchanged.
+
+    ``check`` is run on what the cache gave (a smoke test: match a known term); when it
+    raises or returns a false value, the entry is rebuilt and written again. A cache that
+    cannot be read, unpickled or written is never an error: the build result is used."""
     if os.environ.get("NARCWATCH_NO_CACHE"):
         return build()
     try:
@@ -56,8 +67,10 @@ def cached(name: str, root: Path, build: Callable[[], T]) -> T:
         return build()
     try:
         with path.open("rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+            value = pickle.load(fh)
+        if check is None or check(value):
+            return value
+    except Exception:
         pass
     value = build()
     try:

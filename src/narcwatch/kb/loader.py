@@ -237,4 +237,4 @@ def default_kb() -> KnowledgeBase:
     files are unchanged, see :mod:`narcwatch.kb.cache`)."""
     from narcwatch.kb.cache import cached
 
-    return cached("kb", data_dir(), load_kb)
+    return cached("kb", data_dir(), load_kb, check=lambda kb: "cocaine" in kb.substances)
