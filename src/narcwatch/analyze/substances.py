@@ -22,6 +22,7 @@ from narcwatch.analyze.normalize import default_normalizer, normalize_term
 from narcwatch.analyze.registry import register_component
 from narcwatch.kb import KnowledgeBase, Term, default_kb
 from narcwatch.kb.cas import find_cas
+from narcwatch.kb.fuzzy import FuzzyIndex, fuzzy_names
 from narcwatch.kb.matcher import TermMatcher, word_view
 from narcwatch.limits import bounded
 from narcwatch.model import SubstanceHit
@@ -50,6 +51,8 @@ class Matchers:
     terms: TermMatcher[Term]
     common: frozenset[Term]  # terms that are mostly ordinary words (kb/data/term_usage.yaml)
     void: dict[Term, frozenset[str]]  # substances a term does not name in real listings
+    fuzzy: FuzzyIndex  # long names written one letter off ("vlagra", "cialiis")
+    fuzzy_terms: dict[str, list[Term]]
     squashed: TermMatcher[Term]  # keys with every letter run cut to one ("cocaaaine")
     cues: TermMatcher[tuple[str, str]]  # (kind, term)
     amount: re.Pattern[str]  # a number with a unit or currency next to it
@@ -95,10 +98,13 @@ def _build_matchers() -> Matchers:
     kb = default_kb()
     terms = list(kb.iter_terms())
     usage = kb.term_usage
+    fuzzy_terms = fuzzy_names(terms, normalize_term)
     return Matchers(
+        fuzzy=FuzzyIndex(fuzzy_terms, exclude=kb.near_words),
+        fuzzy_terms=fuzzy_terms,
         terms=TermMatcher(((t.text, t) for t in terms), normalize_term),
         common=frozenset(
-            t for t in terms if (normalize_term(t.text), t.lang or "en") in usage and t.substances
+            t for t in terms if (normalize_term(t.text), "en") in usage and t.substances
         ),
         void={
             t: frozenset(sid for sid in t.substances if (key, sid) in kb.term_off_topic)
@@ -286,7 +292,6 @@ class SubstanceFinder:
             counts[kind] = counts.get(kind, 0) + n
         doc.features["cue_counts"] = counts
         doc.features["cues"] = bounded(cues, lambda c: c[1], {}, "cues")
-        lang = doc.lang or "en"
 
         confident: list[tuple[int, int, str, str]] = []  # start, end, substance id, via
         ambiguous: list[tuple[int, int, str, str]] = []
@@ -297,7 +302,7 @@ class SubstanceFinder:
                 if any(t.via == "not-drug" for t in payloads):
                     continue  # a declared hard negative ("diet coke") beats slang for it
                 start, end = norm_view.to_original(s, e)
-                for sid, via, level in _readings(payloads, lang, self.m.common, self.m.void):
+                for sid, via, level in _readings(payloads, doc.lang, self.m.common, self.m.void):
                     if (sid, start, end) in seen or sid not in self.kb.substances:
                         continue
                     seen.add((sid, start, end))
@@ -307,6 +312,18 @@ class SubstanceFinder:
                         ambiguous.append((start, end, sid, via))
                     else:
                         common.append((start, end, sid, via))
+        if self.m.fuzzy_terms:
+            # A long name one letter off is read like an ambiguous term (it needs context):
+            # spam spells "vlagra" and "cialiis" to pass filters, and so do some titles.
+            taken = {(s, e) for view_hits in views for s, e, _ in view_hits[1]}
+            for s, e, name in self.m.fuzzy.find(norm.text):
+                if (s, e) in taken:
+                    continue
+                start, end = norm.to_original(s, e)
+                for sid in {sid for t in self.m.fuzzy_terms[name] for sid in t.substances}:
+                    if (sid, start, end) not in seen and sid in self.kb.substances:
+                        seen.add((sid, start, end))
+                        ambiguous.append((start, end, sid, "fuzzy"))
         for cas, start, end in find_cas(text):
             cas_sid = self.m.cas.get(cas)
             if cas_sid is not None:
@@ -358,7 +375,7 @@ SURE, AMBIGUOUS, COMMON = 0, 1, 2
 
 def _readings(
     payloads: list[Term],
-    lang: str,
+    doc_lang: str | None,
     common: frozenset[Term],
     void: dict[Term, frozenset[str]],
 ) -> list[tuple[str, str, int]]:
@@ -369,10 +386,23 @@ def _readings(
     context). An ambiguous term counts only in its own language (French "pills" is MDMA,
     English "pills" is pills; text too short to tell is read as English, the markets'
     common language), so an English slang word is never voided by its German twin."""
+    lang = doc_lang or "en"
     best: dict[str, tuple[str, int]] = {}
     for term in payloads:
-        level = COMMON if term in common else (AMBIGUOUS if term.ambiguous else SURE)
-        if level != SURE and term.lang and term.lang != lang:
+        # "common" is measured on English text: it binds English terms everywhere, and a
+        # term of another language outside texts of that language ("héroïne" read as the
+        # English "heroine"); in its own language the term keeps its declared ambiguity.
+        if term in common and (term.lang in (None, "en") or term.lang != lang):
+            level = COMMON
+        else:
+            level = AMBIGUOUS if term.ambiguous else SURE
+        # A word of another language is skipped (unknown language: strong context decides).
+        if (
+            level != SURE
+            and term.lang
+            and term.lang != lang
+            and not (doc_lang is None and level == COMMON)
+        ):
             continue
         voided = void.get(term, frozenset()) if void else frozenset()
         for sid in term.substances:

@@ -28,6 +28,7 @@ from narcwatch.kb.schema import (
     Homoglyph,
     Language,
     MarketSelector,
+    NearWord,
     NotDrug,
     OffTopicTerm,
     SlangTerm,
@@ -73,6 +74,8 @@ class KnowledgeBase:
     term_usage: frozenset[tuple[str, str]] = frozenset()
     # (normalized term, substance id) pairs that real listings use for another drug class.
     term_off_topic: frozenset[tuple[str, str]] = frozenset()
+    # Real words one letter from a drug name: not read as misspelt names ("heroine").
+    near_words: frozenset[str] = frozenset()
     families: list[Family] = field(default_factory=list)
     market_selectors: list[MarketSelector] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
@@ -177,6 +180,9 @@ def load_kb(path: Path | str | None = None) -> KnowledgeBase:
         (u.term, u.lang)
         for u in _load_files(root, "term_usage.yaml", "terms", TermUsage, kb)
         if u.common
+    )
+    kb.near_words = frozenset(
+        w.word for w in _load_files(root, "term_usage.yaml", "near_words", NearWord, kb)
     )
     kb.term_off_topic = frozenset(
         (o.term, o.substance)

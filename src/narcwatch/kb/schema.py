@@ -227,6 +227,12 @@ class TermUsage(_Entry):
     common: bool
 
 
+class NearWord(_Entry):
+    """A real word one letter from a drug name ("heroine"): never read as a misspelt name."""
+
+    word: str = Field(min_length=1)
+
+
 class OffTopicTerm(_Entry):
     """A term whose real drug listings sit mostly under another drug class than the
     substance it names ("purple": cannabis strains, not codeine). The matcher does not read
