@@ -257,9 +257,16 @@ class _Confident:
 
 
 class SubstanceFinder:
-    def __init__(self, kb: KnowledgeBase, matchers: Matchers) -> None:
+    def __init__(self, kb: KnowledgeBase, matchers: Matchers, *, fuzzy: bool = True) -> None:
         self.kb = kb
         self.m = matchers
+        self.fuzzy = fuzzy
+
+    def _may_support(self, text: str, hits: list[Any], cues: list[Any]) -> bool:
+        """Whether the document speaks of a transaction (a sale, contact, shipping or
+        payment cue): misspelt names are searched for only there. Spam and listings that
+        spell "vlagra" always do; a page without any is spared the (costly) search."""
+        return any(c[0] in SUPPORTING_CUES for c in cues)
 
     def __call__(self, doc: Doc) -> None:
         norm = doc.norm or default_normalizer()(doc.text)
@@ -312,7 +319,7 @@ class SubstanceFinder:
                         ambiguous.append((start, end, sid, via))
                     else:
                         common.append((start, end, sid, via))
-        if self.m.fuzzy_terms:
+        if self.fuzzy and self.m.fuzzy_terms and self._may_support(norm.text, raw_hits, cues):
             # A long name one letter off is read like an ambiguous term (it needs context):
             # spam spells "vlagra" and "cialiis" to pass filters, and so do some titles.
             taken = {(s, e) for view_hits in views for s, e, _ in view_hits[1]}
@@ -418,7 +425,8 @@ def _readings(
     requires=("norm",),
     sets=("substances",),
     description="Controlled substances by name, synonym, translation, slang, emoji or CAS "
-    "number; ambiguous terms need supporting context.",
+    "number, and long names one letter off; ambiguous terms need supporting context. "
+    "config: fuzzy (default true).",
 )
 def make_substances(config: Mapping[str, Any]) -> Any:
-    return SubstanceFinder(default_kb(), default_matchers())
+    return SubstanceFinder(default_kb(), default_matchers(), fuzzy=bool(config.get("fuzzy", True)))

@@ -49,14 +49,18 @@ class FuzzyIndex:
         name itself or a real word of some language)."""
         if word in self._names or word in self.exclude:
             return None
-        found: set[str] = set()
-        for d in deletions(word):
-            names = self._keys.get(d)
+        keys = self._keys
+        found = keys.get(word)
+        # Probing the deletions one by one, no set built: most words match nothing.
+        for i in range(len(word)):
+            names = keys.get(word[:i] + word[i + 1 :])
             if names:
-                found |= names
+                found = names if found is None else found | names
                 if len(found) > 1:
                     return None
-        return found.pop() if found else None
+        if not found or len(found) > 1:
+            return None
+        return next(iter(found))
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, name)`` of every misspelt name in lower-case ``text``."""
