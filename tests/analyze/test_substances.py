@@ -100,3 +100,42 @@ def test_ambiguous_slang_of_another_language_does_not_count(analyze):
     english = "Buy pills online from our shop, we ship to all the world and the price is 2 dollars"
     assert "mdma" not in ids(analyze(english))
     assert "mdma" in ids(analyze("Je vends des pills, livraison rapide, 10 euros la pill"))
+
+
+# The cases of issue 13, as users wrote them.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "selling 1g coke, 80 euro",
+        "5g Kokain/Cocaine 80%",
+        "1 Gram Bolivian Coke 90%",
+        "28G Cocain 90%+ Pure Flakes Uncut Colombian",
+        "C O L O M B I A N C O C A I N E",
+        "10gCocaine best quality",
+    ],
+)
+def test_plain_offers_name_cocaine(analyze, text):
+    assert "cocaine" in ids(analyze(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "All done, I'll send the report tomorrow.",
+        "Don't worry, the server was shut down for maintenance.",
+        "The boy played in the valley while we filled the car with gas.",
+        "Fill in your D.O.B and upload the scan of the licence.",
+        "Drink more water and draw the curtains, it's hard and black outside.",
+        "My heroine is my mother and she is wonderful.",
+    ],
+)
+def test_ordinary_words_are_not_drugs(analyze, text):
+    assert ids(analyze(text)) == [], text
+
+
+def test_english_slang_is_not_blocked_by_its_german_twin(analyze):
+    assert "cannabis" in ids(analyze("Weed 10g for 80 euro, shipping today"))
+
+
+def test_misspelt_long_names_with_context(analyze):
+    assert {"sildenafil", "tadalafil"} <= set(ids(analyze("cheap vlagra and cialiis, order now")))

@@ -52,6 +52,7 @@ class Matchers:
     common: frozenset[Term]  # terms that are mostly ordinary words (kb/data/term_usage.yaml)
     void: dict[Term, frozenset[str]]  # substances a term does not name in real listings
     fuzzy: FuzzyIndex  # long names written one letter off ("vlagra", "cialiis")
+    inner: Any  # an ahocorasick.Automaton of the same long names, matched as substrings
     fuzzy_terms: dict[str, list[Term]]
     squashed: TermMatcher[Term]  # keys with every letter run cut to one ("cocaaaine")
     cues: TermMatcher[tuple[str, str]]  # (kind, term)
@@ -102,6 +103,7 @@ def _build_matchers() -> Matchers:
     return Matchers(
         fuzzy=FuzzyIndex(fuzzy_terms, exclude=kb.near_words),
         fuzzy_terms=fuzzy_terms,
+        inner=_substring_automaton(fuzzy_terms),
         terms=TermMatcher(((t.text, t) for t in terms), normalize_term),
         common=frozenset(
             t for t in terms if (normalize_term(t.text), "en") in usage and t.substances
@@ -148,6 +150,45 @@ def _elongated_words(text: str) -> list[tuple[int, int]]:
             lo = spans.pop()[0]
         spans.append((lo, hi))
     return spans
+
+
+# "C O L O M B I A N C O C A I N E": spaced-out letters that normalization joins into one
+# word, where the drug's name is no longer a whole word.
+_SPACED_RUN = re.compile(r"(?<!\w)[^\W\d_](?: [^\W\d_]){7,}(?!\w)")
+
+
+def _substring_automaton(names: Mapping[str, list[Term]]) -> Any:
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for key, terms in names.items():
+        automaton.add_word(key, (key, terms))
+    if names:
+        automaton.make_automaton()
+    return automaton
+
+
+def _inside_spaced_runs(inner: Any, text: str, norm: NormalizedText) -> list[Any]:
+    """Long names found anywhere inside a spaced-out run, in normalized coordinates: every
+    letter of the run may start a word, so names are matched as substrings there."""
+    out: list[tuple[int, int, list[Term]]] = []
+    if not len(inner):
+        return out
+    for m in _SPACED_RUN.finditer(text):
+        lo, hi = _to_norm(norm, m.start()), _to_norm(norm, m.end())
+        taken = -1
+        found = sorted(
+            (
+                (last + 1 - len(key), last + 1, terms)
+                for last, (key, terms) in inner.iter(norm.text[lo:hi])
+            ),
+            key=lambda f: (f[0], -f[1]),
+        )
+        for s, e, terms in found:  # leftmost-longest, no overlaps
+            if s >= taken:
+                out.append((lo + s, lo + e, terms))
+                taken = e
+    return out
 
 
 def _to_norm(norm: NormalizedText, pos: int) -> int:
@@ -280,6 +321,8 @@ class SubstanceFinder:
             # squashed where they are in the normalized one.
             spans = [(_to_norm(norm, a), _to_norm(norm, b)) for a, b in _elongated_words(text)]
             views.append((norm, _squashed_hits(self.m.squashed, norm.text, spans)))
+        if _SPACED_RUN.search(text):
+            views.append((norm, _inside_spaced_runs(self.m.inner, text, norm)))
         # Every cue counts (the offer model reads the counts), but only the first
         # MATCH_CAP of one word keep their positions, so a page of "price" stays small.
         overflow: dict[str, int] = {}
