@@ -22,10 +22,18 @@ EMAILS = [
     ("write shop_24 at proton dot me", "shop_24@proton.me", "shop_24 at proton dot me"),
     ("vendor.nl AT tutanota DOT com", "vendor.nl@tutanota.com", None),
     ("mail: info@bücher.de", None, None),  # IDN hosts are not read (documented)
+    # A real address after the word "at" (issue: " at " was read as an obfuscated "@")
+    ("email me at john.smith@gmail.com", "john.smith@gmail.com", "john.smith@gmail.com"),
+    ("reach us at john.smith@gmail.com today", "john.smith@gmail.com", "john.smith@gmail.com"),
+    (
+        "email me at vendor.shop@protonmail.com.",
+        "vendor.shop@protonmail.com",
+        "vendor.shop@protonmail.com",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "value", "matched"), EMAILS, ids=[e[0][:25] for e in EMAILS])
+@pytest.mark.parametrize(("text", "value", "matched"), EMAILS, ids=[e[0][:40] for e in EMAILS])
 def test_emails(text, value, matched):
     hits = of_type(text, "email")
     if value is None:
@@ -34,6 +42,28 @@ def test_emails(text, value, matched):
     assert [v for v, _ in hits] == [value]
     if matched is not None:
         assert hits[0][1] == matched
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "email me at john.smith@gmail.com",
+        "reach us at john.smith@gmail.com today",
+        "email me at vendor.shop@protonmail.com.",
+    ],
+)
+def test_address_after_the_word_at_is_one_email_and_nothing_else(text):
+    """The " at " obfuscation must not swallow the user part of a real address: no
+    ``domain:vendor.shop``, no missing address; the same address as without "at"."""
+    without_at = text.replace(" at ", " ", 1)
+    got = [(h.type, h.value) for h in extract(text)]
+    assert got == [(h.type, h.value) for h in extract(without_at)]
+    assert [t for t, _ in got] == ["email"]
+
+
+def test_obfuscated_address_and_plain_address_after_at_are_both_read():
+    text = "write shop_24 at proton dot me or at shop.eu@proton.me"
+    assert [v for v, _ in of_type(text, "email")] == ["shop_24@proton.me", "shop.eu@proton.me"]
 
 
 NOT_EMAILS = [
@@ -64,10 +94,17 @@ PHONES = [
     ("ruf an: 0151 23456789", "DE", "+4915123456789"),
     ("+1 (202) 123-4567", "FR", None),  # no US exchange starts with 1
     ("+1 212-456-7890", None, "+12124567890"),
+    # Tokens of digits after the number (the greedy run took "24/7" in)
+    ("call +7 912 345-67-89 24/7", None, "+79123456789"),
+    ("contacto +49 1512 3456789 24/7", None, "+4915123456789"),
+    ("whatsapp 0044 7911 123456 7/7 fast", None, "+447911123456"),
+    ("call +7 912 345-67-89 24/7", "RU", "+79123456789"),
 ]
 
 
-@pytest.mark.parametrize(("text", "region", "value"), PHONES, ids=[p[0] for p in PHONES])
+@pytest.mark.parametrize(
+    ("text", "region", "value"), PHONES, ids=[f"{p[0]}-{p[1]}" for p in PHONES]
+)
 def test_phones(text, region, value):
     hits = of_type(text, "phone", region)
     assert [v for v, _ in hits] == ([value] if value else [])
@@ -91,9 +128,19 @@ NOT_PHONES = [
     ("tx 3f4e1c2b9a8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f", "FR"),
     ("€ 0612345678", "FR"),
     ("0612345678€", "FR"),
+    # National runs are not cut down to a valid prefix: tables of figures would give numbers
+    ("rates 7 . 80 6 . 80 7 . 60 8 . 00", "FR"),
+    ("+1 2 3 4 5 6 7 8 9 0 24/7", None),
 ]
 
 
 @pytest.mark.parametrize(("text", "region"), NOT_PHONES, ids=[p[0] for p in NOT_PHONES])
 def test_not_phones(text, region):
     assert of_type(text, "phone", region) == []
+
+
+@pytest.mark.parametrize("text", ["call +7 912 345-67-89 24/7", "contacto +49 1512 3456789 24/7"])
+def test_phone_span_stops_before_the_token_after_it(text):
+    (hit,) = [h for h in extract(text) if h.type == "phone"]
+    assert hit.matched.startswith("+") and hit.matched[-1].isdigit()
+    assert text[hit.span[1] :] == " 24/7"

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from narcwatch.limits import PER_KIND
 from narcwatch.selectors import extract
 from tests.conftest import SHARED_DATA
 
@@ -163,3 +164,15 @@ def test_multicoin_corpus_agreement():
     )
     assert valid and found / valid >= 0.9
     assert false_pos == 0
+
+
+def test_weak_handles_never_push_strong_selectors_out_of_the_limit():
+    """A forum page's @mentions are weak handles: they fill only the room left under
+    PER_KIND, so a wallet written after a thousand of them is still reported."""
+    mentions = " ".join(f"@member_{i:04d}" for i in range(PER_KIND + 200))
+    text = f"{mentions} BTC: bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+    omitted: dict[str, int] = {}
+    hits = extract(text, omitted=omitted)
+    assert len(hits) == PER_KIND and omitted == {"selectors": 201}
+    assert [h.type for h in hits if h.strength == "strong"] == ["btc"]
+    assert [h.span for h in hits] == sorted(h.span for h in hits)

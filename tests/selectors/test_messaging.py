@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from narcwatch.selectors import extract
@@ -45,6 +50,26 @@ FOUND = [
     ("Snapchat @CoolGuy99", "snapchat", "coolguy99", "@CoolGuy99"),
     ("insta @x.y_z", "instagram", "x.y_z", "@x.y_z"),
     ("instagram.com/plug.shop", "instagram", "plug.shop", None),
+    # Wickr: a sentence's full stop is not part of the name; no colon needed for a name
+    # that cannot be a word; contact-card separators
+    ("wickr: greenshop_nl.", "wickr", "greenshop_nl", "greenshop_nl"),
+    ("wickr acidqueen_nl", "wickr", "acidqueen_nl", "acidqueen_nl"),
+    ("Wickr ID.......plugshop77", "wickr", "plugshop77", "plugshop77"),
+    ("WICKR ID>>>>>>> plugshop77", "wickr", "plugshop77", "plugshop77"),
+    ("Wickr -- plugshop77.", "wickr", "plugshop77", "plugshop77"),
+    # Snapchat: after "snapchat:", "snap:", "sc:", the ghost, and snapchat.com/add/NAME
+    ("snapchat: coolguy99.", "snapchat", "coolguy99", "coolguy99"),
+    ("sc: coolguy99", "snapchat", "coolguy99", "coolguy99"),
+    ("👻 coolguy99", "snapchat", "coolguy99", "coolguy99"),
+    ("👻: cool.guy", "snapchat", "cool.guy", "cool.guy"),
+    ("https://www.snapchat.com/add/cool_guy", "snapchat", "cool_guy", None),
+    # as a scraped tweet writes it: a label, another label, then the link
+    (
+        "Snap:snapchat:https://snapchat.com/add/coolguy99…",
+        "snapchat",
+        "coolguy99",
+        "https://snapchat.com/add/coolguy99",
+    ),
 ]
 
 
@@ -80,6 +105,12 @@ NOT_FOUND = [
     "mail me: plugshop@proton.me and tg later",  # an e-mail is not a handle
     "session " + "05" + "a1" * 31,  # 64 hex, not 66
     "hash 1" + SESSION_ID,  # glued into a longer hex run
+    "snap: https://example.com/x",  # a URL scheme is not a name
+    "snapchat: snap.com",  # nor a host name
+    "Snap: snapchat",  # nor the platform word
+    "👻 happy halloween",  # a word after the ghost needs a separator
+    "SC area51 results",  # "sc" (South Carolina) needs a separator
+    "wickr... contact us on wickr",
 ]
 
 
@@ -100,3 +131,119 @@ def test_link_and_handle_of_one_shop_give_two_hits_with_one_value():
     hits = [h for h in extract(text) if h.type == "telegram"]
     assert [h.value for h in hits] == ["plugshop", "plugshop"]
     assert hits[0].span < hits[1].span
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "weed 10g 50 euro, contact @legitboy420",
+        "Order: @legitboy420",
+        "Order:@legitboy420",
+        "☎️Order: ****@legitboy420**",  # markdown bold around the handle
+        "DM me @legitboy420",
+        "message us on @legitboy420",
+        "text me at @legitboy420",
+        "hit me up @legitboy420",
+        "Liên hệ : @legitboy420",
+        "đặt hàng: @legitboy420",
+        "contacto @legitboy420",
+        "contactez-nous @legitboy420",
+        "Kontakt: @legitboy420",
+        "пиши @legitboy420",
+        "Заказ: @legitboy420",
+        "Order:\n@legitboy420",  # the cue on the line before, with its colon
+    ],
+)
+def test_handle_after_an_order_or_contact_cue_is_a_strong_handle(text):
+    hits = [(h.type, h.value, h.matched, h.strength) for h in extract(text)]
+    assert hits == [("handle", "legitboy420", "@legitboy420", "strong")]
+
+
+def test_handles_listed_after_a_cue_are_all_cued():
+    hits = [(h.type, h.value, h.strength) for h in extract("DM @shop_one or @shop_two")]
+    assert hits == [("handle", "shop_one", "strong"), ("handle", "shop_two", "strong")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "follow @plugshop for updates",
+        "@everyone hello",
+        "Law and Order\n@plugshop",  # a display name ending a line, not a cue
+        "contact form below. thanks to @plugshop",
+        "for orders message @support",  # everyone's name, not one seller's
+    ],
+)
+def test_handle_without_a_cue_is_kept_as_a_weak_handle(text):
+    hits = [(h.type, h.strength) for h in extract(text)]
+    assert hits == [("handle", "weak")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "contact plugshop@proton.me",  # an e-mail address's local part and host
+        "contact: plug.shop@gmail.com",
+        "contact https://medium.com/@plugshop/menu",  # a URL's path
+        "order at www.example.com/@plugshop",
+        "contact https://example.com/?u=@plugshop",
+        "order @plugshop@mastodon.social",  # another network's address
+    ],
+)
+def test_no_handle_inside_e_mail_addresses_or_urls(text):
+    assert [h for h in extract(text) if h.type in ("handle", "telegram")] == []
+
+
+def test_a_platform_reading_of_the_handle_wins_over_the_bare_handle():
+    hits = [(h.type, h.value) for h in extract("Order on telegram: @plugshop")]
+    assert hits == [("telegram", "plugshop")]
+    hits = [(h.type, h.value) for h in extract("contact me, snapchat @coolguy99")]
+    assert hits == [("snapchat", "coolguy99")]
+
+
+def _telegram_messages(path: Path) -> list[str]:
+    def walk(node: object) -> Iterator[str]:
+        if isinstance(node, dict):
+            if isinstance(node.get("message"), str):
+                yield node["message"]
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from walk(value)
+
+    return list(walk(json.loads(path.read_text(encoding="utf-8"))))
+
+
+@pytest.mark.shared_data
+def test_real_channel_handle_is_read_in_every_message(shared_data: Path):
+    """A real Vietnamese Telegram channel signs every price list with its order handle
+    ("Order: @legitboy420", "Liên hệ : ****@...**", "Đặt hàng: ..."); it was read in one
+    message of nine, where the word Telegram happened to be near."""
+    path = shared_data / "trace-telegram-twitter" / "telegram_channels.json"
+    messages = [m for m in _telegram_messages(path) if "@legitboy420" in m]
+    assert len(messages) >= 9
+    for message in messages:
+        hits = [h for h in extract(message) if h.value == "legitboy420"]
+        assert hits and all(h.strength == "strong" for h in hits), message[-60:]
+        assert {h.type for h in hits} <= {"telegram", "handle"}
+
+
+@pytest.mark.shared_data
+def test_real_tweets_give_the_snapchat_handle_not_labels(shared_data: Path):
+    """Scraped tweets write "Snap:snapchat:https://snapchat.com/add/NAME…": the
+    selectors came out as "snapchat" and "https" and NAME was missed."""
+    tweets = json.loads(
+        (shared_data / "trace-telegram-twitter" / "imgs_0512.json").read_text(encoding="utf-8")
+    )
+    texts = [t["content"] for t in tweets if re.search(r"snap|👻", t["content"], re.I)]
+    assert texts
+    linked = 0
+    for text in texts:
+        values = [h.value for h in extract(text) if h.type == "snapchat"]
+        assert not {"snapchat", "snap", "sc", "https", "http"} & set(values)
+        names = [n.lower() for n in re.findall(r"snapchat\.com/add/([A-Za-z0-9._-]+)", text)]
+        names = [n.rstrip("._-") for n in names]
+        assert values == names
+        linked += bool(names)
+    assert linked >= 1

@@ -14,7 +14,13 @@ Overlaps are settled here, so each stretch of text is reported once, most specif
 - a weak selector (URL, domain, v2 onion) overlapping a strong one is dropped, except a URL
   around an onion/I2P address: the onion is the strong selector, the URL says which page;
 - a domain inside a URL or e-mail is not repeated;
-- bare ``@handles`` with no platform named near them are not reported at all.
+- a bare ``@handle`` with no platform named near it is type "handle": strong after an
+  order/contact cue ("Order: @shop"), weak otherwise; a platform's own reading of the same
+  span (Telegram, Snapchat...) wins over it.
+
+Weak handles are the many @mentions of forum and social pages: they only take the room
+left under ``limits.PER_KIND`` once every other hit is kept, so they never push a wallet
+or a phone number out of a long page's findings.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import itertools
 from bisect import bisect_left
 from functools import lru_cache
 
-from narcwatch.limits import bounded
+from narcwatch.limits import PER_KIND, bounded
 from narcwatch.model import SelectorHit
 from narcwatch.selectors.registry import Candidate, extractors, register_extractor
 
@@ -107,6 +113,26 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
     return kept
 
 
+def _is_mention(c: Candidate) -> bool:
+    return c.type == "handle" and c.strength == "weak"
+
+
+def _bounded(found: list[Candidate], omitted: dict[str, int]) -> list[Candidate]:
+    """``limits.bounded`` over the hits, weak handles taking only the room left."""
+    mentions = [c for c in found if _is_mention(c)]
+    if not mentions:
+        return bounded(found, lambda c: (c.type, c.value), omitted, "selectors")
+    kept = bounded(
+        [c for c in found if not _is_mention(c)], lambda c: (c.type, c.value), omitted, "selectors"
+    )
+    mentions = bounded(mentions, lambda c: (c.type, c.value), omitted, "selectors")
+    room = max(0, PER_KIND - len(kept))
+    if len(mentions) > room:
+        omitted["selectors"] = omitted.get("selectors", 0) + len(mentions) - room
+        mentions = mentions[:room]
+    return sorted(kept + mentions, key=lambda c: c.start)
+
+
 def extract(
     text: str, *, region: str | None = None, omitted: dict[str, int] | None = None
 ) -> list[SelectorHit]:
@@ -134,9 +160,7 @@ def extract(
         kept = {(c.start, c.end) for c in settled if c.type == "pgp-fingerprint"}
         settled += [c for c in riders if (c.start, c.end) in kept]
         settled.sort(key=lambda c: c.start)
-    settled = bounded(
-        settled, lambda c: (c.type, c.value), {} if omitted is None else omitted, "selectors"
-    )
+    settled = _bounded(settled, {} if omitted is None else omitted)
     return [
         SelectorHit(
             type=c.type,

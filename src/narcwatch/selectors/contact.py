@@ -20,9 +20,13 @@ from narcwatch.selectors.web import public_suffix_ok
 
 _AT = r"(?:@|\s?[\[\(\{<]\s?(?:at|@)\s?[\]\)\}>]\s?|\s(?:at|AT)\s)"
 _DOT = r"(?:\.|\s?[\[\(\{<]\s?(?:dot|\.)\s?[\]\)\}>]\s?|\s(?:dot|DOT)\s)"
+# A host followed by "@" is the user part of the next address ("email me at john.smith@
+# gmail.com"), never the end of one: the look-ahead refuses it, so "me at john.smith" is
+# not taken and the real address after it is.
 _EMAIL = re.compile(
     rf"(?<![\w.+-])(?P<user>[A-Za-z0-9][A-Za-z0-9._%+-]{{0,63}}){_AT}"
-    rf"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?{_DOT})+[A-Za-z]{{2,24}})(?![\w-])"
+    rf"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?{_DOT})+[A-Za-z]{{2,24}})"
+    r"(?![\w@-])"
 )
 _DOT_SPLIT = re.compile(_DOT)
 # Digit runs that may be phone numbers: 8+ digits with spaces, dots, dashes, brackets.
@@ -49,6 +53,13 @@ def _inside_url(text: str, start: int) -> bool:
     return "://" in before.split()[-1]
 
 
+def _address_follows(text: str, start: int) -> bool:
+    """Whether the word at ``start`` is a plain address ("at john.smith@gmail.com"): then
+    the "at" before it is a word, and the address has its own "@" anchor."""
+    word = text[start : start + _BEFORE]
+    return "@" in word.split(maxsplit=1)[0] if word.strip() else False
+
+
 def _anchors(text: str) -> list[int]:
     out = []
     i = text.find("@")
@@ -60,7 +71,7 @@ def _anchors(text: str) -> list[int]:
     for word in (" at ", " AT "):
         i = text.find(word)
         while i != -1:
-            if _WORD_AT_TAIL.match(text, i):
+            if _WORD_AT_TAIL.match(text, i) and not _address_follows(text, i + 4):
                 out.append(i)
             i = text.find(word, i + 1)
     return sorted(out)
@@ -76,7 +87,6 @@ def extract_email(text: str, region: str | None = None) -> Iterator[Candidate]:
         m = next((m for m in window if m.start() <= a < m.end()), None)
         if m is None:
             continue
-        done = m.end()
         domain = ".".join(p for p in _DOT_SPLIT.split(m.group("domain")) if p).lower()
         plain = "@" in m.group(0)
         bare_words = not plain and not any(b in m.group(0) for b in "[({<")
@@ -89,6 +99,9 @@ def extract_email(text: str, region: str | None = None) -> Iterator[Candidate]:
             continue
         if plain and not public_suffix_ok(domain):
             continue
+        # Only an accepted address spends the anchors inside it: a rejected " at " reading
+        # must leave the "@" of a real address after it to its own anchor.
+        done = m.end()
         yield Candidate("email", f"{user.lower()}@{domain}", m.start(), m.end())
 
 
@@ -121,6 +134,56 @@ def is_amount(text: str, start: int, end: int) -> bool:
     return word is not None and word.group(0).lower() in words
 
 
+# The phone regexes are greedy over spaces, so a token of digits written after a number
+# joins it ("+7 912 345-67-89 24/7" is read with "24/7" in it, and is then no number). When
+# the whole run of an international number ("+" or "00") is too long to be one, it is read
+# again without its last space-separated groups, longest first, at most this many times
+# (each try is a phonenumbers parse). National numbers are not cut: in tables of figures
+# ("7 . 80 6 . 80 7 . 60") some cut of a run is always a valid number of the region.
+_MAX_TRIMS = 2
+_GAP = re.compile(r"\s+")
+_NO_SHORTER = frozenset(
+    {phonenumbers.ValidationResult.TOO_SHORT, phonenumbers.ValidationResult.INVALID_COUNTRY_CODE}
+)
+
+
+def _trimmed(raw: str) -> Iterator[str]:
+    """``raw``, then ``raw`` cut before its last space-separated groups (longest first)."""
+    yield raw
+    cuts = [g.start() for g in _GAP.finditer(raw) if raw[g.start() - 1].isdigit()]
+    for cut in reversed(cuts[-_MAX_TRIMS:]):
+        yield raw[:cut]
+
+
+def _phone_at(text: str, start: int, raw: str, region: str | None) -> Candidate | None:
+    """The first reading of ``raw`` (at ``text[start:]``) that is a valid number."""
+    international = raw.startswith(("+", "00"))
+    if not international and region is None:
+        return None
+    for part in _trimmed(raw) if international else (raw,):
+        digits = sum(c.isdigit() for c in part)
+        if digits < 8:
+            break  # shorter cuts have fewer digits still
+        if digits > 15:
+            continue
+        candidate = "+" + part[2:] if part.startswith("00") else part
+        try:
+            num = phonenumbers.parse(candidate, None if international else region)
+        except phonenumbers.NumberParseException as exc:
+            if exc.error_type == phonenumbers.NumberParseException.TOO_LONG:
+                continue
+            break  # a bad country code or no number: a shorter cut is no better
+        end = start + len(part)
+        if phonenumbers.is_valid_number(num):
+            if is_amount(text, start, end):
+                return None
+            value = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+            return Candidate("phone", value, start, end)
+        if phonenumbers.is_possible_number_with_reason(num) in _NO_SHORTER:
+            break  # too short already, or no such country: a shorter cut is no better
+    return None
+
+
 @register_extractor("phone", triggers=None)
 def extract_phone(text: str, region: str | None = None) -> Iterator[Candidate]:
     if region is None and "+" not in text and "00" not in text:
@@ -131,19 +194,6 @@ def extract_phone(text: str, region: str | None = None) -> Iterator[Candidate]:
     for m in pattern.finditer(text):
         if m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "+"):
             continue
-        raw = m.group(0)
-        digits = sum(c.isdigit() for c in raw)
-        if digits < 8 or digits > 15:
-            continue
-        international = raw.startswith(("+", "00"))
-        if not international and region is None:
-            continue
-        candidate = "+" + raw[2:] if raw.startswith("00") else raw
-        try:
-            num = phonenumbers.parse(candidate, None if international else region)
-        except phonenumbers.NumberParseException:
-            continue
-        if not phonenumbers.is_valid_number(num) or is_amount(text, m.start(), m.end()):
-            continue
-        value = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-        yield Candidate("phone", value, m.start(), m.end())
+        found = _phone_at(text, m.start(), m.group(0), region)
+        if found is not None:
+            yield found
