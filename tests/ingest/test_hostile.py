@@ -55,8 +55,9 @@ SAMPLES = [
     ("truncated.jsonl", ["first post", "second post"], [("line 3", "invalid JSON")]),
     (
         "missing_column.csv",
-        ["Pure flake 1g", "Amnesia Haze 1 oz"],
-        [("line 3", "empty text"), ("line 5", "no text field"), ("line 6", "5 fields")],
+        # A row with a title and no description is a document: its title is its text.
+        ["Pure flake 1g", "Fentanyl", "Amnesia Haze 1 oz", "Only title"],
+        [("line 6", "5 fields")],
     ),
     ("broken.html", ["Selling heroin\n10g 80 EUR\nescrow"], []),
     (

@@ -290,3 +290,12 @@ def test_warc_http_encodings_status_and_charset():
     ]
     offsets = [int(d.location.split()[1]) for d in items]
     assert offsets[0] == 0 and offsets == sorted(set(offsets))
+
+
+def test_a_title_alone_is_a_document():
+    # A dump of listing titles: no text column, no --text-field needed.
+    docs = read(b"title,price\nCocaine 10 gram wholesale,500\n", "titles.csv")
+    assert [d.text for d in docs] == ["Cocaine 10 gram wholesale"]
+    # A record whose text is empty is read by its title.
+    (doc,) = read(b'{"title": "Heroin 1g", "text": ""}\n', "t.jsonl")
+    assert doc.text == "Heroin 1g"

@@ -132,6 +132,9 @@ def _make_plan(keys: tuple[Any, ...], text_fields: tuple[str, ...] | None) -> _P
         text = _candidates(by_key, text_fields)
     else:
         text = _candidates(by_key, TEXT_FIELDS) or _by_last_word(keys, TEXT_FIELDS)
+        # A title alone is a document ("Cocaine 10 gram wholesale" in a dump of listing
+        # titles): the title fields come last, read when no text field has a value.
+        text += tuple(k for k in _candidates(by_key, TITLE_FIELDS) if k not in text)
     roles = []
     for role, names in _ROLES:
         found = _candidates(by_key, names)
@@ -155,9 +158,16 @@ def _plan(keys: tuple[Any, ...], text_fields: tuple[str, ...] | None) -> _Plan:
     return plan
 
 
-def text_keys(keys: Sequence[str], text_fields: Sequence[str] | None = None) -> tuple[str, ...]:
-    """The keys (e.g. CSV header names) the text would be taken from, in preference order."""
-    return _plan(tuple(keys), tuple(text_fields) if text_fields else None).text
+def text_keys(
+    keys: Sequence[str], text_fields: Sequence[str] | None = None, *, titles: bool = True
+) -> tuple[str, ...]:
+    """The keys (e.g. CSV header names) the text would be taken from, in preference order;
+    without the title fields read as a fallback when ``titles`` is false."""
+    found = _plan(tuple(keys), tuple(text_fields) if text_fields else None).text
+    if titles or text_fields:
+        return found
+    title_keys = {field_key(t) for t in TITLE_FIELDS}
+    return tuple(k for k in found if field_key(k) not in title_keys)
 
 
 def _fields_list(record: Mapping[str, Any]) -> str:

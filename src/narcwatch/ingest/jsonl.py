@@ -168,7 +168,9 @@ def _records(value: Any, options: ReadOptions) -> list[Any] | None:
         return value
     if not isinstance(value, dict):
         return None
-    if text_keys([k for k in value if isinstance(k, str)], options.text_fields):
+    # A container may have a name ("name": "chan") beside its list of records: only a
+    # real text field makes the object itself a record.
+    if text_keys([k for k in value if isinstance(k, str)], options.text_fields, titles=False):
         return [value]
     for item in value.values():  # a container: the first list of objects in it
         if isinstance(item, list) and item and all(isinstance(r, dict) for r in item[:10]):
