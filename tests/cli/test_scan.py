@@ -195,3 +195,22 @@ def test_empty_input_exits_1(cli, tmp_path):
     result = cli("scan", str(empty), "--no-store")
     assert result.code == 1
     assert "empty.jsonl" in result.stderr
+
+
+def test_prevalence_and_threshold_move_the_operating_point(cli, validate_findings):
+    def offers(*args: str) -> tuple[int, int]:
+        result = cli("scan", str(EXAMPLES), "--no-store", "-q", *args)
+        assert result.code == 0, result.stderr
+        findings = validate_findings(result.findings())
+        return sum(f["offer"] for f in findings), len(findings)
+
+    default, n = offers()
+    # Where half the documents are offers, a lower precision bar lets more through.
+    assert offers("--prevalence", "0.5")[0] >= default >= offers("--prevalence", "0.0001")[0]
+    assert offers("--threshold", "0")[0] == n
+
+
+def test_findings_say_what_is_offered(examples_scan):
+    for f in examples_scan:
+        assert f["offer_kind"] in ("drug", "other", None)
+        assert (f["offer_kind"] == "drug") == f["offer"]
