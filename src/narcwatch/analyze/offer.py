@@ -99,7 +99,13 @@ def collect_evidence(doc: Doc) -> tuple[dict[str, int], list[str]]:
     if doc.prices:
         p = doc.prices[0]
         add("price", len(doc.prices), f"price {p.amount:g} {p.currency}")
-    contacts = [s for s in doc.selectors if s.type in CONTACT_TYPES]
+    # A bare @handle counts as a contact when it follows an order or contact cue (strong):
+    # "Order: @shop" on Telegram is how a dealer says where to buy.
+    contacts = [
+        s
+        for s in doc.selectors
+        if s.type in CONTACT_TYPES or (s.type == "handle" and s.strength == "strong")
+    ]
     if contacts:
         add("contact_selector", len(contacts), f"contact: {contacts[0].type}")
     wallets = [s for s in doc.selectors if s.type in WALLET_TYPES]
