@@ -99,7 +99,9 @@ def load_items(data: Path, cache: Path | None) -> list[Item]:
     code = hashlib.sha256()
     pkg = ROOT / "src" / "narcwatch"
     ours = [Path(__file__), *(ROOT / "examples").rglob("*"), *(ROOT / "tests/data").glob("*.json*")]
-    code_files = [*pkg.glob("analyze/*.py"), *pkg.glob("kb/*.py"), *pkg.rglob("*.yaml"), *ours]
+    packages = ("analyze", "kb", "selectors", "ingest")  # everything featurizing runs
+    code_files = [*(f for d in packages for f in pkg.glob(f"{d}/*.py")), *pkg.rglob("*.yaml")]
+    code_files += ours
     for path in sorted(p for p in code_files if p.is_file()):
         code.update(path.read_bytes())
     key = f"{src.stat().st_size}-{src.stat().st_mtime_ns}-{code.hexdigest()}"

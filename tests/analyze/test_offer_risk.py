@@ -86,9 +86,11 @@ def test_threshold_is_configurable(threshold, offer):
     assert score(doc, threshold=threshold).offer is offer
 
 
-def test_vendor_and_price_fields_count_as_listing_evidence():
+def test_vendor_and_price_fields_are_reasons():
+    # Reasons only: the real training texts have no such columns, so the model does not
+    # weigh them (see analyze/offer_model.py).
     doc = make_doc("heroin #4", author="DrWhite", fields={"Price": "0.05 BTC"})
     doc.substances = [heroin()]
     score(doc)
-    assert doc.offer
     assert "vendor 'DrWhite'" in doc.reasons
+    assert any(r.startswith("Price field") for r in doc.reasons)

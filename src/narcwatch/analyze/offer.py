@@ -137,7 +137,9 @@ class OfferScorer:
         other = False
         if self.model is not None:
             norm = doc.norm.text if doc.norm is not None else doc.text.lower()
-            z, top = self.model.logits(norm, counts, doc.raw.title)
+            # As in training: a title that is the whole text adds no title words.
+            title = doc.raw.title if doc.raw.title and doc.raw.title != doc.raw.text else None
+            z, top = self.model.logits(norm, counts, title)
             score = self.model.calibrated(float(z[0]), "drug")
             other = self.model.calibrated(float(z[1]), "any") >= self.other_threshold
             words = [t.removeprefix("t:") for _, t in top if t.strip("#t: ")]

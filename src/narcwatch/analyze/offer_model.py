@@ -48,9 +48,10 @@ EVIDENCE = (
     "price",
     "contact_selector",
     "wallet",
-    "vendor_field",
-    "price_field",
 )
+# Not in the model: "vendor_field" and "price_field" (a vendor or price column in the
+# input) never occur in the real training texts, so their weights would be learned from
+# our few hundred posts alone and fire on every market dump; they stay reasons only.
 _WORD = re.compile(r"[^\W\d_]{2,}|\d+")
 _DIGIT = re.compile(r"\d")
 MAX_WORDS = 400  # a page's first few hundred words say what it is

@@ -106,7 +106,7 @@ class QuantityReader:
             if low.startswith("%", e) or low.startswith(" %", e):
                 continue  # a purity or a discount
             raw = m.group(0)
-            year = raw.isdigit() and int(raw) in YEARS
+            year = len(raw) == 4 and raw.isdigit() and int(raw) in YEARS
             tok = self.lex.token(text, low, e, year)
             found: Quantity | Price | None = None
             if tok is not None and tok[0] == "unit":

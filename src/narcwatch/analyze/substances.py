@@ -44,6 +44,8 @@ _DESCRIPTOR_GAP = re.compile(r"[\s\-–:#()]{0,3}")
 _GAP_MAX = 3
 _RUN = re.compile(r"([^\W\d_])\1+")
 _ELONGATED = re.compile(r"(?!w)([^\W\d_])\1\1", re.IGNORECASE)  # "cocaaaine", not "www"
+_WS = re.compile(r"\s+")
+_AROUND = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,15 +139,21 @@ def _hit(kb: KnowledgeBase, sid: str, text: str, start: int, end: int, via: str)
 
 
 def _elongated_words(text: str) -> list[tuple[int, int]]:
-    """Spans of the few words (with one word either side, for two-word terms such as
-    "crystaaal meth") that hold a letter written three times or more."""
+    """Spans around the few words that hold a letter written three times or more, with a
+    word either side for two-word terms ("crystaaal meth"): at most ``_AROUND`` characters
+    each way, so a page without spaces never becomes one huge "word"."""
     spans: list[tuple[int, int]] = []
     for m in _ELONGATED.finditer(text):
         if spans and m.start() < spans[-1][1]:
             continue
-        lo = text.rfind(" ", 0, max(0, text.rfind(" ", 0, m.start()))) + 1
-        hi = text.find(" ", text.find(" ", m.end()) + 1)
-        hi = len(text) if hi < 0 or text.find(" ", m.end()) < 0 else hi
+        lo = max(0, m.start() - _AROUND)
+        hi = min(len(text), m.end() + _AROUND)
+        before = _WS.findall(text, lo, m.start())
+        if len(before) >= 2:  # start after the whitespace two words back
+            lo = [x.end() for x in _WS.finditer(text, lo, m.start())][-2]
+        after = [x.start() for x in _WS.finditer(text, m.end(), hi)]
+        if len(after) >= 2:
+            hi = after[1]
         if spans and lo <= spans[-1][1]:
             lo = spans.pop()[0]
         spans.append((lo, hi))
@@ -213,7 +221,8 @@ def _squashed_hits(
         ]
         squashed = "".join(piece[i] for i in keep)
         for s, e, payloads in matcher.find(squashed):
-            out.append((lo + keep[s], lo + keep[e - 1] + 1, payloads))
+            # The match ends where the next kept letter starts: "hashhhh" is all of it.
+            out.append((lo + keep[s], lo + (keep[e] if e < len(keep) else len(piece)), payloads))
     return out
 
 
@@ -232,21 +241,31 @@ class _Positions:
 
 class _AmountScan:
     """Amounts near ambiguous terms, read lazily: only the windows asked about are scanned,
-    each character at most once (windows are asked for in text order), because the amount
+    each character at most once while windows come in text order, because the amount
     pattern over a whole 1 MB page costs more than the rest of the component."""
 
     def __init__(self, pattern: re.Pattern[str], text: str) -> None:
         self.pattern = pattern
         self.text = text
         self.scanned_to = 0
+        self.last_lo = 0
         self.found: list[int] = []
 
     def any_within(self, lo: int, hi: int) -> bool:
         lo, hi = max(0, lo), min(len(self.text), hi)
+        if lo < self.last_lo:
+            # Asked out of order (windows of different widths): search this one window
+            # directly; it is a few hundred characters, so the total stays linear.
+            return self.pattern.search(self.text, lo, hi) is not None
+        self.last_lo = lo
         if hi > self.scanned_to:
             # Back up a little so an amount cut by the previous window's end is seen whole.
             begin = max(lo, self.scanned_to - 32)
-            self.found.extend(m.start() for m in self.pattern.finditer(self.text, begin, hi))
+            last = self.found[-1] if self.found else -1
+            for m in self.pattern.finditer(self.text, begin, hi):
+                if m.start() > last:  # the back-up re-reads a little: keep the list sorted
+                    self.found.append(m.start())
+                    last = m.start()
             self.scanned_to = hi
         i = bisect_left(self.found, lo)
         return i < len(self.found) and self.found[i] <= hi
@@ -412,15 +431,32 @@ class SubstanceFinder:
             supported.sort()
             doc.features["ambiguous_dropped"] = len(ambiguous) + len(common) - len(supported)
             kept = confident + supported
-        kept.sort(key=lambda h: (h[0], h[2]))
+        kept = _outermost(kept)
         omitted = doc.features.setdefault("omitted", {})
         kept = bounded(kept, lambda h: h[2], omitted, "substances")
         if beyond:
-            omitted["substances"] = omitted.get("substances", 0) + sum(beyond.values())
+            # Matches of a term past MATCH_CAP were never checked (context, not-drug
+            # phrases): counted apart from the substances left out after checking.
+            omitted["term_matches"] = omitted.get("term_matches", 0) + sum(beyond.values())
         doc.substances = [_hit(self.kb, sid, text, s, e, via) for s, e, sid, via in kept]
 
 
 SURE, AMBIGUOUS, COMMON = 0, 1, 2
+
+
+def _outermost(hits: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Hits in text order, without one that lies inside a longer hit of the same substance
+    (the views overlap: "crystaaal meth" is found whole and "meth" inside it)."""
+    hits.sort(key=lambda h: (h[0], -h[1], h[2]))
+    reach: dict[str, int] = {}
+    out = []
+    for h in hits:
+        if reach.get(h[2], -1) >= h[1]:
+            continue
+        reach[h[2]] = h[1]
+        out.append(h)
+    out.sort(key=lambda h: (h[0], h[2]))
+    return out
 
 
 def _readings(

@@ -76,7 +76,12 @@ def _joined(text: str, i: int, step: int) -> bool:
     if c in _APOSTROPHES:  # "don't", "won't": the word is a contraction, not "don"
         return step == 1 and text[j] in "tT" and not text[j + 1 : j + 2].isalpha()
     if c == "-" and step == 1 and text[j].isdigit():
-        return True  # a chemical name goes on: "2C-T" is not "2C-T-2"
+        # A chemical name goes on ("2C-T" is not "2C-T-2"), an amount does not ("Cocaine-1g",
+        # "MDMA-84%"): digits followed by a letter, "%", "." or "," are an amount.
+        k = j
+        while k < len(text) and k - j < 12 and text[k].isdigit():
+            k += 1
+        return k >= len(text) or not (text[k].isalpha() or text[k] in "%.,")
     if c not in _JOINERS or not text[j].isalnum():
         return False
     if c == "/":
