@@ -214,3 +214,13 @@ def test_findings_say_what_is_offered(examples_scan):
     for f in examples_scan:
         assert f["offer_kind"] in ("drug", "other", None)
         assert (f["offer_kind"] == "drug") == f["offer"]
+
+
+def test_python_dash_m_runs_the_cli():
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "narcwatch", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "scan" in out.stdout
