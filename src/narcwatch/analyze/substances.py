@@ -1,25 +1,42 @@
 """The ``substances`` component: controlled substances named in the text, with their status.
 
 Every knowledge-base name, synonym, translation, slang term and emoji code is matched in one
-pass over the normalized text; valid CAS numbers are resolved too. Ambiguous terms (slang
-that is also an ordinary word, emoji codes) count only with supporting context nearby:
-another drug term, a sale/contact/shipping/payment cue, or a number with a unit or
-currency. Cue words found on the way are shared as ``doc.features["cues"]`` for the offer
-component.
+pass over the normalized text, and again where names hide from whole-word matching
+(elongated words, spaced-out runs: ``term_views``); long names one letter off and valid CAS
+numbers are resolved too. Each match is read at one of three levels:
+
+* sure: a name or unambiguous term, kept;
+* ambiguous (slang that is also a word, emoji, misspelt names): kept with context within
+  250 characters: another drug, a sale/contact/shipping/payment cue, or an amount;
+* common (mostly an ordinary word in real text, measured in ``kb/data/term_usage.yaml``):
+  kept only next to an amount or in a list of other drugs' names.
+
+Context is looked up in sorted indexes (``term_context``), so time stays linear. Cue words
+found on the way are shared as ``doc.features["cues"]`` (first positions) and
+``doc.features["cue_counts"]`` (all) for the offer component.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from narcwatch.analyze.doc import Doc, NormalizedText
+from narcwatch.analyze.doc import Doc
 from narcwatch.analyze.normalize import default_normalizer, normalize_term
 from narcwatch.analyze.registry import register_component
+from narcwatch.analyze.term_context import AmountScan, Confident, Positions
+from narcwatch.analyze.term_views import (
+    ELONGATED,
+    SPACED_RUN,
+    elongated_words,
+    inside_spaced_runs,
+    squashed_hits,
+    substring_automaton,
+    to_norm,
+)
 from narcwatch.kb import KnowledgeBase, Term, default_kb
 from narcwatch.kb.cas import find_cas
 from narcwatch.kb.fuzzy import FuzzyIndex, fuzzy_names
@@ -31,21 +48,12 @@ from narcwatch.model import SubstanceHit
 # listing words ("pure", "lab", "menu") are too common in ordinary text to count.
 SUPPORTING_CUES = frozenset({"sale", "buy", "contact", "shipping", "payment"})
 CONTEXT_WINDOW = 250  # characters either side of an ambiguous term
-# An ordinary word is a drug in a list of drugs: only separators between it and the next.
-_LIST_GAP = re.compile(r"\s*(?:[,;/&+|•·*]|-|–|\band\b|\bor\b|\bund\b|\bet\b|\by\b)?\s*")
-_LIST_GAP_MAX = 8
 # Matches of one term kept per document before context checks (the rest are counted):
 # enough for any real page, and memory stays flat on one repeated ten million times.
 MATCH_CAP = 2000
-AMOUNT_WINDOW = 30  # so does an amount ("1g boy", "snow, 80 euros le g")
-# An ambiguous term right next to an explicit name of another substance describes it
-# ("Afghan heroin", "Fentanyl HCl") rather than naming a second one; "Gras und Hasch" is a list.
-_DESCRIPTOR_GAP = re.compile(r"[\s\-–:#()]{0,3}")
-_GAP_MAX = 3
+# An ordinary word ("boy") names a drug next to an amount this close ("1g boy").
+AMOUNT_WINDOW = 30
 _RUN = re.compile(r"([^\W\d_])\1+")
-_ELONGATED = re.compile(r"(?!w)([^\W\d_])\1\1", re.IGNORECASE)  # "cocaaaine", not "www"
-_WS = re.compile(r"\s+")
-_AROUND = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +113,7 @@ def _build_matchers() -> Matchers:
     return Matchers(
         fuzzy=FuzzyIndex(fuzzy_terms, exclude=kb.near_words),
         fuzzy_terms=fuzzy_terms,
-        inner=_substring_automaton(fuzzy_terms),
+        inner=substring_automaton(fuzzy_terms),
         terms=TermMatcher(((t.text, t) for t in terms), normalize_term),
         common=frozenset(
             t for t in terms if (normalize_term(t.text), "en") in usage and t.substances
@@ -138,184 +146,6 @@ def _hit(kb: KnowledgeBase, sid: str, text: str, start: int, end: int, via: str)
     )
 
 
-def _elongated_words(text: str) -> list[tuple[int, int]]:
-    """Spans around the few words that hold a letter written three times or more, with a
-    word either side for two-word terms ("crystaaal meth"): at most ``_AROUND`` characters
-    each way, so a page without spaces never becomes one huge "word"."""
-    spans: list[tuple[int, int]] = []
-    for m in _ELONGATED.finditer(text):
-        if spans and m.start() < spans[-1][1]:
-            continue
-        lo = max(0, m.start() - _AROUND)
-        hi = min(len(text), m.end() + _AROUND)
-        before = _WS.findall(text, lo, m.start())
-        if len(before) >= 2:  # start after the whitespace two words back
-            lo = [x.end() for x in _WS.finditer(text, lo, m.start())][-2]
-        after = [x.start() for x in _WS.finditer(text, m.end(), hi)]
-        if len(after) >= 2:
-            hi = after[1]
-        if spans and lo <= spans[-1][1]:
-            lo = spans.pop()[0]
-        spans.append((lo, hi))
-    return spans
-
-
-# "C O L O M B I A N C O C A I N E": spaced-out letters that normalization joins into one
-# word, where the drug's name is no longer a whole word.
-_SPACED_RUN = re.compile(r"(?<!\w)[^\W\d_](?: [^\W\d_]){7,}(?!\w)")
-
-
-def _substring_automaton(names: Mapping[str, list[Term]]) -> Any:
-    import ahocorasick
-
-    automaton = ahocorasick.Automaton()
-    for key, terms in names.items():
-        automaton.add_word(key, (key, terms))
-    if names:
-        automaton.make_automaton()
-    return automaton
-
-
-def _inside_spaced_runs(inner: Any, text: str, norm: NormalizedText) -> list[Any]:
-    """Long names found anywhere inside a spaced-out run, in normalized coordinates: every
-    letter of the run may start a word, so names are matched as substrings there."""
-    out: list[tuple[int, int, list[Term]]] = []
-    if not len(inner):
-        return out
-    for m in _SPACED_RUN.finditer(text):
-        lo, hi = _to_norm(norm, m.start()), _to_norm(norm, m.end())
-        taken = -1
-        found = sorted(
-            (
-                (last + 1 - len(key), last + 1, terms)
-                for last, (key, terms) in inner.iter(norm.text[lo:hi])
-            ),
-            key=lambda f: (f[0], -f[1]),
-        )
-        for s, e, terms in found:  # leftmost-longest, no overlaps
-            if s >= taken:
-                out.append((lo + s, lo + e, terms))
-                taken = e
-    return out
-
-
-def _to_norm(norm: NormalizedText, pos: int) -> int:
-    """The first position of the normalized text that comes from ``pos`` or later in the
-    original (the offset map is monotonic, so a binary search finds it)."""
-    if norm.origin is None:
-        return pos
-    return bisect_left(range(len(norm.text)), pos, key=norm.origin)
-
-
-def _squashed_hits(
-    matcher: TermMatcher[Term], text: str, spans: list[tuple[int, int]]
-) -> list[tuple[int, int, list[Term]]]:
-    """Matches of the squashed terms ("cocaaaine" -> "cocaine") inside ``spans`` of the
-    normalized text, in its coordinates. Only those words are squashed: a 1 MB page with
-    one "Yesss" costs a few words, not a second pass over the page."""
-    out: list[tuple[int, int, list[Term]]] = []
-    for lo, hi in spans:
-        piece = text[lo:hi]
-        keep = [0] + [
-            i for i in range(1, len(piece)) if not (piece[i] == piece[i - 1] and piece[i].isalpha())
-        ]
-        squashed = "".join(piece[i] for i in keep)
-        for s, e, payloads in matcher.find(squashed):
-            # The match ends where the next kept letter starts: "hashhhh" is all of it.
-            out.append((lo + keep[s], lo + (keep[e] if e < len(keep) else len(piece)), payloads))
-    return out
-
-
-class _Positions:
-    """Sorted positions of earlier hits, for "is there one within this window?" in O(log n)."""
-
-    __slots__ = ("_at",)
-
-    def __init__(self, positions: list[int]) -> None:
-        self._at = sorted(positions)
-
-    def any_within(self, lo: int, hi: int) -> bool:
-        i = bisect_left(self._at, lo)
-        return i < len(self._at) and self._at[i] <= hi
-
-
-class _AmountScan:
-    """Amounts near ambiguous terms, read lazily: only the windows asked about are scanned,
-    each character at most once while windows come in text order, because the amount
-    pattern over a whole 1 MB page costs more than the rest of the component."""
-
-    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
-        self.pattern = pattern
-        self.text = text
-        self.scanned_to = 0
-        self.last_lo = 0
-        self.found: list[int] = []
-
-    def any_within(self, lo: int, hi: int) -> bool:
-        lo, hi = max(0, lo), min(len(self.text), hi)
-        if lo < self.last_lo:
-            # Asked out of order (windows of different widths): search this one window
-            # directly; it is a few hundred characters, so the total stays linear.
-            return self.pattern.search(self.text, lo, hi) is not None
-        self.last_lo = lo
-        if hi > self.scanned_to:
-            # Back up a little so an amount cut by the previous window's end is seen whole.
-            begin = max(lo, self.scanned_to - 32)
-            last = self.found[-1] if self.found else -1
-            for m in self.pattern.finditer(self.text, begin, hi):
-                if m.start() > last:  # the back-up re-reads a little: keep the list sorted
-                    self.found.append(m.start())
-                    last = m.start()
-            self.scanned_to = hi
-        i = bisect_left(self.found, lo)
-        return i < len(self.found) and self.found[i] <= hi
-
-
-class _Confident:
-    """Confident hits indexed by start and by end, to find the ones right next to a span
-    without looking at every pair (a page can hold 100,000 hits)."""
-
-    def __init__(self, hits: list[tuple[int, int, str, str]]) -> None:
-        self.by_start = sorted((s, e, sid) for s, e, sid, _ in hits)
-        self.by_end = sorted((e, s, sid) for s, e, sid, _ in hits)
-        self.starts = [h[0] for h in self.by_start]
-        self.ends = [h[0] for h in self.by_end]
-
-    def listed_with_another(self, text: str, start: int, end: int, sid: str) -> bool:
-        """Whether another substance's name sits right before or after ``[start, end)``
-        with only a list separator between ("coke, weed, boy", "Boy / Girl")."""
-        i = bisect_left(self.starts, end)
-        while i < len(self.starts) and self.starts[i] <= end + _LIST_GAP_MAX:
-            s, _e, other = self.by_start[i]
-            if other != sid and _LIST_GAP.fullmatch(text, end, s):
-                return True
-            i += 1
-        j = bisect_left(self.ends, start - _LIST_GAP_MAX)
-        while j < len(self.ends) and self.ends[j] <= start:
-            e, _s, other = self.by_end[j]
-            if other != sid and _LIST_GAP.fullmatch(text, e, start):
-                return True
-            j += 1
-        return False
-
-    def describes_another(self, text: str, start: int, end: int, sid: str) -> bool:
-        """Whether another substance's name sits within a few separator characters after or
-        before ``[start, end)`` ("Afghan heroin", "Fentanyl HCl")."""
-        i = bisect_left(self.starts, end)
-        while i < len(self.starts) and self.starts[i] <= end + _GAP_MAX:
-            s, _e, other = self.by_start[i]
-            if other != sid and _DESCRIPTOR_GAP.fullmatch(text, end, s):
-                return True
-            i += 1
-        j = bisect_left(self.ends, start - _GAP_MAX)
-        while j < len(self.ends) and self.ends[j] <= start:
-            e, _s, other = self.by_end[j]
-            if other != sid and _DESCRIPTOR_GAP.fullmatch(text, e, start):
-                return True
-            j += 1
-        return False
-
-
 class SubstanceFinder:
     def __init__(self, kb: KnowledgeBase, matchers: Matchers, *, fuzzy: bool = True) -> None:
         self.kb = kb
@@ -335,13 +165,13 @@ class SubstanceFinder:
         beyond: dict[str, int] = {}  # matches past MATCH_CAP, per term: counted as omitted
         raw_hits = self.m.terms.find(norm.text, view, cap=MATCH_CAP, overflow=beyond)
         views = [(norm, raw_hits)]
-        if _ELONGATED.search(text):
+        if ELONGATED.search(text):
             # Found in the original text (normalization already cut runs to two letters);
             # squashed where they are in the normalized one.
-            spans = [(_to_norm(norm, a), _to_norm(norm, b)) for a, b in _elongated_words(text)]
-            views.append((norm, _squashed_hits(self.m.squashed, norm.text, spans)))
-        if _SPACED_RUN.search(text):
-            views.append((norm, _inside_spaced_runs(self.m.inner, text, norm)))
+            spans = [(to_norm(norm, a), to_norm(norm, b)) for a, b in elongated_words(text)]
+            views.append((norm, squashed_hits(self.m.squashed, norm.text, spans)))
+        if SPACED_RUN.search(text):
+            views.append((norm, inside_spaced_runs(self.m.inner, text, norm)))
         # Every cue counts (the offer model reads the counts), but only the first
         # MATCH_CAP of one word keep their positions, so a page of "price" stays small.
         overflow: dict[str, int] = {}
@@ -402,10 +232,10 @@ class SubstanceFinder:
 
         kept = confident
         if ambiguous or common:
-            index = _Confident(confident)
-            near_drug = _Positions(index.starts)
-            near_cue = _Positions([s for k, _, s, _ in cues if k in SUPPORTING_CUES])
-            amounts = _AmountScan(self.m.amount, text)
+            index = Confident(confident)
+            near_drug = Positions(index.starts)
+            near_cue = Positions([s for k, _, s, _ in cues if k in SUPPORTING_CUES])
+            amounts = AmountScan(self.m.amount, text)
             supported = []
             for start, end, sid, via in sorted(ambiguous):
                 if index.describes_another(text, start, end, sid):
