@@ -12,26 +12,54 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from narcwatch.errors import StoreError
+
 ENV_HOME = "NARCWATCH_HOME"
 
 
-def resolve_home(home: Path | str | None = None) -> Path:
-    """The home directory to use, created if missing."""
+def os_reason(exc: OSError) -> str:
+    """``Permission denied`` -> ``permission denied``: the why of an OS error, for a message."""
+    reason = exc.strerror or str(exc)
+    return reason[:1].lower() + reason[1:]
+
+
+def resolve_home(home: Path | str | None = None, *, create: bool = True) -> Path:
+    """The home directory to use, created if missing; with ``create=False`` (read-only
+    commands) a missing home is an error naming it, not a new empty home."""
     if home is None:
         home = os.environ.get(ENV_HOME) or user_data_dir("narcwatch", appauthor=False)
     path = Path(home).expanduser()
-    path.mkdir(parents=True, exist_ok=True)
+    if not create:
+        if not path.exists():
+            raise StoreError(
+                f"the narcwatch home {path} does not exist (check --home or ${ENV_HOME})"
+            )
+        if not path.is_dir():
+            raise StoreError(f"the narcwatch home {path} is not a directory")
+        return path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the narcwatch home {path}: {os_reason(exc)}") from None
     return path
 
 
-def database_url(db: str | None, home: Path) -> str:
-    """``--db`` as given (a SQLAlchemy URL or a file path), else ``<home>/narcwatch.db``."""
+def database_url(db: str | None, home: Path, *, create: bool = True) -> str:
+    """``--db`` as given (a SQLAlchemy URL or a file path), else ``<home>/narcwatch.db``.
+    With ``create=False`` a ``--db`` file that does not exist is an error."""
     if db is None:
         return f"sqlite:///{home / 'narcwatch.db'}"
     if "://" in db:
         return db
     path = Path(db).expanduser().resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not create:
+        if not path.exists():
+            raise StoreError(f"the database {path} does not exist (check --db)")
+        return f"sqlite:///{path}"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot open the database {path}: {os_reason(exc)}") from None
     return f"sqlite:///{path}"
 
 

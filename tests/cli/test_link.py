@@ -67,3 +67,54 @@ def test_scan_no_link_then_link(cli):
     linked = cli("link")
     assert linked.code == 0 and "linked" in linked.stderr and "0 documents" not in linked.stderr
     assert "linked 0 documents" in cli("link").stderr
+
+
+def test_export_of_an_unknown_actor_is_an_error(cli, tmp_path):
+    """`actors export --actor UNKNOWN` exited 0 with an empty graph."""
+    cli("scan", str(EXAMPLES), "-q")
+    top = json.loads(cli("actors", "list", "--format", "json").stdout)["actors"][0]
+    out = tmp_path / "g.graphml"
+    bad = cli("actors", "export", "--actor", "UNKNOWN", "-o", str(out))
+    assert bad.code == 2 and "no actor 'UNKNOWN'" in bad.stderr and top["id"] in bad.stderr
+    assert bad.stdout == "" and not out.exists()
+    good = cli("actors", "export", "--actor", top["id"], "--format", "json")
+    nodes = json.loads(good.stdout)["nodes"]
+    assert {n["actor"] for n in nodes if n["kind"] == "document"} == {top["id"]}
+
+
+def test_reject_of_an_invalid_wallet_is_an_error(cli):
+    """`link reject btc:notawallet` was accepted silently."""
+    cli("scan", str(EXAMPLES), "-q")
+    bad = cli("link", "reject", "btc:notawallet")
+    assert bad.code == 2
+    assert "'notawallet' is not a valid btc selector" in bad.stderr
+    assert "rejected" not in bad.stderr
+    assert "override" not in cli("link", "history").stdout
+
+
+def test_read_only_commands_do_not_create_a_missing_home(cli, tmp_path):
+    typo = tmp_path / "typo"
+    for args in (
+        ("actors", "list"),
+        ("actors", "export", "--actor", "x"),
+        ("selectors", "search", "+33612345678"),
+        ("link", "history"),
+    ):
+        result = cli(*args, "--home", str(typo))
+        assert result.code == 1, args
+        assert f"the narcwatch home {typo} does not exist" in result.stderr
+        assert not typo.exists()
+
+
+def test_piped_tables_never_cut_actor_ids(cli):
+    """Tables were cut at 80 columns when piped, so actor ids could not be copied."""
+    cli("scan", str(EXAMPLES), "-q")
+    actors = json.loads(cli("actors", "list", "--format", "json").stdout)["actors"]
+    table = cli("actors", "list").stdout  # captured: not a terminal
+    assert "…" not in table
+    lines = table.splitlines()
+    for a in actors:
+        assert any(a["id"] in line for line in lines), a["id"]  # whole, on one line
+    found = cli("selectors", "search", "+33612345678").stdout
+    actor = json.loads(cli("selectors", "search", "+33612345678", "--format", "json").stdout)
+    assert "…" not in found and any(actor[0]["actor"] in line for line in found.splitlines())

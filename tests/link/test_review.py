@@ -72,3 +72,17 @@ def test_parse_key_normalizes_like_the_extractor(text, platform, expected):
 def test_parse_key_rejects_malformed_input(text):
     with pytest.raises(UsageError, match="TYPE:VALUE"):
         parse_key(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("btc:notawallet", "'notawallet' is not a valid btc selector"),
+        ("eth:0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD", "not a valid eth selector"),  # bad sum
+        ("phone:0612345678", "'0612345678' is not a valid phone selector"),
+        ("btc:0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", "it reads as eth:0x5aaeb"),
+    ],
+)
+def test_parse_key_rejects_values_the_extractors_do_not_accept(text, message):
+    with pytest.raises(UsageError, match=message):
+        parse_key(text)

@@ -61,3 +61,15 @@ def test_documents_without_a_platform_count_as_one_platform(store):
     assert {(p.platform, p.documents) for p in r.by_platform} == {(None, 2), ("telegram", 1)}
     assert r.totals.platforms == 2  # the unknown one and telegram
     assert all(s.platforms >= 1 for s in r.top_selectors)
+
+
+def test_table_never_cuts_a_long_selector(store):
+    """Piped tables were cut at 80 columns; the report's at 120."""
+    wallet = "4" + "A" * 94  # as long as a Monero address
+    f = finding(1)
+    f.selectors[0] = f.selectors[0].model_copy(update={"value": wallet})
+    store.save([f])
+    out = render_report(build_report(store), "table")
+    assert "…" not in out and any(wallet in line for line in out.splitlines())
+    narrow = render_report(build_report(store), "table", width=60)
+    assert "…" not in narrow and wallet not in narrow  # folded on a narrow terminal, not cut

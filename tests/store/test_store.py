@@ -118,3 +118,15 @@ def test_bad_url_is_a_store_error():
 def test_unreachable_database_is_a_store_error():
     with pytest.raises(StoreError, match="cannot open the store"):
         Store.open("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+
+
+def test_open_names_the_database_and_why_it_cannot_be_opened(tmp_path):
+    folder = tmp_path / "narcwatch.db"
+    folder.mkdir()
+    with pytest.raises(StoreError, match=f"cannot open the database {folder}: it is a directory"):
+        Store.open(f"sqlite:///{folder}")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    db = blocker / "narcwatch.db"
+    with pytest.raises(StoreError, match=f"cannot open the database {db}: {blocker} is not a dir"):
+        Store.open(f"sqlite:///{db}")

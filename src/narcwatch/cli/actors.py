@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from narcwatch.cli.app import app
 from narcwatch.cli.link import DB, HOME, open_store
 from narcwatch.errors import UsageError
+from narcwatch.render.tables import console
+from narcwatch.render.tables import table as new_table
 from narcwatch.store import Store
 
 actors_app = typer.Typer(help="Actors: stored documents grouped by the selectors they share.")
@@ -26,7 +26,7 @@ def _linked(home: Path | None, db: str | None) -> Store:
     there are none), so what is listed is never stale."""
     from narcwatch.link import Linker
 
-    store = open_store(home, db)
+    store = open_store(home, db, create=False)
     Linker(store).link()
     return store
 
@@ -55,7 +55,7 @@ def actors_list(
         data = {"actors": [a.to_dict() for a in shown], "not_linking": non_linking(store)}
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    table = Table("actor", "documents", "platforms", "vendors", "substances", "linked by")
+    table = new_table("actor", "documents", "platforms", "vendors", "substances", "linked by")
     for a in shown:
         table.add_row(
             a.id,
@@ -65,7 +65,7 @@ def actors_list(
             ", ".join(a.substances[:5]),
             ", ".join(f"{ln.type}:{ln.value}" for ln in a.links[:3]),
         )
-    Console().print(table)
+    console().print(table)
 
 
 @actors_app.command("show")
@@ -117,7 +117,7 @@ def selectors_search(
     if fmt == "json":
         typer.echo(json.dumps(found, indent=2, ensure_ascii=False))
         return
-    table = Table("type", "value", "document", "where", "platform", "actor")
+    table = new_table("type", "value", "document", "where", "platform", "actor")
     for f in found:
         table.add_row(
             f["type"],
@@ -127,4 +127,4 @@ def selectors_search(
             f["platform"] or "-",
             f["actor"] or "-",
         )
-    Console().print(table if found else f"{value!r} is in no stored document")
+    console().print(table if found else f"{value!r} is in no stored document")

@@ -32,9 +32,14 @@ PLATFORM = typer.Option(
 )
 
 
-def open_store(home: Path | None, db: str | None) -> Store:
-    home_dir = resolve_home(home)
-    return Store.open(database_url(db, home_dir), home=home_dir)
+def open_store(home: Path | None, db: str | None, *, create: bool = True) -> Store:
+    """The store of ``home`` (or ``--db``). Read-only commands pass ``create=False``: a
+    home or ``--db`` file that does not exist is then an error, never a new empty store."""
+    if create or db is None:
+        home_dir = resolve_home(home, create=create)
+    else:  # an explicit --db: the home is not read
+        home_dir = Path(home or ".").expanduser()
+    return Store.open(database_url(db, home_dir, create=create), home=home_dir)
 
 
 @link_app.callback()
@@ -110,7 +115,7 @@ def link_history(
 
     from narcwatch.store.tables import ActorEventRow
 
-    store = open_store(home, db)
+    store = open_store(home, db, create=False)
     with store.session() as s:
         rows = s.execute(
             select(ActorEventRow).order_by(ActorEventRow.pk.desc()).limit(limit)

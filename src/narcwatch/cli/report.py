@@ -10,7 +10,7 @@ import typer
 from narcwatch.cli.app import app
 from narcwatch.errors import UsageError
 from narcwatch.render.report import REPORT_FORMATS, render_report
-from narcwatch.settings import database_url, resolve_home
+from narcwatch.render.tables import output_width
 
 
 @app.command("report")
@@ -28,10 +28,8 @@ def report_command(
     substances, top selectors with the documents and platforms each appears on."""
     if fmt not in REPORT_FORMATS:
         raise UsageError(f"unknown --format {fmt!r}", value=fmt, options=REPORT_FORMATS)
-    from narcwatch.store import Store
+    from narcwatch.cli.link import open_store
     from narcwatch.store.report import build_report
 
-    home_dir = resolve_home(home)
-    store = Store.open(database_url(db, home_dir), home=home_dir)
-    report = build_report(store, top=top)
-    sys.stdout.write(render_report(report, fmt))
+    report = build_report(open_store(home, db, create=False), top=top)
+    sys.stdout.write(render_report(report, fmt, width=output_width()))

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from narcwatch.errors import UsageError
 from narcwatch.link.keys import key_for, vendor_scope
+from narcwatch.link.view import resolve_actor
 from narcwatch.store import Store
 from narcwatch.store.tables import ActorDocRow, DocumentRow, LinkKeyRow, SelectorHitRow
 
@@ -25,6 +26,11 @@ FORMATS = ("graphml", "gexf", "json")
 
 
 def link_graph(store: Store, *, actor_id: str | None = None) -> nx.Graph:
+    """The whole link graph, or one actor's part of it (``actor_id`` as for
+    :func:`~narcwatch.link.view.show_actor`: an unknown id is a UsageError, a merged one
+    leads to the actor it was merged into)."""
+    if actor_id is not None:
+        actor_id = resolve_actor(store, actor_id)
     graph = nx.Graph()
     with store.session() as s:
         query = select(
@@ -37,7 +43,7 @@ def link_graph(store: Store, *, actor_id: str | None = None) -> nx.Graph:
             DocumentRow.source,
             ActorDocRow.actor_id,
         ).join(ActorDocRow, ActorDocRow.document_pk == DocumentRow.pk)
-        if actor_id:
+        if actor_id is not None:
             query = query.where(ActorDocRow.actor_id == actor_id)
         docs = {row.pk: row for row in s.execute(query)}
         status = dict(s.execute(select(LinkKeyRow.ident, LinkKeyRow.status)).all())

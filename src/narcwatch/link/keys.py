@@ -15,6 +15,29 @@ from narcwatch.errors import UsageError
 
 VENDOR = "vendor"
 
+# Types whose value alone is read back by the selector extractors (checksums, formats): a
+# value they do not accept as that type is never stored, so a verdict on it is an error,
+# not a silent no-op. Handles and messenger ids are not re-readable alone: taken as written.
+_WALLET = "a checksummed address"
+VALIDATED = {
+    "btc": _WALLET,
+    "btc-testnet": _WALLET,
+    "ltc": _WALLET,
+    "ltc-testnet": _WALLET,
+    "doge": _WALLET,
+    "trx": _WALLET,
+    "eth": _WALLET,
+    "xmr": _WALLET,
+    "xmr-testnet": _WALLET,
+    "bch": _WALLET,
+    "email": "an e-mail address",
+    "phone": "a phone number in international form, +CC...",
+    "iban": "an IBAN with its check digits",
+    "onion": "a v3 onion address",
+    "onion-v2": "a v2 onion address",
+    "i2p": "an I2P address",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class LinkKey:
@@ -69,9 +92,17 @@ def parse_key(text: str, *, platform: str | None = None) -> LinkKey:
         return LinkKey(VENDOR, value.casefold(), platform)
     from narcwatch.selectors import extract
 
-    for hit in extract(value):
+    hits = extract(value)
+    for hit in hits:
         if hit.type == type_:
             return LinkKey(type_, hit.value)
+    if type_ in VALIDATED:
+        whole = [h for h in hits if h.span == (0, len(value))]
+        read = f"; it reads as {whole[0].type}:{whole[0].value}" if whole else ""
+        raise UsageError(
+            f"{value!r} is not a valid {type_} selector ({VALIDATED[type_]}){read}",
+            value=text,
+        )
     # Not re-readable alone (a handle without its "@" or platform name): as written; the
     # store lookups compare case-insensitively.
     return LinkKey(type_, value.lstrip("@"))

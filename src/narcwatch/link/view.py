@@ -94,9 +94,9 @@ def list_actors(store: Store, *, top: int = 20) -> list[Actor]:
     return out
 
 
-def show_actor(store: Store, actor_id: str) -> Actor:
-    """One actor with its documents, spans, links, timeline and history. A merged actor's
-    id leads to the actor it was merged into."""
+def resolve_actor(store: Store, actor_id: str) -> str:
+    """The id of the active actor ``actor_id`` is (a merged actor's id leads to the actor
+    it was merged into); an unknown id is a UsageError listing the largest actors."""
     with store.session() as s:
         row = s.get(ActorRow, actor_id)
         seen = set()
@@ -113,7 +113,13 @@ def show_actor(store: Store, actor_id: str) -> Actor:
                 )
             )
             raise UsageError(f"no actor {actor_id!r}", value=actor_id, options=options)
-    actor = Actor(row.id)
+        return row.id
+
+
+def show_actor(store: Store, actor_id: str) -> Actor:
+    """One actor with its documents, spans, links, timeline and history. A merged actor's
+    id leads to the actor it was merged into."""
+    actor = Actor(resolve_actor(store, actor_id))
     _fill(store, actor, detail=True)
     return actor
 

@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
+from narcwatch.render.tables import WIDE
+from narcwatch.render.tables import table as folding_table
 from narcwatch.store.report import Report
 
 REPORT_FORMATS = ("table", "json", "markdown")
@@ -47,11 +48,11 @@ def _sections(r: Report) -> list[Section]:
     ]
 
 
-def _table(r: Report) -> str:
+def _table(r: Report, width: int = WIDE) -> str:
     buf = io.StringIO()
-    console = Console(file=buf, width=120, force_terminal=False, color_system=None)
+    console = Console(file=buf, width=width, force_terminal=False, color_system=None)
     for title, header, rows in _sections(r):
-        table = Table(*header, title=title, title_justify="left")
+        table = folding_table(*header, title=title, title_justify="left")
         for row in rows:
             table.add_row(*(str(c) for c in row))
         console.print(table)
@@ -73,11 +74,14 @@ def _markdown(r: Report) -> str:
 
 
 _RENDERERS: dict[str, Callable[[Report], str]] = {
-    "table": _table,
     "json": lambda r: r.model_dump_json(indent=2) + "\n",
     "markdown": _markdown,
 }
 
 
-def render_report(report: Report, fmt: str) -> str:
+def render_report(report: Report, fmt: str, *, width: int = WIDE) -> str:
+    """``report`` as ``fmt``; a table is laid out ``width`` columns wide (the terminal's,
+    from :func:`~narcwatch.render.tables.output_width`) and never cuts a value."""
+    if fmt == "table":
+        return _table(report, width)
     return _RENDERERS[fmt](report)

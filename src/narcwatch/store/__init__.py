@@ -11,6 +11,7 @@ Alembic migrations shipped in the package, run when the store opens.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from narcwatch.errors import StoreError
 from narcwatch.model import Finding
+from narcwatch.settings import os_reason
 from narcwatch.store.migrate import upgrade
 from narcwatch.store.tables import DocumentRow, SelectorHitRow, SubstanceHitRow
 
@@ -47,6 +49,23 @@ def doc_key(finding: Finding) -> str:
     if d.url:
         return f"url:{d.url}"
     return f"at:{d.source}:{d.location}"
+
+
+def _file_problem(file: Path) -> str | None:
+    """Why SQLite cannot open or create ``file`` (its -wal and -shm files beside it), as
+    far as the file system tells; None when nothing is visibly wrong."""
+    directory = file.parent
+    if not directory.exists():
+        return f"directory {directory} does not exist"
+    if not directory.is_dir():
+        return f"{directory} is not a directory"
+    if file.is_dir():
+        return "it is a directory"
+    if file.exists() and not os.access(file, os.R_OK | os.W_OK):
+        return "permission denied (the file is not readable and writable)"
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return f"permission denied (directory {directory} is not writable)"
+    return None
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -73,14 +92,25 @@ class Store:
             parsed = make_url(url)
         except Exception as exc:
             raise StoreError(f"not a database URL: {url!r} ({exc})") from None
+        file: Path | None = None
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            file = Path(parsed.database)
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                reason = _file_problem(file) or os_reason(exc)
+                raise StoreError(f"cannot open the database {file}: {reason}") from None
         try:
             engine = create_engine(url, future=True)
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _sqlite_pragmas)
             upgrade(engine)
         except SQLAlchemyError as exc:
+            first = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            if file is not None:
+                raise StoreError(
+                    f"cannot open the database {file}: {_file_problem(file) or first}"
+                ) from None
             raise StoreError(
                 f"cannot open the store at {parsed!r}: {exc.__class__.__name__}: "
                 f"{str(exc).splitlines()[0]}"
