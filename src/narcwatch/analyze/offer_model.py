@@ -80,8 +80,7 @@ _SHAPES = ["", "#", "##", "###", "####"]
 
 def text_vector(terms: Iterable[str], vocab: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Indices and unit-length values of the terms known to ``vocab``."""
-    get = vocab.get
-    known = [j for t in terms if (j := get(t)) is not None]
+    known = [j for j in map(vocab.get, terms) if j is not None]  # map: no Python call per term
     if not known:
         return np.empty(0, np.int64), np.empty(0, np.float32)
     idx, counts = np.unique(np.asarray(known, np.int64), return_counts=True)
