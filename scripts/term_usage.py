@@ -1,6 +1,6 @@
 """Measure how each knowledge-base term is used: in drug listings, or as an ordinary word.
 
-    pip install wordfreq   # (in the dev extra)
+    pip install -e '.[train]'   # wordfreq
     python scripts/term_usage.py [--data ../shared/data]
 
 For every term the substance matcher looks for, two rates per million words:
