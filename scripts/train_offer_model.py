@@ -54,6 +54,7 @@ from narcwatch.analyze.offer import collect_evidence  # noqa: E402
 from narcwatch.analyze.offer_model import (  # noqa: E402
     EVIDENCE,
     evidence_vector,
+    model_title,
     precision_at,
     threshold_from_curve,
     tokens,
@@ -90,7 +91,7 @@ def _featurize(pipe: Pipeline, raw: RawDocument) -> tuple[list[str], list[float]
     doc = pipe.analyze(raw)
     counts, _ = collect_evidence(doc)
     norm = doc.norm.text if doc.norm else raw.text.lower()
-    return tokens(norm, raw.title), evidence_vector(counts)
+    return tokens(norm, model_title(raw.title, raw.text)), evidence_vector(counts)
 
 
 def load_items(data: Path, cache: Path | None) -> list[Item]:

@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from narcwatch.analyze.doc import Doc
-from narcwatch.analyze.offer_model import OfferModel, default_model
+from narcwatch.analyze.offer_model import OfferModel, default_model, model_title
 from narcwatch.analyze.registry import register_component
 
 CONTACT_TYPES = frozenset(
@@ -137,9 +137,7 @@ class OfferScorer:
         other = False
         if self.model is not None:
             norm = doc.norm.text if doc.norm is not None else doc.text.lower()
-            # As in training: a title that is the whole text adds no title words.
-            title = doc.raw.title if doc.raw.title and doc.raw.title != doc.raw.text else None
-            z, top = self.model.logits(norm, counts, title)
+            z, top = self.model.logits(norm, counts, model_title(doc.raw.title, doc.raw.text))
             score = self.model.calibrated(float(z[0]), "drug")
             other = self.model.calibrated(float(z[1]), "any") >= self.other_threshold
             words = [t.removeprefix("t:") for _, t in top if t.strip("#t: ")]

@@ -78,6 +78,12 @@ def tokens(norm_text: str, title: str | None = None) -> list[str]:
 _SHAPES = ["", "#", "##", "###", "####"]
 
 
+def model_title(title: str | None, text: str) -> str | None:
+    """The title the model reads: none when it is the whole text (titles-only dumps repeat
+    it as the text), the same rule in training and in scanning."""
+    return title if title and title != text else None
+
+
 def text_vector(terms: Iterable[str], vocab: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Indices and unit-length values of the terms known to ``vocab``."""
     known = [j for j in map(vocab.get, terms) if j is not None]  # map: no Python call per term

@@ -105,6 +105,18 @@ def _smoke(m: Matchers) -> bool:
     )
 
 
+def _off_topic(kb: KnowledgeBase, terms: list[Term]) -> dict[Term, frozenset[str]]:
+    """The substances each English term does not name in real listings (``off_topic``)."""
+    void = {}
+    for t in terms:
+        if t.lang in (None, "en"):
+            key = normalize_term(t.text)
+            off = frozenset(sid for sid in t.substances if (key, sid) in kb.term_off_topic)
+            if off:
+                void[t] = off
+    return void
+
+
 def _build_matchers() -> Matchers:
     kb = default_kb()
     terms = list(kb.iter_terms())
@@ -118,14 +130,7 @@ def _build_matchers() -> Matchers:
         common=frozenset(
             t for t in terms if (normalize_term(t.text), "en") in usage and t.substances
         ),
-        void={
-            t: frozenset(sid for sid in t.substances if (key, sid) in kb.term_off_topic)
-            for t in terms
-            if t.lang in (None, "en")
-            and any(
-                ((key := normalize_term(t.text)), sid) in kb.term_off_topic for sid in t.substances
-            )
-        },
+        void=_off_topic(kb, terms),
         squashed=TermMatcher(((t.text, t) for t in terms), lambda s: _squash(normalize_term(s))),
         cues=TermMatcher(((c.term, (c.kind, c.term)) for c in kb.cues), normalize_term),
         amount=_amount_pattern(kb),
@@ -152,17 +157,11 @@ class SubstanceFinder:
         self.m = matchers
         self.fuzzy = fuzzy
 
-    def _may_support(self, text: str, hits: list[Any], cues: list[Any]) -> bool:
-        """Whether the document speaks of a transaction (a sale, contact, shipping or
-        payment cue): misspelt names are searched for only there. Spam and listings that
-        spell "vlagra" always do; a page without any is spared the (costly) search."""
-        return any(c[0] in SUPPORTING_CUES for c in cues)
-
     def __call__(self, doc: Doc) -> None:
         norm = doc.norm or default_normalizer()(doc.text)
         text = doc.text
         view = word_view(norm.text)
-        beyond: dict[str, int] = {}  # matches past MATCH_CAP, per term: counted as omitted
+        beyond: dict[str, int] = {}  # matches past MATCH_CAP, per term (term_matches)
         raw_hits = self.m.terms.find(norm.text, view, cap=MATCH_CAP, overflow=beyond)
         views = [(norm, raw_hits)]
         if ELONGATED.search(text):
@@ -211,9 +210,11 @@ class SubstanceFinder:
                         ambiguous.append((start, end, sid, via))
                     else:
                         common.append((start, end, sid, via))
-        if self.fuzzy and self.m.fuzzy_terms and self._may_support(norm.text, raw_hits, cues):
-            # A long name one letter off is read like an ambiguous term (it needs context):
-            # spam spells "vlagra" and "cialiis" to pass filters, and so do some titles.
+        # A long name one letter off is read like an ambiguous term (it needs context):
+        # spam spells "vlagra" and "cialiis" to pass filters, and so do some titles. It is
+        # searched for only where a transaction cue is (spam and listings always have one):
+        # the search costs more than the rest of the component on an ordinary page.
+        if self.fuzzy and self.m.fuzzy_terms and any(c[0] in SUPPORTING_CUES for c in cues):
             taken = {(s, e) for view_hits in views for s, e, _ in view_hits[1]}
             for s, e, name in self.m.fuzzy.find(norm.text):
                 if (s, e) in taken:
@@ -258,7 +259,6 @@ class SubstanceFinder:
                     amounts.any_within(start - AMOUNT_WINDOW, end + AMOUNT_WINDOW)
                 ):
                     supported.append((start, end, sid, via))
-            supported.sort()
             doc.features["ambiguous_dropped"] = len(ambiguous) + len(common) - len(supported)
             kept = confident + supported
         kept = _outermost(kept)
@@ -320,7 +320,7 @@ def _readings(
             and not (doc_lang is None and level == COMMON)
         ):
             continue
-        voided = void.get(term, frozenset()) if void else frozenset()
+        voided = void.get(term, ())
         for sid in term.substances:
             if sid in voided:
                 continue  # real listings use this word for another class of drug
