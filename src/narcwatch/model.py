@@ -1,93 +1,139 @@
 """The one result model every front door (CLI, API, exporters) renders.
 
 A :class:`Finding` is what ``narcwatch scan`` says of one document. Its JSON form is the
-``narcwatch.finding/1`` contract, described by ``schemas/finding.schema.json``.
+``narcwatch.finding/1`` contract; its JSON Schema is generated from these classes
+(:func:`narcwatch.schemas.finding_schema`), descriptions and constraints included.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_ID = "narcwatch.finding/1"
 
-Span = tuple[int, int]
+Offset = Annotated[int, Field(ge=0)]
+Span = tuple[Offset, Offset]
+SPAN_HELP = "[start, end) character offsets into the document's extracted text"
+CONTROL_PATTERN = (
+    r"^(1961-(I|II|III|IV)|1971-(I|II|III|IV)|1988-(I|II)|watch:[a-z0-9-]+|national:.+)$"
+)
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    # Every key is always written (the schema marks them required), except those in
+    # ``omit_none``: to_json_dict leaves them out when they are None.
+    model_config = ConfigDict(
+        extra="forbid", frozen=False, json_schema_serialization_defaults_required=True
+    )
+    omit_none: ClassVar[frozenset[str]] = frozenset()
 
 
 class DocumentMeta(_Model):
     """Where a document came from and what it is; ``id`` is the SHA-256 of its source bytes."""
 
-    id: str = Field(pattern=r"^[0-9a-f]{64}$")
-    source_id: str | None = None
-    source: str
-    location: str
+    omit_none: ClassVar[frozenset[str]] = frozenset({"text", "fields"})
+
+    id: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 hex of the source bytes")
+    source_id: str | None = Field(
+        None, description="the record's own id (JSON id, CSV id column, message id)"
+    )
+    source: str = Field(description="file path, '<stdin>' or URL it was read from")
+    location: str = Field(
+        description="where in the source: 'line N', 'offset N' (WARC record) or 'file'"
+    )
     url: str | None = None
     title: str | None = None
     platform: str | None = None
-    author: str | None = None
-    published: str | None = None
-    lang: str | None = None
-    text: str | None = None
-    fields: dict[str, str] | None = None
+    author: str | None = Field(None, description="author or vendor name as given by the input")
+    published: str | None = Field(None, description="ISO 8601 date-time, UTC when known")
+    lang: str | None = Field(None, pattern=r"^[a-z]{2}$", description="ISO 639-1 code")
+    text: str | None = Field(None, description="the extracted text, only with --include-text")
+    fields: dict[str, str] | None = Field(
+        None, description="other input columns (price, origin, ...)"
+    )
 
 
 class SubstanceHit(_Model):
-    id: str
-    name: str
-    matched: str
-    span: Span
-    control: list[str] = Field(default_factory=list)
+    omit_none: ClassVar[frozenset[str]] = frozenset({"via"})
+
+    id: str = Field(description="knowledge-base id")
+    name: str = Field(description="preferred name")
+    matched: str = Field(description="the text as it appears")
+    span: Span = Field(description=SPAN_HELP)
+    # The pattern is the contract's, checked by the schema and the knowledge-base lint;
+    # not re-validated on every hit (a scan makes millions).
+    control: list[str] = Field(
+        default_factory=list,
+        description="schedules: 1961-I..IV, 1971-I..IV, 1988-I..II, watch:LIST, national:...",
+        json_schema_extra={"items": {"type": "string", "pattern": CONTROL_PATTERN}},
+    )
     category: str | None = None
-    via: str | None = None  # how it matched: name, synonym, slang, emoji, cas, fuzzy
+    via: str | None = Field(
+        None, description="how it matched: name, synonym, lang-name, slang, emoji, cas, fuzzy"
+    )
 
 
 class SelectorHit(_Model):
     type: str
-    value: str
+    value: str = Field(description="validated, normalized value")
     matched: str
-    span: Span
+    span: Span = Field(description=SPAN_HELP)
     strength: Literal["strong", "weak"] = "strong"
 
 
 class Quantity(_Model):
-    amount: float
+    omit_none: ClassVar[frozenset[str]] = frozenset({"count", "amount_max"})
+
+    amount: float = Field(ge=0)
     unit: str
-    span: Span
-    count: int | None = None  # "100 x 20mg" -> count=100, amount=20, unit=mg
-    amount_max: float | None = None  # ranges such as "1kg-100kg"
+    span: Span = Field(description=SPAN_HELP)
+    count: int | None = Field(None, ge=0, description='"100 x 20mg": count 100, amount 20')
+    amount_max: float | None = Field(None, ge=0, description='ranges such as "1kg-100kg"')
 
 
 class Price(_Model):
-    amount: float
-    currency: str
-    span: Span
-    per: str | None = None  # "80 euros le g" -> per="g"
+    omit_none: ClassVar[frozenset[str]] = frozenset({"per"})
+
+    amount: float = Field(ge=0)
+    currency: str = Field(pattern=r"^[A-Z0-9]{2,6}$")
+    span: Span = Field(description=SPAN_HELP)
+    per: str | None = Field(None, description='"80 euros le g": per "g"')
 
 
 class Finding(_Model):
-    schema_: str = Field(default=SCHEMA_ID, alias="schema")
+    """What narcwatch scan says of one document. Spans are [start, end) character offsets
+    into the document's extracted text (doc.text with --include-text)."""
+
+    omit_none: ClassVar[frozenset[str]] = frozenset({"omitted"})
+
+    schema_: Literal["narcwatch.finding/1"] = Field(default=SCHEMA_ID, alias="schema")
     doc: DocumentMeta
-    offer: bool = False
+    offer: bool = Field(False, description="offer_score >= the threshold")
     offer_score: float = Field(default=0.0, ge=0.0, le=1.0)
-    # What is offered: "drug" (offer is true), "other" (something is offered, but no drug:
-    # fake documents, fraud guides, spam goods), or None (no offer: talk, news, reviews).
-    offer_kind: Literal["drug", "other"] | None = None
+    offer_kind: Literal["drug", "other"] | None = Field(
+        None,
+        description="What is offered: drug (offer is true: a controlled, watched or "
+        "prescription drug), other (something is offered but no drug: fake documents, fraud "
+        "guides, spam goods), null (no offer: talk, news, reviews, reports).",
+    )
     substances: list[SubstanceHit] = Field(default_factory=list)
     selectors: list[SelectorHit] = Field(default_factory=list)
     quantities: list[Quantity] = Field(default_factory=list)
     prices: list[Price] = Field(default_factory=list)
     risk: float = Field(default=0.0, ge=0.0, le=1.0)
     reasons: list[str] = Field(default_factory=list)
-    # Hits left out of each list above when a document holds more than a finding keeps
-    # (``narcwatch.limits``), e.g. {"substances": 199005}; absent when nothing was left out.
-    omitted: dict[str, int] | None = None
+    omitted: dict[str, Annotated[int, Field(ge=1)]] | None = Field(
+        None,
+        description="Hits left out of each list when a document holds more than a finding "
+        "keeps (at most 50 per value, 1000 per list, first in text order); term_matches: "
+        "matches of one term past the first 2000, never checked.",
+    )
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, json_schema_serialization_defaults_required=True
+    )
 
     def to_json_dict(self) -> dict[str, object]:
         """The contract's JSON object: ``schema`` key, no absent optional doc keys dropped."""

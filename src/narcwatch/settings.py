@@ -23,11 +23,16 @@ def os_reason(exc: OSError) -> str:
     return reason[:1].lower() + reason[1:]
 
 
+def user_home() -> str:
+    """The platform's user data directory for narcwatch (the home when none is given)."""
+    return user_data_dir("narcwatch", appauthor=False)
+
+
 def resolve_home(home: Path | str | None = None, *, create: bool = True) -> Path:
     """The home directory to use, created if missing; with ``create=False`` (read-only
     commands) a missing home is an error naming it, not a new empty home."""
     if home is None:
-        home = os.environ.get(ENV_HOME) or user_data_dir("narcwatch", appauthor=False)
+        home = os.environ.get(ENV_HOME) or user_home()
     path = Path(home).expanduser()
     if not create:
         if not path.exists():

@@ -7,12 +7,9 @@ import math
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from narcwatch.cli.app import app
-from narcwatch.errors import InputError, UsageError
-from narcwatch.ingest.base import ReadOptions
+from narcwatch.errors import UsageError
 
 
 @app.command("eval")
@@ -51,49 +48,31 @@ def eval_command(
     at a given prevalence of the offer decision on labelled data; PR and reliability plots."""
     if fmt not in ("table", "json"):
         raise UsageError(f"unknown --format {fmt!r}", value=fmt, options=("table", "json"))
-    from narcwatch.analyze.offer import make_offer
-    from narcwatch.evaluate.metrics import evaluate, write_plots
-    from narcwatch.scan import scan
+    from rich.console import Console
+    from rich.table import Table
 
-    positives = {v.strip().casefold() for v in positive.split(",") if v.strip()}
-    options = ReadOptions(
-        text_fields=[f.strip() for f in text_field.split(",")] if text_field else None
-    )
-    truth: list[bool] = []
-    scores: list[float] = []
-    groups: list[str] = []
-    unlabelled = 0
-    for item in scan(inputs, input_format=input_format, read_options=options, jobs=jobs):
-        if isinstance(item, InputError):
-            typer.echo(f"narcwatch: {item}", err=True)
-            continue
-        value = (item.doc.fields or {}).get(labels)
-        if value is None:
-            unlabelled += 1
-            continue
-        truth.append(value.strip().casefold() in positives)
-        scores.append(item.offer_score)
-        if group is not None:
-            # an input field, else a document attribute the reader filled (platform, lang)
-            value = (item.doc.fields or {}).get(group) or getattr(item.doc, group, None)
-            groups.append(str(value) if value else "(none)")
-    if not truth:
-        raise UsageError(f"no record has the label field {labels!r}", value=labels)
-    cut = threshold if threshold is not None else make_offer({}).p.threshold  # type: ignore[attr-defined]
-    report = evaluate(
-        truth,
-        scores,
-        threshold=cut,
+    from narcwatch.ingest.base import ReadOptions
+    from narcwatch.jobs.context import Context
+    from narcwatch.jobs.evaluate import eval_job
+
+    ctx = Context.build(needs_home=False, threshold=threshold, jobs=jobs)
+    report = eval_job(
+        ctx,
+        inputs,
+        labels=labels,
+        positives=positive.split(","),
+        read_options=ReadOptions(
+            text_fields=[f.strip() for f in text_field.split(",")] if text_field else None
+        ),
+        input_format=input_format,
         prevalence=prevalence,
-        groups=groups if group else None,
         target_precision=target_precision,
+        group=group,
+        plots=plots,
+        on_error=lambda err: typer.echo(f"narcwatch: {err}", err=True),
     )
-    report.unlabelled = unlabelled
-    written = write_plots(truth, scores, plots) if plots else []
     if fmt == "json":
-        data = report.model_dump()
-        data["plots"] = [str(p) for p in written]
-        typer.echo(json.dumps(data, indent=2))
+        typer.echo(json.dumps(report.to_json_dict(), indent=2))
         return
     console = Console()
     table = Table("class", "precision", "recall", "F1", "support", title="offer decision")
@@ -141,5 +120,5 @@ def eval_command(
                 recall,
             )
         console.print(table)
-    for path in written:
+    for path in report.plots:
         console.print(f"wrote {path}")

@@ -9,18 +9,16 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import typer
 
 from narcwatch.cli.app import app, fail
-from narcwatch.cli.progress import track
+from narcwatch.cli.options import CONFIG, DB, HOME, PREVALENCE, REGION, THRESHOLD
 from narcwatch.errors import InputError, UsageError
-from narcwatch.ingest.base import ReadOptions, readers
-from narcwatch.model import Finding
-from narcwatch.render.findings import make_writer, writer_names
-from narcwatch.scan import run_scan, scan
-from narcwatch.settings import database_url, resolve_home
+
+if TYPE_CHECKING:
+    from narcwatch.model import Finding
 
 
 def _atomic_output(stack: ExitStack, path: Path) -> TextIO:
@@ -66,26 +64,12 @@ def scan_command(
         None, "--errors", help="Also write each bad record's error as a JSON line to FILE."
     ),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Analyse with N processes."),
-    region: str | None = typer.Option(
-        None, "--region", help="Default country (ISO 3166 alpha-2) for phone numbers without +."
-    ),
-    threshold: float | None = typer.Option(
-        None, "--threshold", min=0.0, max=1.0, help="offer is true when offer_score >= this."
-    ),
-    prevalence: float | None = typer.Option(
-        None,
-        "--prevalence",
-        min=1e-6,
-        max=1.0,
-        help="Share of drug offers expected in the input (default 0.01): offer is true where "
-        "the model measured precision >= 0.90 at that share. --threshold overrides it.",
-    ),
-    home: Path | None = typer.Option(
-        None, "--home", envvar="NARCWATCH_HOME", help="narcwatch home directory."
-    ),
-    db: str | None = typer.Option(
-        None, "--db", help="Database file or SQLAlchemy URL (default: HOME/narcwatch.db)."
-    ),
+    region: str | None = REGION,
+    threshold: float | None = THRESHOLD,
+    prevalence: float | None = PREVALENCE,
+    home: Path | None = HOME,
+    db: str | None = DB,
+    config: Path | None = CONFIG,
     no_store: bool = typer.Option(False, "--no-store", help="Do not store findings."),
     no_link: bool = typer.Option(
         False, "--no-link", help="Store without linking into actors (run `narcwatch link` later)."
@@ -101,6 +85,12 @@ def scan_command(
     (`narcwatch actors list`) unless --no-link. Re-scanning the same input stores nothing
     twice.
     """
+    # Imported here, not at the top: `narcwatch --help` must not pay for the pipeline.
+    from narcwatch.ingest.base import ReadOptions, readers
+    from narcwatch.jobs.context import Context
+    from narcwatch.jobs.scan import scan_job
+    from narcwatch.render.findings import make_writer, writer_names
+
     if fmt not in writer_names():
         raise UsageError(f"unknown --format {fmt!r}", value=fmt, options=writer_names())
     if input_format is not None and input_format not in readers():
@@ -112,21 +102,16 @@ def scan_command(
     options = ReadOptions(
         text_fields=[f.strip() for f in text_field.split(",") if f.strip()] if text_field else None
     )
-    config: dict[str, dict[str, object]] = {}
-    if region:
-        config["selectors"] = {"region": region.upper()}
-    if prevalence is not None:
-        config["offer"] = {"prevalence": prevalence}
-    if threshold is not None:
-        config["offer"] = {"threshold": threshold}
-
-    store = None
-    if not no_store:
-        from narcwatch.store import Store
-
-        home_dir = resolve_home(home)
-        store = Store.open(database_url(db, home_dir), home=home_dir)
-
+    ctx = Context.build(
+        home=home,
+        db=db,
+        needs_home=not no_store,
+        config_file=config,
+        region=region,
+        threshold=threshold,
+        prevalence=prevalence,
+        jobs=jobs,
+    )
     with ExitStack() as stack:
         out = _atomic_output(stack, output) if output else sys.stdout
         writer = make_writer(fmt, out)
@@ -137,39 +122,29 @@ def scan_command(
             if err_file is not None:
                 err_file.write(json.dumps(err.to_dict(), ensure_ascii=False) + "\n")
 
-        stream: Iterable[Finding | InputError] = scan(
+        summary = scan_job(
+            ctx,
             inputs,
             input_format=input_format,
             read_options=options,
-            jobs=jobs,
-            config=config,
             include_text=include_text,
-        )
-        show_progress = not quiet and sys.stderr.isatty()
-        stats = run_scan(
-            _progress(stream, show_progress),
-            store=store,
+            store=not no_store,
+            link=not no_link,
             on_finding=[writer.write],
             on_error=[report_error],
+            progress=_progress if not quiet and sys.stderr.isatty() else None,
         )
         writer.close()
 
     if not quiet:
-        typer.echo(f"narcwatch scan: {stats.summary()}", err=True)
-    if store is not None and not no_link and stats.documents:
-        from narcwatch.link import Linker
-
-        linked = Linker(store).link()
-        if not quiet:
-            typer.echo(f"narcwatch link: {linked.summary()}", err=True)
-    if stats.documents == 0:
+        typer.echo(f"narcwatch scan: {summary.summary()}", err=True)
+        if summary.linked:
+            typer.echo(f"narcwatch link: {summary.linked}", err=True)
+    if summary.documents == 0:
         raise fail("no document could be read from the input", 1)
 
 
-def _progress(
-    stream: Iterable[Finding | InputError], enabled: bool
-) -> Iterator[Finding | InputError]:
-    if not enabled:
-        yield from stream
-        return
+def _progress(stream: Iterable[Finding | InputError]) -> Iterator[Finding | InputError]:
+    from narcwatch.cli.progress import track
+
     yield from track(stream, description="scanning")

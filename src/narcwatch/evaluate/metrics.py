@@ -6,58 +6,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from narcwatch.results.evaluate import (
+    ClassScores,
+    EvalReport,
+    GroupScores,
+    OperatingPoint,
+)
+
+__all__ = [
+    "POSITIVE",
+    "ClassScores",
+    "EvalReport",
+    "GroupScores",
+    "OperatingPoint",
+    "evaluate",
+    "write_plots",
+]
 
 POSITIVE = frozenset({"1", "true", "yes", "y", "offer", "illegal", "positive", "sale"})
-
-
-class ClassScores(BaseModel):
-    precision: float
-    recall: float
-    f1: float
-    support: int
-
-
-class GroupScores(BaseModel):
-    """The decision on one group of records (a source, a language, a kind of text)."""
-
-    documents: int
-    offers: int  # labelled offers
-    flagged: int  # decided offers
-    false_positives: int
-    false_negatives: int
-    recall: float | None  # None without labelled offers
-
-
-class OperatingPoint(BaseModel):
-    """The threshold with the most recall whose precision at the report's prevalence is at
-    least ``target`` on these data (chosen on the evaluation data itself: optimistic)."""
-
-    target: float
-    threshold: float
-    recall: float
-    false_positives: int
-    precision_at_prevalence: float
-
-
-class EvalReport(BaseModel):
-    documents: int
-    positives: int
-    threshold: float
-    classes: dict[str, ClassScores]  # "offer", "not offer"
-    macro_f1: float
-    roc_auc: float | None
-    confusion: list[list[int]]  # [[TN, FP], [FN, TP]]
-    prevalence: float
-    precision_at_prevalence: float | None
-    brier: float  # mean squared error of offer_score against the labels
-    ece: float  # expected calibration error over 10 equal-width bins
-    # The most precision at `prevalence` that these data can show with one false positive
-    # (and every offer found): with few negatives a high target cannot be shown at all.
-    precision_one_fp: float | None = None
-    operating_point: OperatingPoint | None = None  # None: no threshold reaches the target
-    groups: dict[str, GroupScores] = {}
-    unlabelled: int = 0
 
 
 def calibration_error(y: Sequence[int], scores: Sequence[float], bins: int = 10) -> float:

@@ -28,12 +28,11 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from narcwatch.errors import UsageError
-from narcwatch.settings import ENV_HOME, database_url, resolve_home
+from narcwatch.settings import ENV_HOME, database_url, resolve_home, user_home
 
 if TYPE_CHECKING:
     from narcwatch.analyze.pipeline import Pipeline
@@ -106,12 +105,15 @@ class Context:
         config_file: Path | str | None = None,
         environ: Mapping[str, str] | None = None,
         kb_dir: Path | str | None = None,
+        needs_home: bool = True,
         **pipeline: Any,
     ) -> Context:
         """A context from explicit values, then ``environ`` (default ``os.environ``), then
         the settings file, then defaults. ``create=False`` (read-only commands) makes a
         missing home or ``db`` file an error instead of creating an empty one.
-        ``pipeline`` takes the :class:`PipelineSettings` fields; None means "not given"."""
+        ``needs_home=False`` (jobs that only analyse, such as eval) neither creates nor
+        checks the home. ``pipeline`` takes the :class:`PipelineSettings` fields; None
+        means "not given"."""
         env = os.environ if environ is None else environ
         unknown = sorted(set(pipeline) - set(_PIPELINE_KEYS))
         if unknown:
@@ -121,14 +123,22 @@ class Context:
         explicit_db = db is not None
         if home is None:
             home = env.get(ENV_HOME) or None
-        if create or not (explicit_db and home is None):
+        if not needs_home:
+            home_dir = Path(home or user_home()).expanduser()
+            create = False
+        elif create or not (explicit_db and home is None):
             home_dir = resolve_home(home, create=create)
         else:  # a read-only command with an explicit --db does not need a home
             home_dir = Path(home or ".").expanduser()
         file = _read_settings(config_file, home_dir)
+        if not needs_home and db is None:
+            db = "sqlite://"  # nothing is stored: never touch a file
         store_cfg = file.get("store", {})
         db = db or env.get(ENV_DATABASE_URL) or store_cfg.get("database_url")
-        values = {**file.get("pipeline", {}), **{k: v for k, v in pipeline.items() if v is not None}}
+        values = {
+            **file.get("pipeline", {}),
+            **{k: v for k, v in pipeline.items() if v is not None},
+        }
         if "components" in values and values["components"] is not None:
             values["components"] = tuple(values["components"])
         settings = PipelineSettings(**values)
@@ -204,7 +214,5 @@ def _read_settings(config_file: Path | str | None, home: Path) -> dict[str, dict
             raise UsageError(f"{path}: [{name}] must be a table")
         for key in section:
             if key not in sections[name]:
-                raise UsageError(
-                    f"{path}: unknown key {key!r} in [{name}]", options=sections[name]
-                )
+                raise UsageError(f"{path}: unknown key {key!r} in [{name}]", options=sections[name])
     return data

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from narcwatch.render.tables import WIDE
 from narcwatch.render.tables import table as folding_table
-from narcwatch.store.report import Report
+from narcwatch.results.report import Report
 
 REPORT_FORMATS = ("table", "json", "markdown")
 

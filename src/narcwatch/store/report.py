@@ -2,57 +2,25 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel as _Model
 from sqlalchemy import Integer, distinct, func, select
 
+from narcwatch.results.report import (
+    DayRow,
+    PlatformRow,
+    Report,
+    SelectorRow,
+    SubstanceRow,
+    Totals,
+)
 from narcwatch.store import Store
 from narcwatch.store.tables import DocumentRow, SelectorHitRow, SubstanceHitRow
+from narcwatch.store.visibility import Visibility
 
 
-class Totals(_Model):
-    documents: int
-    versions: int
-    offers: int
-    platforms: int
-    substances: int
-    selectors: int
-
-
-class PlatformRow(_Model):
-    platform: str | None
-    documents: int
-    offers: int
-
-
-class DayRow(_Model):
-    day: str
-    documents: int
-    offers: int
-
-
-class SubstanceRow(_Model):
-    id: str
-    name: str
-    documents: int
-    offers: int
-
-
-class SelectorRow(_Model):
-    type: str
-    value: str
-    documents: int
-    platforms: int
-
-
-class Report(_Model):
-    totals: Totals
-    by_platform: list[PlatformRow]
-    by_day: list[DayRow]
-    top_substances: list[SubstanceRow]
-    top_selectors: list[SelectorRow]
-
-
-def build_report(store: Store, *, top: int = 10) -> Report:
+def build_report(store: Store, *, top: int = 10, visibility: Visibility | None = None) -> Report:
+    """The summary of the latest versions. ``visibility`` is where the sharing server
+    will restrict what a caller's organisation may count (None: everything)."""
+    del visibility  # one store, one organisation until the sharing server
     latest = DocumentRow.is_latest.is_(True)
     offers = func.sum(func.cast(DocumentRow.offer, Integer))
     # Documents read without a platform (a plain text file) count as one unknown platform,
