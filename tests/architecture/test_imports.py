@@ -19,26 +19,14 @@ import narcwatch
 
 PACKAGE = Path(narcwatch.__file__).parent
 
+FOUNDATION = ["__init__", "errors", "limits", "model", "results", "settings", "plugins", "schemas"]
+STAGES = [
+    "ingest", "kb", "selectors", "analyze", "evaluate", "link", "crawl", "evidence", "render"
+]  # fmt: skip
 LAYERS: dict[str, int] = {
-    **dict.fromkeys(
-        ["__init__", "errors", "limits", "model", "results", "settings", "plugins", "schemas"],
-        0,
-    ),
+    **dict.fromkeys(FOUNDATION, 0),
     "store": 1,
-    **dict.fromkeys(
-        [
-            "ingest",
-            "kb",
-            "selectors",
-            "analyze",
-            "evaluate",
-            "link",
-            "crawl",
-            "evidence",
-            "render",
-        ],
-        2,
-    ),  # fmt: skip
+    **dict.fromkeys(STAGES, 2),
     "jobs": 3,
     "cli": 4,
     "__main__": 4,
