@@ -13,6 +13,7 @@ from narcwatch.analyze.offer_model import (
 )
 from narcwatch.analyze.pipeline import Pipeline
 from narcwatch.ingest.base import RawDocument
+from narcwatch.kb import default_kb
 
 
 @pytest.fixture(scope="module")
@@ -68,10 +69,10 @@ def test_precision_at_prevalence_reweights_negatives():
 
 
 def test_prevalence_moves_the_operating_point():
-    rare = make_offer({"prevalence": 0.001})
-    common = make_offer({"prevalence": 0.3})
+    rare = make_offer({"prevalence": 0.001}, default_kb())
+    common = make_offer({"prevalence": 0.3}, default_kb())
     assert rare.p.threshold >= common.p.threshold
-    assert make_offer({"threshold": 0.42}).p.threshold == 0.42
+    assert make_offer({"threshold": 0.42}, default_kb()).p.threshold == 0.42
 
 
 @pytest.mark.parametrize(

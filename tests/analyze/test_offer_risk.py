@@ -6,6 +6,7 @@ from narcwatch.analyze.doc import Doc
 from narcwatch.analyze.offer import make_offer
 from narcwatch.analyze.risk import make_risk
 from narcwatch.ingest.base import RawDocument
+from narcwatch.kb import default_kb
 from narcwatch.model import Price, Quantity, SelectorHit, SubstanceHit
 
 
@@ -36,8 +37,8 @@ def heroin(span=(0, 6)) -> SubstanceHit:
 def score(doc: Doc, **config) -> Doc:
     # These tests pin the hand-set evidence weights (the fallback when no model ships);
     # the trained model is tested on real text in test_offer_model.py.
-    make_offer({"model": "rules", **config})(doc)
-    make_risk({})(doc)
+    make_offer({"model": "rules", **config}, default_kb())(doc)
+    make_risk({}, default_kb())(doc)
     return doc
 
 

@@ -22,3 +22,37 @@ def test_unknown_component_lists_valid_ones():
     with pytest.raises((UsageError, ComponentError)) as exc:
         Pipeline(("normalize", "telepathy"))
     assert "normalize" in str(exc.value)
+
+
+def tiny_kb_dir(root):
+    (root / "sources").mkdir(parents=True)
+    (root / "substances").mkdir()
+    (root / "sources" / "t.yaml").write_text(
+        "sources:\n  - id: test-source\n    title: Made up for a test\n    publisher: tests\n"
+    )
+    (root / "substances" / "t.yaml").write_text(
+        "substances:\n"
+        "  - id: zorbaxine\n"
+        "    name: Zorbaxine\n"
+        "    category: other\n"
+        "    sources: [test-source]\n"
+    )
+    return root
+
+
+def test_the_pipeline_reads_the_knowledge_base_it_is_given(tmp_path):
+    from narcwatch.ingest.base import RawDocument
+    from narcwatch.kb import load_kb
+
+    kb = load_kb(tiny_kb_dir(tmp_path / "kb"))
+    text = "Selling zorbaxine and cocaine"
+    raw = RawDocument(text, "t", "line 1", text.encode())
+    names = ("normalize", "language", "substances")
+    mine = Pipeline(names, kb=kb)
+    assert mine.kb is kb
+    assert [h.id for h in mine.analyze(raw).substances] == ["zorbaxine"]
+    assert [h.id for h in Pipeline(names).analyze(raw).substances] == ["cocaine"]
+    # The whole default pipeline builds and runs over a knowledge base with no cues,
+    # units, currencies or languages.
+    finding = Pipeline(kb=kb)(raw)
+    assert [h.id for h in finding.substances] == ["zorbaxine"]

@@ -12,6 +12,7 @@ from narcwatch.analyze.doc import Doc
 from narcwatch.analyze.quantities import default_reader, make_quantities
 from narcwatch.analyze.registry import get_component
 from narcwatch.ingest.base import RawDocument
+from narcwatch.kb import default_kb
 from tests.conftest import SHARED_DATA
 
 # (amount, unit, count, amount_max) and (amount, currency, per)
@@ -220,7 +221,7 @@ def test_purity_is_a_feature(text: str, purity: list[float] | None) -> None:
 def test_registered_component_runs_in_a_doc() -> None:
     spec = get_component("quantities")
     assert spec.requires == ("text",) and set(spec.sets) == {"quantities", "prices"}
-    run = make_quantities({})
+    run = make_quantities({}, default_kb())
     doc = Doc.from_raw(RawDocument(text="3.5g €80", source="t", location="line 1", raw=b""))
     run(doc)
     assert doc.quantities[0].unit == "g" and doc.prices[0].currency == "EUR"

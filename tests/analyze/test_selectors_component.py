@@ -8,6 +8,7 @@ from narcwatch.analyze.doc import Doc
 from narcwatch.analyze.pipeline import Pipeline
 from narcwatch.analyze.registry import get_component
 from narcwatch.ingest.base import RawDocument
+from narcwatch.kb import default_kb
 
 BTC = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
 
@@ -20,7 +21,7 @@ def raw(text: str, author: str | None = None) -> RawDocument:
 
 def run(text: str, author: str | None = None, **config) -> Doc:
     doc = Doc.from_raw(raw(text, author))
-    get_component("selectors").factory(config)(doc)
+    get_component("selectors").factory(config, default_kb())(doc)
     return doc
 
 

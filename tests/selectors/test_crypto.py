@@ -7,7 +7,7 @@ import bech32
 import pytest
 from Crypto.Hash import keccak
 
-from narcwatch.selectors import extract
+from narcwatch.selectors import extract, extract_options
 from narcwatch.selectors.crypto import extract_crypto
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -153,7 +153,7 @@ INVALID = [
 
 @pytest.mark.parametrize("text", INVALID)
 def test_bad_checksums_and_hashes_are_not_addresses(text):
-    assert list(extract_crypto(text)) == []
+    assert list(extract_crypto(text, extract_options())) == []
 
 
 def test_address_glued_to_a_word_is_not_split_out():

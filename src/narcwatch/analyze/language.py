@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from narcwatch.analyze.doc import Doc
-from narcwatch.analyze.registry import register_component
+from narcwatch.analyze.registry import ComponentFunc, register_component
 from narcwatch.kb import KnowledgeBase, default_kb
 
 SAMPLE_CHARS = 800  # the language of a page shows in its first paragraphs
@@ -86,9 +86,15 @@ class LanguageDetector:
         return best[1]
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
+def detector_for(kb: KnowledgeBase) -> LanguageDetector:
+    """The detector of ``kb``'s languages (built once per knowledge base)."""
+    return LanguageDetector(kb)
+
+
 def default_detector() -> LanguageDetector:
-    return LanguageDetector(default_kb())
+    """The detector of the packaged knowledge base's languages."""
+    return detector_for(default_kb())
 
 
 @register_component(
@@ -97,8 +103,8 @@ def default_detector() -> LanguageDetector:
     sets=("lang",),
     description="ISO 639-1 language by script and function-word counts; None when unsure.",
 )
-def make_language(config: Mapping[str, Any]) -> Any:
-    detect = default_detector()
+def make_language(config: Mapping[str, Any], kb: KnowledgeBase) -> ComponentFunc:
+    detect = detector_for(kb)
 
     def language(doc: Doc) -> None:
         doc.lang = detect(doc.text)

@@ -22,8 +22,8 @@ from typing import Any
 
 from narcwatch.analyze.doc import Doc, NormalizedText
 from narcwatch.analyze.offsets import OffsetMap, identity
-from narcwatch.analyze.registry import register_component
-from narcwatch.kb import default_kb
+from narcwatch.analyze.registry import ComponentFunc, register_component
+from narcwatch.kb import KnowledgeBase, default_kb
 
 # Cheap test for ASCII text that needs no more than lower(): a letter next to a leet
 # character, spaced-out single letters, or a run of three identical letters.
@@ -159,17 +159,23 @@ def _edit(s: str, origin: OffsetMap | None) -> tuple[str, OffsetMap]:
     return "".join(pieces), (origin or identity()).without(drops, len(s))
 
 
-@lru_cache(maxsize=1)
-def default_normalizer() -> Normalizer:
-    kb = default_kb()
+@lru_cache(maxsize=4)
+def normalizer_for(kb: KnowledgeBase) -> Normalizer:
+    """The normalizer of ``kb``'s homoglyph and leetspeak maps (built once per knowledge base)."""
     glyphs = {h.char: h.ascii for h in kb.homoglyphs if h.script != "leet"}
     leet = {h.char: h.ascii for h in kb.homoglyphs if h.script == "leet"}
     return Normalizer(glyphs, leet)
 
 
-def normalize_term(term: str) -> str:
-    """The normalized form of a knowledge-base term (the matcher's key)."""
-    return default_normalizer()(term).text.strip()
+def default_normalizer() -> Normalizer:
+    """The normalizer of the packaged knowledge base."""
+    return normalizer_for(default_kb())
+
+
+def normalize_term(term: str, kb: KnowledgeBase | None = None) -> str:
+    """The normalized form of a knowledge-base term (the matcher's key), by ``kb``'s
+    normalizer (default: the packaged knowledge base's)."""
+    return normalizer_for(kb if kb is not None else default_kb())(term).text.strip()
 
 
 @register_component(
@@ -179,8 +185,8 @@ def normalize_term(term: str) -> str:
     description="Matching view of the text: NFKC/case folding, homoglyphs, leetspeak, "
     "spaced letters, repeats; keeps a map back to the original offsets.",
 )
-def make_normalize(config: Mapping[str, Any]) -> Any:
-    normalizer = default_normalizer()
+def make_normalize(config: Mapping[str, Any], kb: KnowledgeBase) -> ComponentFunc:
+    normalizer = normalizer_for(kb)
 
     def normalize(doc: Doc) -> None:
         doc.norm = normalizer(doc.text)

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict
 
 from narcwatch.analyze.doc import Doc
 from narcwatch.analyze.offer_model import OfferModel, default_model, model_title
-from narcwatch.analyze.registry import register_component
+from narcwatch.analyze.registry import ComponentFunc, register_component
+from narcwatch.kb import KnowledgeBase
 
 CONTACT_TYPES = frozenset(
     {
@@ -168,7 +169,7 @@ class OfferScorer:
     "model over words and evidence, with the reasons; config: threshold, or prevalence "
     "(the threshold whose measured precision is 0.90 at that share of offers).",
 )
-def make_offer(config: Mapping[str, Any]) -> Any:
+def make_offer(config: Mapping[str, Any], kb: KnowledgeBase) -> ComponentFunc:
     params = OfferParams.model_validate(scoring_params()["offer"])
     model = None if config.get("model") == "rules" else default_model()
     if model is not None:

@@ -7,13 +7,16 @@ The CLI, the Python API and (later) the server and cluster runs all call
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from narcwatch.analyze.doc import Doc
 from narcwatch.analyze.registry import ComponentFunc, get_component
 from narcwatch.errors import ComponentError
 from narcwatch.ingest.base import RawDocument
 from narcwatch.model import Finding
+
+if TYPE_CHECKING:
+    from narcwatch.kb.loader import KnowledgeBase
 
 DEFAULT_COMPONENTS: tuple[str, ...] = (
     "normalize",
@@ -27,13 +30,23 @@ DEFAULT_COMPONENTS: tuple[str, ...] = (
 
 
 class Pipeline:
-    """Build once (expensive: knowledge base, matchers, models), call per document."""
+    """Build once (expensive: matchers, models), call per document.
+
+    ``kb`` is the knowledge base every component reads; without one, the packaged
+    knowledge base (``narcwatch.kb.default_kb()``)."""
 
     def __init__(
         self,
         names: Sequence[str] = DEFAULT_COMPONENTS,
         config: Mapping[str, Mapping[str, Any]] | None = None,
+        *,
+        kb: KnowledgeBase | None = None,
     ) -> None:
+        if kb is None:
+            from narcwatch.kb.loader import default_kb
+
+            kb = default_kb()
+        self.kb = kb
         config = config or {}
         self.names = tuple(names)
         available = {"text"}
@@ -46,8 +59,15 @@ class Pipeline:
                     f"component {name!r} needs {', '.join(missing)}, which no earlier "
                     f"component sets; order is {' -> '.join(self.names)}"
                 )
-            self._steps.append((name, spec.factory(config.get(name, {}))))
+            self._steps.append((name, spec.factory(config.get(name, {}), kb)))
             available.update(spec.sets)
+
+    def component(self, name: str) -> ComponentFunc:
+        """The built callable of the component ``name`` (its scorer, reader...)."""
+        for step_name, step in self._steps:
+            if step_name == name:
+                return step
+        raise ComponentError(f"no component {name!r} in this pipeline ({', '.join(self.names)})")
 
     def analyze(self, raw: RawDocument) -> Doc:
         doc = Doc.from_raw(raw)

@@ -244,9 +244,15 @@ def _overlaps(spans: list[tuple[int, int]], span: tuple[int, int]) -> bool:
     return any(a < span[1] and span[0] < b for a, b in spans[max(0, i - 1) : i + 1])
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
+def reader_for(kb: KnowledgeBase) -> QuantityReader:
+    """The reader of ``kb``'s units, amount words and currencies (built once per knowledge base)."""
+    return QuantityReader(kb)
+
+
 def default_reader() -> QuantityReader:
-    return QuantityReader(default_kb())
+    """The reader of the packaged knowledge base's units and currencies."""
+    return reader_for(default_kb())
 
 
 @register_component(
@@ -256,6 +262,6 @@ def default_reader() -> QuantityReader:
     description="Listing-style amounts (3.5g, 100 x 20mg, 1/8 oz, 1kg-100kg) and prices "
     "(€80, 0.02 BTC, 80 euros le g) from the units and currencies data.",
 )
-def make_quantities(config: Mapping[str, Any]) -> ComponentFunc:
-    """Build (once per process) the reader of amounts and prices."""
-    return default_reader()
+def make_quantities(config: Mapping[str, Any], kb: KnowledgeBase) -> ComponentFunc:
+    """The reader of amounts and prices for ``kb`` (built once per knowledge base)."""
+    return reader_for(kb)

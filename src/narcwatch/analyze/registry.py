@@ -1,28 +1,35 @@
 """Named pipeline components, registered the same way for built-ins and plugins.
 
-A component is a factory ``(config: dict) -> Callable[[Doc], None]`` registered with the
+A component is a factory ``(config, kb) -> Callable[[Doc], None]`` registered with the
 attributes it needs on the :class:`~narcwatch.analyze.doc.Doc` and the ones it sets::
 
     @register_component("quantities", requires=("text",), sets=("quantities", "prices"))
-    def make_quantities(config):
+    def make_quantities(config: Mapping[str, Any], kb: KnowledgeBase) -> ComponentFunc:
+        reader = QuantityReader(kb)
         def run(doc): ...
         return run
 
-Factories run once per process; the callables they return run once per document, so
-anything expensive (compiled matchers, models) belongs in the factory.
+``config`` is the component's own section of the pipeline configuration; ``kb`` is the
+knowledge base the pipeline was built with (never ``default_kb()``: a pipeline built over
+another knowledge base must not read the packaged one). Factories run once per pipeline;
+the callables they return run once per document, so anything expensive (compiled
+matchers, models) belongs in the factory.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from narcwatch.analyze.doc import Doc
 from narcwatch.errors import ComponentError
 
+if TYPE_CHECKING:
+    from narcwatch.kb.loader import KnowledgeBase
+
 ComponentFunc = Callable[[Doc], None]
-ComponentFactory = Callable[[Mapping[str, Any]], ComponentFunc]
+ComponentFactory = Callable[[Mapping[str, Any], "KnowledgeBase"], ComponentFunc]
 
 
 @dataclass(frozen=True, slots=True)

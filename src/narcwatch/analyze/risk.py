@@ -12,8 +12,8 @@ from typing import Any
 
 from narcwatch.analyze.doc import Doc
 from narcwatch.analyze.offer import CONTACT_TYPES, WALLET_TYPES, scoring_params
-from narcwatch.analyze.registry import register_component
-from narcwatch.kb import KnowledgeBase, default_kb
+from narcwatch.analyze.registry import ComponentFunc, register_component
+from narcwatch.kb import KnowledgeBase
 
 
 class RiskScorer:
@@ -50,7 +50,7 @@ class RiskScorer:
     sets=("risk",),
     description="Offer score scaled by the harm of the substances offered, plus reachability.",
 )
-def make_risk(config: Mapping[str, Any]) -> Any:
+def make_risk(config: Mapping[str, Any], kb: KnowledgeBase) -> ComponentFunc:
     params = dict(scoring_params()["risk"])
     params.update(config)
-    return RiskScorer(params, default_kb())
+    return RiskScorer(params, kb)

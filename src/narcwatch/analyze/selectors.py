@@ -13,8 +13,9 @@ from typing import Any
 
 from narcwatch.analyze.doc import Doc
 from narcwatch.analyze.registry import ComponentFunc, register_component
+from narcwatch.kb import KnowledgeBase
 from narcwatch.model import SelectorHit
-from narcwatch.selectors import extract
+from narcwatch.selectors import ExtractOptions, extract
 
 
 def vendor_selector(doc: Doc) -> SelectorHit | None:
@@ -44,12 +45,12 @@ def vendor_selector(doc: Doc) -> SelectorHit | None:
     description="Wallets, messenger handles, phones (config: region), e-mail, onion/I2P, "
     "URLs, PGP keys and IBANs, each validated; the vendor field as a weak selector.",
 )
-def make_selectors(config: Mapping[str, Any]) -> ComponentFunc:
+def make_selectors(config: Mapping[str, Any], kb: KnowledgeBase) -> ComponentFunc:
     region = config.get("region")
-    region = str(region).upper() if region else None
+    options = ExtractOptions.from_kb(kb, str(region).upper() if region else None)
 
     def selectors(doc: Doc) -> None:
-        hits = extract(doc.text, region=region, omitted=doc.features.setdefault("omitted", {}))
+        hits = extract(doc.text, options=options, omitted=doc.features.setdefault("omitted", {}))
         vendor = vendor_selector(doc)
         if vendor is not None:
             hits.append(vendor)

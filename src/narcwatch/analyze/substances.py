@@ -19,14 +19,14 @@ found on the way are shared as ``doc.features["cues"]`` (first positions) and
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from narcwatch.analyze.doc import Doc
-from narcwatch.analyze.normalize import default_normalizer, normalize_term
-from narcwatch.analyze.registry import register_component
+from narcwatch.analyze.normalize import normalizer_for
+from narcwatch.analyze.registry import ComponentFunc, register_component
 from narcwatch.analyze.term_context import AmountScan, Confident, Positions
 from narcwatch.analyze.term_views import (
     ELONGATED,
@@ -40,6 +40,7 @@ from narcwatch.analyze.term_views import (
 from narcwatch.kb import KnowledgeBase, Term, default_kb
 from narcwatch.kb.cas import find_cas
 from narcwatch.kb.fuzzy import FuzzyIndex, fuzzy_names
+from narcwatch.kb.loader import is_default_kb
 from narcwatch.kb.matcher import TermMatcher, word_view
 from narcwatch.limits import bounded
 from narcwatch.model import SubstanceHit
@@ -90,10 +91,22 @@ def _amount_pattern(kb: KnowledgeBase) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def default_matchers() -> Matchers:
+    """The matchers of the packaged knowledge base, from the on-disk cache when it is sound."""
     from narcwatch.kb.cache import cached
     from narcwatch.kb.loader import data_dir
 
-    return cached("matchers", data_dir(), _build_matchers, check=_smoke)
+    return cached("matchers", data_dir(), lambda: build_matchers(default_kb()), check=_smoke)
+
+
+def matchers_for(kb: KnowledgeBase) -> Matchers:
+    """The matchers of ``kb``: the packaged knowledge base's come from the on-disk cache,
+    any other's are built in this process (once per knowledge base)."""
+    return default_matchers() if is_default_kb(kb) else _built_matchers(kb)
+
+
+@lru_cache(maxsize=4)
+def _built_matchers(kb: KnowledgeBase) -> Matchers:
+    return build_matchers(kb)
 
 
 def _smoke(m: Matchers) -> bool:
@@ -105,34 +118,40 @@ def _smoke(m: Matchers) -> bool:
     )
 
 
-def _off_topic(kb: KnowledgeBase, terms: list[Term]) -> dict[Term, frozenset[str]]:
+def _off_topic(
+    kb: KnowledgeBase, terms: list[Term], key_of: Callable[[str], str]
+) -> dict[Term, frozenset[str]]:
     """The substances each English term does not name in real listings (``off_topic``)."""
     void = {}
     for t in terms:
         if t.lang in (None, "en"):
-            key = normalize_term(t.text)
+            key = key_of(t.text)
             off = frozenset(sid for sid in t.substances if (key, sid) in kb.term_off_topic)
             if off:
                 void[t] = off
     return void
 
 
-def _build_matchers() -> Matchers:
-    kb = default_kb()
+def build_matchers(kb: KnowledgeBase) -> Matchers:
+    """Every matcher of ``kb``, its keys normalized by ``kb``'s own normalizer (the one the
+    ``normalize`` component of a pipeline over ``kb`` uses on the text)."""
+    normalizer = normalizer_for(kb)
+
+    def key_of(s: str) -> str:
+        return normalizer(s).text.strip()
+
     terms = list(kb.iter_terms())
     usage = kb.term_usage
-    fuzzy_terms = fuzzy_names(terms, normalize_term)
+    fuzzy_terms = fuzzy_names(terms, key_of)
     return Matchers(
         fuzzy=FuzzyIndex(fuzzy_terms, exclude=kb.near_words),
         fuzzy_terms=fuzzy_terms,
         inner=substring_automaton(fuzzy_terms),
-        terms=TermMatcher(((t.text, t) for t in terms), normalize_term),
-        common=frozenset(
-            t for t in terms if (normalize_term(t.text), "en") in usage and t.substances
-        ),
-        void=_off_topic(kb, terms),
-        squashed=TermMatcher(((t.text, t) for t in terms), lambda s: _squash(normalize_term(s))),
-        cues=TermMatcher(((c.term, (c.kind, c.term)) for c in kb.cues), normalize_term),
+        terms=TermMatcher(((t.text, t) for t in terms), key_of),
+        common=frozenset(t for t in terms if (key_of(t.text), "en") in usage and t.substances),
+        void=_off_topic(kb, terms, key_of),
+        squashed=TermMatcher(((t.text, t) for t in terms), lambda s: _squash(key_of(s))),
+        cues=TermMatcher(((c.term, (c.kind, c.term)) for c in kb.cues), key_of),
         amount=_amount_pattern(kb),
         cas=kb.by_cas(),
     )
@@ -156,9 +175,10 @@ class SubstanceFinder:
         self.kb = kb
         self.m = matchers
         self.fuzzy = fuzzy
+        self.normalize = normalizer_for(kb)
 
     def __call__(self, doc: Doc) -> None:
-        norm = doc.norm or default_normalizer()(doc.text)
+        norm = doc.norm or self.normalize(doc.text)
         text = doc.text
         view = word_view(norm.text)
         beyond: dict[str, int] = {}  # matches past MATCH_CAP, per term (term_matches)
@@ -337,5 +357,5 @@ def _readings(
     "number, and long names one letter off; ambiguous terms need supporting context. "
     "config: fuzzy (default true).",
 )
-def make_substances(config: Mapping[str, Any]) -> Any:
-    return SubstanceFinder(default_kb(), default_matchers(), fuzzy=bool(config.get("fuzzy", True)))
+def make_substances(config: Mapping[str, Any], kb: KnowledgeBase) -> ComponentFunc:
+    return SubstanceFinder(kb, matchers_for(kb), fuzzy=bool(config.get("fuzzy", True)))

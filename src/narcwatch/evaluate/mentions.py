@@ -24,7 +24,7 @@ from narcwatch.analyze.normalize import normalize_term
 from narcwatch.analyze.pipeline import Pipeline
 from narcwatch.evaluate.corpora import load_records
 from narcwatch.ingest.base import RawDocument
-from narcwatch.kb import default_kb
+from narcwatch.kb import KnowledgeBase
 
 MAX_CHARS = 20000  # the drawing script read at most this much of each record
 
@@ -79,18 +79,25 @@ def _scan(pipe: Pipeline, rid: str, text: str) -> tuple[dict, str | None]:
     return spans, doc.lang
 
 
-def measure(folder: Path, data: Path | None = None, pipe: Pipeline | None = None) -> MentionReport:
-    pipe = pipe or Pipeline(("normalize", "language", "substances"))
+def measure(
+    folder: Path,
+    data: Path | None = None,
+    pipe: Pipeline | None = None,
+    kb: KnowledgeBase | None = None,
+) -> MentionReport:
+    """Mention quality of ``pipe`` (default: normalize, language and substances over ``kb``,
+    itself by default the packaged knowledge base) on the labelled mentions in ``folder``."""
+    pipe = pipe or Pipeline(("normalize", "language", "substances"), kb=kb)
+    kb = pipe.kb
     cands = read_labels(folder, "labels_batch_*.jsonl")
     titles = read_labels(folder, "labels_titles_*.jsonl")
     records = load_records({c["record"] for c in cands} | {t["record"] for t in titles}, data)
     rep = MentionReport()
-    kb = default_kb()
     known = kb.substances
     vias_of: dict[str, set[str]] = defaultdict(set)  # how a term matches: name, slang...
     for term in kb.iter_terms():
         if term.substances:
-            vias_of[normalize_term(term.text)].add(term.via)
+            vias_of[normalize_term(term.text, kb)].add(term.via)
     scanned: dict[str, tuple[dict, str | None]] = {}
     for c in cands:
         rid = c["record"]
@@ -98,7 +105,7 @@ def measure(folder: Path, data: Path | None = None, pipe: Pipeline | None = None
             scanned[rid] = _scan(pipe, rid, records[rid].text[:MAX_CHARS])
         spans, lang = scanned[rid]
         kept = bool(spans.get(tuple(c["span"]), set()) & set(c["substances"]))
-        vias = c.get("via") or sorted(vias_of.get(normalize_term(c["matched"]), ())) or ["cas"]
+        vias = c.get("via") or sorted(vias_of.get(normalize_term(c["matched"], kb), ())) or ["cas"]
         tallies = [rep.overall, rep.by_lang[lang or "?"], rep.by_source[_source(rid)]]
         tallies += [rep.by_via[v] for v in vias]
         for t in tallies:

@@ -108,9 +108,15 @@ class Classifier:
         return Classification(canonical, inchikey, known, control, self.families_of(mol), nearest)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
+def classifier_for(kb: KnowledgeBase) -> Classifier:
+    """The classifier of ``kb``'s families and structures (built once per knowledge base)."""
+    return Classifier(kb)
+
+
 def default_classifier() -> Classifier:
-    return Classifier(default_kb())
+    """The classifier of the packaged knowledge base."""
+    return classifier_for(default_kb())
 
 
 def smiles_from_name(name: str) -> str:
@@ -126,7 +132,7 @@ def smiles_from_name(name: str) -> str:
 
 
 def smiles_from_cas(cas: str, kb: KnowledgeBase | None = None) -> str:
-    kb = kb or default_kb()
+    kb = kb if kb is not None else default_kb()
     if not is_valid_cas(cas):
         raise UsageError(f"{cas!r} is not a valid CAS number (check digit)", value=cas)
     sid = kb.by_cas().get(cas)
@@ -139,15 +145,22 @@ def smiles_from_cas(cas: str, kb: KnowledgeBase | None = None) -> str:
 
 
 def classify(
-    *, smiles: str | None = None, name: str | None = None, cas: str | None = None, top: int = 5
+    *,
+    smiles: str | None = None,
+    name: str | None = None,
+    cas: str | None = None,
+    top: int = 5,
+    kb: KnowledgeBase | None = None,
 ) -> Classification:
-    """Classify a structure given as exactly one of SMILES, chemical name or CAS number."""
+    """Classify a structure given as exactly one of SMILES, chemical name or CAS number,
+    against ``kb`` (default: the packaged knowledge base)."""
+    kb = kb if kb is not None else default_kb()
     given = [v for v in (smiles, name, cas) if v]
     if len(given) != 1:
         raise UsageError("give exactly one of --smiles, --name, --cas")
     if name:
         smiles = smiles_from_name(name)
     elif cas:
-        smiles = smiles_from_cas(cas)
+        smiles = smiles_from_cas(cas, kb)
     assert smiles is not None
-    return default_classifier().classify(smiles, top=top)
+    return classifier_for(kb).classify(smiles, top=top)

@@ -1,7 +1,9 @@
 """Load and validate the knowledge base from its YAML data files.
 
-``default_kb()`` is the knowledge base that ships in the package, loaded once per process.
-``load_kb(path)`` loads another data directory with the same layout (see ``schema.py``).
+``load_kb(path)`` loads a data directory (the layout is in ``schema.py``); ``default_kb()`` is
+the knowledge base that ships in the package, loaded once per process. Code that analyses
+takes the knowledge base as an argument (``Pipeline(kb=...)``, a component factory's second
+argument); ``default_kb()`` is only the default where none is given.
 Every entry is validated; the first invalid one raises :class:`KnowledgeBaseError` naming
 the file, the entry and the field, and listing what would be valid.
 """
@@ -58,8 +60,13 @@ class Term:
     ambiguous: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class KnowledgeBase:
+    """Validated entries of one data directory.
+
+    Compared and hashed by identity: what is built from a knowledge base (normalizer,
+    matchers, readers) is memoized per instance (``functools.lru_cache`` on the builder)."""
+
     substances: dict[str, Substance] = field(default_factory=dict)
     slang: list[SlangTerm] = field(default_factory=list)
     emoji: list[EmojiCode] = field(default_factory=list)
@@ -244,3 +251,9 @@ def default_kb() -> KnowledgeBase:
     from narcwatch.kb.cache import cached
 
     return cached("kb", data_dir(), load_kb, check=lambda kb: "cocaine" in kb.substances)
+
+
+def is_default_kb(kb: KnowledgeBase) -> bool:
+    """Whether ``kb`` is the one ``default_kb()`` returned (without loading it when it was
+    never asked for): only that one may use what is cached on disk for the packaged data."""
+    return default_kb.cache_info().currsize > 0 and kb is default_kb()

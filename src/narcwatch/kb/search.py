@@ -70,6 +70,12 @@ class SubstanceIndex:
         return sorted(best.values(), key=lambda h: (-h.score, h.name))[:limit]
 
 
-@lru_cache(maxsize=1)
-def default_index() -> SubstanceIndex:
-    return SubstanceIndex(default_kb())
+@lru_cache(maxsize=2)
+def index_for(kb: KnowledgeBase) -> SubstanceIndex:
+    """The search index of ``kb`` (built once per knowledge base)."""
+    return SubstanceIndex(kb)
+
+
+def default_index(kb: KnowledgeBase | None = None) -> SubstanceIndex:
+    """The search index of ``kb``, by default the packaged knowledge base."""
+    return index_for(kb if kb is not None else default_kb())

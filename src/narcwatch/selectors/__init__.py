@@ -27,13 +27,31 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_left
+from dataclasses import replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from narcwatch.limits import PER_KIND, bounded
 from narcwatch.model import SelectorHit
-from narcwatch.selectors.registry import Candidate, extractors, register_extractor
+from narcwatch.selectors.registry import (
+    Candidate,
+    ExtractOptions,
+    extractors,
+    register_extractor,
+)
 
-__all__ = ["Candidate", "ascii_view", "extract", "extractors", "register_extractor"]
+if TYPE_CHECKING:
+    from narcwatch.kb.loader import KnowledgeBase
+
+__all__ = [
+    "Candidate",
+    "ExtractOptions",
+    "ascii_view",
+    "extract",
+    "extract_options",
+    "extractors",
+    "register_extractor",
+]
 
 # ASCII letters and digits -> "a", everything else -> " " (non-ASCII is "?" after encoding).
 _ALNUM = bytes(ord("a") if chr(i).isascii() and chr(i).isalnum() else ord(" ") for i in range(256))
@@ -133,21 +151,45 @@ def _bounded(found: list[Candidate], omitted: dict[str, int]) -> list[Candidate]
     return sorted(kept + mentions, key=lambda c: c.start)
 
 
+@lru_cache(maxsize=1)
+def _default_options() -> ExtractOptions:
+    from narcwatch.kb.loader import default_kb
+
+    return ExtractOptions.from_kb(default_kb())
+
+
+def extract_options(kb: KnowledgeBase | None = None, region: str | None = None) -> ExtractOptions:
+    """The options of a run over ``kb`` (default: the packaged knowledge base)."""
+    if kb is None:
+        return replace(_default_options(), region=region)
+    return ExtractOptions.from_kb(kb, region)
+
+
 def extract(
-    text: str, *, region: str | None = None, omitted: dict[str, int] | None = None
+    text: str,
+    *,
+    region: str | None = None,
+    omitted: dict[str, int] | None = None,
+    options: ExtractOptions | None = None,
 ) -> list[SelectorHit]:
     """Every selector in ``text``, validated and normalized, in text order.
 
+    ``options`` (from :func:`extract_options`) carry the knowledge base's amount words;
+    without them, the packaged knowledge base's. ``region``, when given, overrides theirs.
     At most ``limits.PER_KEY`` hits of one value and ``limits.PER_KIND`` in all are
     returned; the number left out is added to ``omitted["selectors"]``."""
     if not text:
         return []
+    if options is None:
+        options = extract_options(region=region)
+    elif region is not None:
+        options = replace(options, region=region)
     low = text.lower()
     found: list[Candidate] = []
     for spec in extractors().values():
         if spec.triggers is not None and not any(t in low for t in spec.triggers):
             continue
-        found.extend(spec.func(text, region))
+        found.extend(spec.func(text, options))
     ascii_view.cache_clear()
     # What a PGP key block carries inside its armour (user ids and their e-mails) shares the
     # block's span; it rides along with the block's fingerprint instead of competing with it.

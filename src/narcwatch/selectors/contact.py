@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 import phonenumbers
 
 from narcwatch.selectors import ascii_view
-from narcwatch.selectors.registry import Candidate, register_extractor
+from narcwatch.selectors.registry import Candidate, ExtractOptions, register_extractor
 from narcwatch.selectors.web import public_suffix_ok
 
 _AT = r"(?:@|\s?[\[\(\{<]\s?(?:at|@)\s?[\]\)\}>]\s?|\s(?:at|AT)\s)"
@@ -78,7 +77,7 @@ def _anchors(text: str) -> list[int]:
 
 
 @register_extractor("email", triggers=None)  # _anchors is the cheap test
-def extract_email(text: str, region: str | None = None) -> Iterator[Candidate]:
+def extract_email(text: str, options: ExtractOptions) -> Iterator[Candidate]:
     done = -1  # end of the last address found: anchors inside it are spent
     for a in _anchors(text):
         if a < done:
@@ -105,29 +104,16 @@ def extract_email(text: str, region: str | None = None) -> Iterator[Candidate]:
         yield Candidate("email", f"{user.lower()}@{domain}", m.start(), m.end())
 
 
-@lru_cache(maxsize=1)
-def _amount_markers() -> tuple[frozenset[str], tuple[str, ...]]:
-    """Unit and currency words and symbols (from the knowledge base data): a number written
-    next to one is an amount or a quantity, not a phone number."""
-    from narcwatch.kb.loader import default_kb
-
-    kb = default_kb()
-    forms = [a for u in kb.units for a in (u.unit, *u.aliases)]
-    forms += [a for c in kb.currencies for a in (c.code, *c.aliases, *c.symbols)]
-    words = {f.lower().rstrip(".") for f in forms if f.rstrip(".").isalpha()}
-    symbols = {f for f in forms if not f.rstrip(".").isalpha()} | {"#", "№"}
-    return frozenset(words), tuple(symbols)
-
-
-def is_amount(text: str, start: int, end: int) -> bool:
-    """Whether the digits at ``text[start:end]`` read as a decimal, amount or reference."""
+def is_amount(text: str, start: int, end: int, options: ExtractOptions) -> bool:
+    """Whether the digits at ``text[start:end]`` read as a decimal, amount or reference
+    (next to one of ``options``' unit or currency words or symbols)."""
     before = text[max(0, start - 12) : start]
     if before[-1:] in (".", ",") and before[-2:-1].isdigit():
         return True  # "0.00447911123456 BTC": the fraction of a decimal number
     after = text[end : end + 24].lstrip()
     if after[:1] in (".", ",") and after[1:2].isdigit():
         return True
-    words, symbols = _amount_markers()
+    words, symbols = options.amount_words, options.amount_symbols
     if before.rstrip().endswith(symbols) or after.startswith(symbols):
         return True
     word = _LEAD_WORD.match(after)
@@ -155,8 +141,9 @@ def _trimmed(raw: str) -> Iterator[str]:
         yield raw[:cut]
 
 
-def _phone_at(text: str, start: int, raw: str, region: str | None) -> Candidate | None:
+def _phone_at(text: str, start: int, raw: str, options: ExtractOptions) -> Candidate | None:
     """The first reading of ``raw`` (at ``text[start:]``) that is a valid number."""
+    region = options.region
     international = raw.startswith(("+", "00"))
     if not international and region is None:
         return None
@@ -175,7 +162,7 @@ def _phone_at(text: str, start: int, raw: str, region: str | None) -> Candidate 
             break  # a bad country code or no number: a shorter cut is no better
         end = start + len(part)
         if phonenumbers.is_valid_number(num):
-            if is_amount(text, start, end):
+            if is_amount(text, start, end, options):
                 return None
             value = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
             return Candidate("phone", value, start, end)
@@ -185,7 +172,8 @@ def _phone_at(text: str, start: int, raw: str, region: str | None) -> Candidate 
 
 
 @register_extractor("phone", triggers=None)
-def extract_phone(text: str, region: str | None = None) -> Iterator[Candidate]:
+def extract_phone(text: str, options: ExtractOptions) -> Iterator[Candidate]:
+    region = options.region
     if region is None and "+" not in text and "00" not in text:
         return
     if ascii_view(text)[1].count(b"d") < 8:
@@ -194,6 +182,6 @@ def extract_phone(text: str, region: str | None = None) -> Iterator[Candidate]:
     for m in pattern.finditer(text):
         if m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "+"):
             continue
-        found = _phone_at(text, m.start(), m.group(0), region)
+        found = _phone_at(text, m.start(), m.group(0), options)
         if found is not None:
             yield found

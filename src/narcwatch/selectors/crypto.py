@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from narcwatch.selectors import ascii_view
 from narcwatch.selectors.b58 import b58check_payload, keccak256, monero_decode
-from narcwatch.selectors.registry import Candidate, register_extractor
+from narcwatch.selectors.registry import Candidate, ExtractOptions, register_extractor
 from narcwatch.selectors.segwit import decode_segwit
 
 B58 = "1-9A-HJ-NP-Za-km-z"
@@ -154,7 +154,7 @@ def long_runs(text: str) -> Iterator[tuple[int, int]]:
 
 
 @register_extractor("crypto", triggers=None)
-def extract_crypto(text: str, region: str | None = None) -> Iterator[Candidate]:
+def extract_crypto(text: str, options: ExtractOptions) -> Iterator[Candidate]:
     for start, end in long_runs(text):
         if start >= 12 and text[start - 12 : start].lower() == _CASH_PREFIX:
             start -= 12

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 import phonenumbers
 
 from narcwatch.selectors import ascii_view
-from narcwatch.selectors.registry import Candidate, register_extractor
+from narcwatch.selectors.registry import Candidate, ExtractOptions, register_extractor
 from narcwatch.selectors.web import BARE_GTLDS
 
 # Paths of t.me that are not user or channel names.
@@ -341,7 +341,7 @@ def _handles(text: str, telegram_near: bool) -> Iterator[Candidate]:
 
 
 @register_extractor("messaging", triggers=None)
-def extract_messaging(text: str, region: str | None = None) -> Iterator[Candidate]:
+def extract_messaging(text: str, options: ExtractOptions) -> Iterator[Candidate]:
     low = text.lower()
     starts = _starts(low)
     if "links" in starts:

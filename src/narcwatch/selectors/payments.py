@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from narcwatch.selectors import ascii_view
-from narcwatch.selectors.registry import Candidate, register_extractor
+from narcwatch.selectors.registry import Candidate, ExtractOptions, register_extractor
 
 # IBAN lengths by country (SWIFT IBAN Registry).
 IBAN_LENGTHS = {
@@ -120,7 +120,7 @@ def _end_of(raw: str, size: int) -> int | None:
 
 
 @register_extractor("payments", triggers=None)
-def extract_payments(text: str, region: str | None = None) -> Iterator[Candidate]:
+def extract_payments(text: str, options: ExtractOptions) -> Iterator[Candidate]:
     alnum, classes = ascii_view(text)
     i = classes.find(b"UUdd")
     while i != -1:

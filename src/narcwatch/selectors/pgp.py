@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Iterator
 from functools import lru_cache
 
-from narcwatch.selectors.registry import Candidate, register_extractor
+from narcwatch.selectors.registry import Candidate, ExtractOptions, register_extractor
 
 # Armour markers as page dumps mangle them: typographic dashes ("—–BEGIN ...—–"), the
 # words wrapped over two lines, underscores padding the line. The patterns start at the
@@ -241,7 +241,7 @@ def _windows(low: str) -> list[tuple[int, int]]:
 
 
 @register_extractor("pgp", triggers=None)  # _windows is the cheap test
-def extract_pgp(text: str, region: str | None = None) -> Iterator[Candidate]:
+def extract_pgp(text: str, options: ExtractOptions) -> Iterator[Candidate]:
     blocks = []
     if "BEGIN" in text and "PGP" in text:
         for start, end in _block_spans(text):

@@ -1,6 +1,7 @@
 """The extractor registry: every selector family registers a function here, built-ins too.
 
-An extractor takes the text (and a default phone region) and yields :class:`Candidate`
+An extractor takes the text and the :class:`ExtractOptions` of the run (the default phone
+region, the unit and currency words of the knowledge base) and yields :class:`Candidate`
 selectors it has already validated. ``triggers`` are lower-case substrings, one of which
 must occur in the text for the extractor to run: the cheap test that keeps a 1 KB post
 without any selector at a few microseconds.
@@ -10,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from narcwatch.kb.loader import KnowledgeBase
 
 Strength = Literal["strong", "weak"]
 
@@ -24,7 +28,29 @@ class Candidate:
     strength: Strength = "strong"
 
 
-Extractor = Callable[[str, str | None], Iterator[Candidate]]
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """What an extractor may consult besides the text, fixed for a whole run.
+
+    ``region``: the ISO 3166 country whose national phone numbers count (None: only numbers
+    written with their country code). ``amount_words`` / ``amount_symbols``: unit and
+    currency words and symbols of the knowledge base; a number written next to one is an
+    amount, not a phone number."""
+
+    region: str | None = None
+    amount_words: frozenset[str] = frozenset()
+    amount_symbols: tuple[str, ...] = ()
+
+    @classmethod
+    def from_kb(cls, kb: KnowledgeBase, region: str | None = None) -> ExtractOptions:
+        forms = [a for u in kb.units for a in (u.unit, *u.aliases)]
+        forms += [a for c in kb.currencies for a in (c.code, *c.aliases, *c.symbols)]
+        words = {f.lower().rstrip(".") for f in forms if f.rstrip(".").isalpha()}
+        symbols = {f for f in forms if not f.rstrip(".").isalpha()} | {"#", "№"}
+        return cls(region, frozenset(words), tuple(sorted(symbols)))
+
+
+Extractor = Callable[[str, ExtractOptions], Iterator[Candidate]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import tldextract
 
-from narcwatch.selectors.registry import Candidate, register_extractor
+from narcwatch.selectors.registry import Candidate, ExtractOptions, register_extractor
 
 _ONION = re.compile(r"(?<![a-z2-7])(?P<host>[a-z2-7]{56}|[a-z2-7]{16})\.onion(?![a-z0-9])", re.I)
 _I2P = re.compile(
@@ -169,7 +169,7 @@ def _onions(low: str) -> Iterator[Candidate]:
 
 
 @register_extractor("web", triggers=("http", "www.", "onion", ".i2p", "."))
-def extract_web(text: str, region: str | None = None) -> Iterator[Candidate]:
+def extract_web(text: str, options: ExtractOptions) -> Iterator[Candidate]:
     low = text.lower()
     if len(low) != len(text):  # lower-casing changed lengths ("İ"): keep offsets right
         low = text
