@@ -10,6 +10,7 @@ import pytest
 
 from narcwatch.jobs.context import Context
 from narcwatch.jobs.scan import scan_job
+from narcwatch.model import Finding
 from narcwatch.results.base import schema_of
 from narcwatch.results.scan import ScanSummary
 from tests.conftest import EXAMPLES
@@ -46,14 +47,9 @@ def test_the_region_setting_reaches_the_pipeline(tmp_path: Path, posts: Path) ->
     found: dict[str | None, list[str]] = {}
     for region in (None, "NL"):
         ctx = Context.build(tmp_path / "home", region=region, environ={})
-        phones: list[str] = []
-        scan_job(
-            ctx,
-            [str(posts)],
-            store=False,
-            on_finding=[lambda f: phones.extend(s.value for s in f.selectors if s.type == "phone")],
-        )
-        found[region] = phones
+        findings: list[Finding] = []
+        scan_job(ctx, [str(posts)], store=False, on_finding=[findings.append])
+        found[region] = [s.value for f in findings for s in f.selectors if s.type == "phone"]
     assert found["NL"] == ["+31612345678"]
     assert found[None] == []
 
