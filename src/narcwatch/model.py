@@ -11,7 +11,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_ID = "narcwatch.finding/1"
+SCHEMA_ID: Literal["narcwatch.finding/1"] = "narcwatch.finding/1"
 
 Offset = Annotated[int, Field(ge=0)]
 Span = tuple[Offset, Offset]

@@ -21,7 +21,7 @@ DIRECTORY = Path(__file__).parent
 
 def _omit_optional(schema: dict[str, Any], model: type) -> None:
     """Keys a model leaves out when None (its ``omit_none``): not required, never null."""
-    omit = getattr(model, "omit_none", frozenset())
+    omit: frozenset[str] = getattr(model, "omit_none", frozenset())
     props = schema.get("properties", {})
     for name in omit:
         schema["required"] = [r for r in schema.get("required", []) if r != name]
