@@ -224,3 +224,29 @@ def test_python_dash_m_runs_the_cli():
         [sys.executable, "-m", "narcwatch", "--help"], capture_output=True, text=True, check=True
     )
     assert "scan" in out.stdout
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_ctrl_c_writes_what_was_analysed_and_says_so(cli, tmp_path, monkeypatch, fmt):
+    import narcwatch.jobs.scan as scan_jobs
+
+    real = scan_jobs.analyze_inputs
+
+    def interrupted(*args, **kwargs):
+        for n, item in enumerate(real(*args, **kwargs)):
+            if n == 3:
+                raise KeyboardInterrupt
+            yield item
+
+    out = tmp_path / f"out.{fmt}"
+    with monkeypatch.context() as patch:
+        patch.setattr(scan_jobs, "analyze_inputs", interrupted)
+        result = cli("scan", str(EXAMPLES), "-o", str(out), "-f", fmt)
+    assert result.code == 130
+    assert f"interrupted: 3 findings written to {out} and stored" in result.stderr
+    text = out.read_text()
+    findings = json.loads(text) if fmt == "json" else [json.loads(x) for x in text.splitlines()]
+    assert len(findings) == 3
+    again = cli("scan", str(EXAMPLES), "-o", str(tmp_path / "again.jsonl"))
+    assert again.code == 0
+    assert "stored 20 new, 0 new versions, 3 unchanged" in again.stderr  # none repeated

@@ -136,10 +136,16 @@ def scan_command(
         )
         writer.close()
 
-    if not quiet:
+    if not quiet or summary.interrupted:
         typer.echo(f"narcwatch scan: {summary.summary()}", err=True)
         if summary.linked:
             typer.echo(f"narcwatch link: {summary.linked}", err=True)
+    if summary.interrupted:
+        kept = [f"{summary.documents:,} findings written to {output or 'standard output'}"]
+        if summary.stored:
+            kept.append("stored (a new run stores nothing twice; `narcwatch link` links them)")
+        typer.echo(f"narcwatch scan: interrupted: {' and '.join(kept)}", err=True)
+        raise typer.Exit(130)
     if summary.documents == 0:
         raise fail("no document could be read from the input", 1)
 

@@ -76,8 +76,8 @@ def consume(
 ) -> ScanSummary:
     """Consume an analysis stream: count, store in whole batches, feed the sinks.
 
-    Interrupted (Ctrl-C) or not, what was analysed so far is stored as whole documents
-    before the interruption goes on up."""
+    Ctrl-C stops reading: what was analysed so far is stored as whole documents and the
+    summary comes back with ``interrupted`` set; the caller decides what to say."""
     summary = ScanSummary(stored=store is not None)
     finding_sinks, error_sinks = list(on_finding), list(on_error)
     batch: list[Finding] = []
@@ -108,7 +108,6 @@ def consume(
                     flush()
     except KeyboardInterrupt:
         summary.interrupted = True
-        raise
     finally:
         flush()
         summary.seconds = time.perf_counter() - started
@@ -137,7 +136,8 @@ def scan_job(
 ) -> ScanSummary:
     """Scan ``inputs``; store the findings in the context's store (unless ``store`` is
     false) and link new documents into actors (unless ``link`` is false). ``progress``
-    wraps the stream (a progress bar) without changing it."""
+    wraps the stream (a progress bar) without changing it. After Ctrl-C the summary says
+    ``interrupted``: what was analysed is stored, linking is left to the next run."""
     stream: Stream = analyze_inputs(
         ctx, inputs, input_format=input_format, read_options=read_options,
         include_text=include_text,
@@ -148,6 +148,6 @@ def scan_job(
         return consume(stream, on_finding=on_finding, on_error=on_error)
     with ctx.open_store() as opened:
         summary = consume(stream, store=opened, on_finding=on_finding, on_error=on_error)
-        if link and summary.documents:
+        if link and summary.documents and not summary.interrupted:
             summary.linked = link_new(opened)
     return summary
