@@ -28,11 +28,12 @@ def test_report_figures(filled):
         ("telegram", 3, 2),
         ("reddit", 1, 1),
     }
-    assert [(d.day, d.documents) for d in r.by_day] == [
+    assert [(d.day, d.documents) for d in r.by_published_day] == [
         ("2024-06-01", 2),
         ("2024-06-02", 1),
         ("2024-06-03", 1),
     ]
+    assert sum(d.documents for d in r.by_stored_day) == 4  # every document, by scan day
     (sub,) = r.top_substances
     assert (sub.id, sub.documents, sub.offers) == ("heroin", 4, 3)
     top = {(s.value, s.documents, s.platforms) for s in r.top_selectors}
@@ -52,7 +53,7 @@ def test_every_format_renders(filled, fmt):
 
 def test_empty_store(store):
     r = build_report(store)
-    assert r.totals.documents == 0 and r.by_day == [] and r.top_substances == []
+    assert r.totals.documents == 0 and r.by_published_day == r.by_stored_day == [] and r.top_substances == []
 
 
 def test_documents_without_a_platform_count_as_one_platform(store):
@@ -73,3 +74,15 @@ def test_table_never_cuts_a_long_selector(store):
     assert "…" not in out and any(wallet in line for line in out.splitlines())
     narrow = render_report(build_report(store), "table", width=60)
     assert "…" not in narrow and wallet not in narrow  # folded on a narrow terminal, not cut
+
+
+def test_undated_documents_are_counted_by_the_day_stored_only(store):
+    """An old dated listing is not counted today, and an undated post is not given a
+    publication day: the two calendars are reported apart, labelled."""
+    store.save([finding(1, published="2017-03-04T00:00:00Z"), finding(2, published=None)])
+    r = build_report(store)
+    assert [(d.day, d.documents) for d in r.by_published_day] == [("2017-03-04", 1)]
+    assert sum(d.documents for d in r.by_stored_day) == 2
+    assert "2017-03-04" not in {d.day for d in r.by_stored_day}
+    table = render_report(r, "table")
+    assert "By day published" in table and "By day stored" in table

@@ -126,7 +126,7 @@ class Context:
         if not needs_home:
             home_dir = Path(home or user_home()).expanduser()
             create = False
-        elif create or not (explicit_db and home is None):
+        elif create or not explicit_db:
             home_dir = resolve_home(home, create=create)
         else:  # a read-only command with an explicit --db does not need a home
             home_dir = Path(home or ".").expanduser()

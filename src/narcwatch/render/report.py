@@ -31,9 +31,14 @@ def _sections(r: Report) -> list[Section]:
             [(p.platform or "-", p.documents, p.offers) for p in r.by_platform],
         ),
         (
-            "By day",
-            ("day", "documents", "offers"),
-            [(d.day, d.documents, d.offers) for d in r.by_day],
+            "By day published (dated documents)",
+            ("published", "documents", "offers"),
+            [(d.day, d.documents, d.offers) for d in r.by_published_day],
+        ),
+        (
+            "By day stored",
+            ("stored", "documents", "offers"),
+            [(d.day, d.documents, d.offers) for d in r.by_stored_day],
         ),
         (
             "Top substances",

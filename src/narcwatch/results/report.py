@@ -51,6 +51,9 @@ class Report(Record):
 
     totals: Totals
     by_platform: list[PlatformRow]
-    by_day: list[DayRow]
+    # Dated documents by the day they were published (undated ones are left out)...
+    by_published_day: list[DayRow]
+    # ...and every document by the day narcwatch first stored it.
+    by_stored_day: list[DayRow]
     top_substances: list[SubstanceRow]
     top_selectors: list[SelectorRow]

@@ -58,17 +58,22 @@ def build_report(store: Store, *, top: int = 10, visibility: Visibility | None =
                 .order_by(func.count().desc(), DocumentRow.platform)
             )
         ]
-        # The day a document was published, else the day it was first stored.
-        day = func.coalesce(
-            func.substr(DocumentRow.published, 1, 10),
-            func.substr(func.cast(DocumentRow.first_seen, DocumentRow.published.type), 1, 10),
+        # Two calendars, never mixed: the day a document says it was published (dated
+        # documents only: a 2017 listing is counted in 2017) and the day it was first stored.
+        published = func.substr(DocumentRow.published, 1, 10)
+        stored = func.substr(func.cast(DocumentRow.first_seen, DocumentRow.published.type), 1, 10)
+        by_published_day, by_stored_day = (
+            [
+                DayRow(day=d, documents=n, offers=o or 0)
+                for d, n, o in s.execute(
+                    select(day, func.count(), offers)
+                    .where(latest, day.is_not(None))
+                    .group_by(day)
+                    .order_by(day)
+                )
+            ]
+            for day in (published, stored)
         )
-        by_day = [
-            DayRow(day=d, documents=n, offers=o or 0)
-            for d, n, o in s.execute(
-                select(day, func.count(), offers).where(latest).group_by(day).order_by(day)
-            )
-        ]
         docs = func.count(distinct(DocumentRow.pk))
         sub_offers = func.count(
             distinct(func.nullif(DocumentRow.pk * func.cast(DocumentRow.offer, Integer), 0))
@@ -112,7 +117,8 @@ def build_report(store: Store, *, top: int = 10, visibility: Visibility | None =
             selectors=n_selectors,
         ),
         by_platform=by_platform,
-        by_day=by_day,
+        by_published_day=by_published_day,
+        by_stored_day=by_stored_day,
         top_substances=top_substances,
         top_selectors=top_selectors,
     )
