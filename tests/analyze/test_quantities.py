@@ -220,7 +220,8 @@ def test_purity_is_a_feature(text: str, purity: list[float] | None) -> None:
 
 def test_registered_component_runs_in_a_doc() -> None:
     spec = get_component("quantities")
-    assert spec.requires == ("text",) and set(spec.sets) == {"quantities", "prices"}
+    assert spec.requires == ("text",)
+    assert set(spec.sets) == {"quantities", "prices", "features.purity", "features.omitted"}
     run = make_quantities({}, default_kb())
     doc = Doc.from_raw(RawDocument(text="3.5g €80", source="t", location="line 1", raw=b""))
     run(doc)

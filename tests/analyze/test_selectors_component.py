@@ -27,7 +27,8 @@ def run(text: str, author: str | None = None, **config) -> Doc:
 
 def test_registered_with_its_contract():
     spec = get_component("selectors")
-    assert spec.requires == ("text",) and spec.sets == ("selectors",) and spec.description
+    assert spec.requires == ("raw", "text") and spec.description
+    assert spec.sets == ("selectors", "features.omitted")
 
 
 def test_sets_doc_selectors_in_text_order():

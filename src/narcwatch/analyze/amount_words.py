@@ -65,7 +65,11 @@ class AmountWords:
             # "a G" is slang for a thousand dollars: words worth 1 need a unit word.
             if value == 1 and tok[2] - link.end() < 3:
                 continue
-            found.append(Quantity(amount=value, unit=tok[1], span=(m.start(), tok[2])))
+            found.append(
+                Quantity(
+                    amount=value, unit=tok[1], span=(m.start(), tok[2]), count=None, amount_max=None
+                )
+            )
         return found
 
     def _implied(self, low: str, m: re.Match[str]) -> Quantity | None:
@@ -77,4 +81,10 @@ class AmountWords:
             return None
         if not IMPLIED_NEXT.match(low, m.end()) or OF_AFTER.match(low, m.end()):
             return None
-        return Quantity(amount=self.values[word], unit=unit, span=(m.start(), m.end()))
+        return Quantity(
+            amount=self.values[word],
+            unit=unit,
+            span=(m.start(), m.end()),
+            count=None,
+            amount_max=None,
+        )

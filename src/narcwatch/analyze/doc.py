@@ -1,8 +1,10 @@
 """The one object every pipeline component reads and writes.
 
 Components never talk to each other directly: each reads attributes that an earlier
-component set (its ``requires``) and sets its own (its ``sets``). ``Doc.to_finding`` turns
-the result into the :class:`~narcwatch.model.Finding` every front door renders.
+component set (its ``requires``) and sets its own (its ``sets``); keys of ``features`` are
+declared as ``features.<key>`` (checked in check mode: :mod:`narcwatch.analyze.checked`).
+``Doc.to_finding`` turns the result into the :class:`~narcwatch.model.Finding` every
+front door renders.
 """
 
 from __future__ import annotations
@@ -64,7 +66,8 @@ class Doc:
     offer: bool = False
     risk: float = 0.0
     reasons: list[str] = field(default_factory=list)
-    # Evidence components share without a dedicated attribute (e.g. "sale_terms": [...]).
+    # Evidence components share without a dedicated attribute, each key declared by the
+    # components that write and read it as "features.<key>" (e.g. "features.cues").
     features: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -163,8 +163,18 @@ class OfferScorer:
 
 @register_component(
     "offer",
-    requires=("substances", "selectors", "quantities"),
-    sets=("offer_score", "offer"),
+    requires=(
+        "raw",
+        "text",
+        "substances",
+        "selectors",
+        "quantities",
+        "prices",
+        "features.cues",
+        "features.cue_counts",
+    ),
+    optional=("norm",),
+    sets=("offer_score", "offer", "reasons", "features.offer_kind", "features.offer_evidence"),
     description="Drug-offer score and what is offered (drug, other, none) from the trained "
     "model over words and evidence, with the reasons; config: threshold, or prevalence "
     "(the threshold whose measured precision is 0.90 at that share of offers).",

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from narcwatch.analyze.checked import CheckedDoc, check_mode
 from narcwatch.analyze.doc import Doc
-from narcwatch.analyze.registry import ComponentFunc, get_component
+from narcwatch.analyze.registry import ComponentFunc, ComponentSpec, get_component
 from narcwatch.errors import ComponentError
 from narcwatch.ingest.base import RawDocument
 from narcwatch.model import Finding
@@ -33,7 +34,10 @@ class Pipeline:
     """Build once (expensive: matchers, models), call per document.
 
     ``kb`` is the knowledge base every component reads; without one, the packaged
-    knowledge base (``narcwatch.kb.default_kb()``)."""
+    knowledge base (``narcwatch.kb.default_kb()``). ``check`` runs every component on a
+    view of the Doc that refuses what it did not declare (:mod:`.checked`); None follows
+    ``NARCWATCH_CHECK_COMPONENTS``. Building fails when a component requires what no
+    earlier component sets."""
 
     def __init__(
         self,
@@ -41,6 +45,7 @@ class Pipeline:
         config: Mapping[str, Mapping[str, Any]] | None = None,
         *,
         kb: KnowledgeBase | None = None,
+        check: bool | None = None,
     ) -> None:
         if kb is None:
             from narcwatch.kb.loader import default_kb
@@ -49,10 +54,13 @@ class Pipeline:
         self.kb = kb
         config = config or {}
         self.names = tuple(names)
-        available = {"text"}
+        self.check = check_mode(check)
+        available = {"raw", "text"}
+        self._specs: list[ComponentSpec] = []
         self._steps: list[tuple[str, ComponentFunc]] = []
         for name in self.names:
             spec = get_component(name)
+            self._specs.append(spec)
             missing = [r for r in spec.requires if r not in available]
             if missing:
                 raise ComponentError(
@@ -71,6 +79,11 @@ class Pipeline:
 
     def analyze(self, raw: RawDocument) -> Doc:
         doc = Doc.from_raw(raw)
+        if self.check:
+            for spec, (name, step) in zip(self._specs, self._steps, strict=True):
+                reads = frozenset((*spec.requires, *spec.optional))
+                step(CheckedDoc(doc, name, reads, frozenset(spec.sets)))  # type: ignore[arg-type]
+            return doc
         for _name, step in self._steps:
             step(doc)
         return doc

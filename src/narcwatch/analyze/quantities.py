@@ -258,7 +258,7 @@ def default_reader() -> QuantityReader:
 @register_component(
     "quantities",
     requires=("text",),
-    sets=("quantities", "prices"),
+    sets=("quantities", "prices", "features.purity", "features.omitted"),
     description="Listing-style amounts (3.5g, 100 x 20mg, 1/8 oz, 1kg-100kg) and prices "
     "(€80, 0.02 BTC, 80 euros le g) from the units and currencies data.",
 )

@@ -9,6 +9,13 @@ attributes it needs on the :class:`~narcwatch.analyze.doc.Doc` and the ones it s
         def run(doc): ...
         return run
 
+``requires`` are the Doc attributes it reads, which an earlier component must set (``raw``
+and ``text`` are there from the start); ``optional`` the ones it reads when an earlier
+component set them and otherwise takes the Doc's default for; ``sets`` the ones it writes
+(its own outputs, which it may also read). Keys of ``doc.features`` are named
+``features.<key>``. The declarations are complete: in check mode (:mod:`.checked`) any other
+access raises :class:`ComponentError`.
+
 ``config`` is the component's own section of the pipeline configuration; ``kb`` is the
 knowledge base the pipeline was built with (never ``default_kb()``: a pipeline built over
 another knowledge base must not read the packaged one). Factories run once per pipeline;
@@ -39,6 +46,7 @@ class ComponentSpec:
     requires: tuple[str, ...]
     sets: tuple[str, ...]
     description: str
+    optional: tuple[str, ...] = ()
 
 
 _COMPONENTS: dict[str, ComponentSpec] = {}
@@ -49,11 +57,25 @@ def register_component(
     *,
     requires: tuple[str, ...] = ("text",),
     sets: tuple[str, ...],
+    optional: tuple[str, ...] = (),
     description: str = "",
 ) -> Callable[[ComponentFactory], ComponentFactory]:
+    from narcwatch.analyze.checked import valid_name
+
+    bad = [n for n in (*requires, *optional, *sets) if not valid_name(n)]
+    if bad:
+        raise ComponentError(
+            f"component {name!r} declares {', '.join(bad)}: not a Doc attribute or features.<key>"
+        )
+
     def decorate(factory: ComponentFactory) -> ComponentFactory:
         _COMPONENTS[name] = ComponentSpec(
-            name, factory, requires, sets, description or (factory.__doc__ or "").strip()
+            name,
+            factory,
+            requires,
+            sets,
+            description or (factory.__doc__ or "").strip(),
+            optional,
         )
         return factory
 

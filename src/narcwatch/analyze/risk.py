@@ -46,8 +46,8 @@ class RiskScorer:
 
 @register_component(
     "risk",
-    requires=("offer_score",),
-    sets=("risk",),
+    requires=("substances", "selectors", "offer_score", "offer"),
+    sets=("risk", "reasons"),
     description="Offer score scaled by the harm of the substances offered, plus reachability.",
 )
 def make_risk(config: Mapping[str, Any], kb: KnowledgeBase) -> ComponentFunc:

@@ -40,8 +40,8 @@ def vendor_selector(doc: Doc) -> SelectorHit | None:
 
 @register_component(
     "selectors",
-    requires=("text",),
-    sets=("selectors",),
+    requires=("raw", "text"),
+    sets=("selectors", "features.omitted"),
     description="Wallets, messenger handles, phones (config: region), e-mail, onion/I2P, "
     "URLs, PGP keys and IBANs, each validated; the vendor field as a weak selector.",
 )

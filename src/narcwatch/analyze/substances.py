@@ -351,8 +351,16 @@ def _readings(
 
 @register_component(
     "substances",
-    requires=("norm",),
-    sets=("substances",),
+    requires=("text", "norm"),
+    optional=("lang",),
+    sets=(
+        "substances",
+        "features.cues",
+        "features.cue_counts",
+        "features.unknown_cas",
+        "features.ambiguous_dropped",
+        "features.omitted",
+    ),
     description="Controlled substances by name, synonym, translation, slang, emoji or CAS "
     "number, and long names one letter off; ambiguous terms need supporting context. "
     "config: fuzzy (default true).",
