@@ -1,0 +1,254 @@
+"""Reading actors back: the rows behind ``actors list/show/export``, ``selectors search``
+and ``link history``.
+
+Every read method takes the caller's :class:`~narcwatch.store.visibility.Visibility`
+(None: everything), so the sharing server can filter by organisation and TLP in this one
+layer. Reads over many actors are a fixed number of statements whatever the number of
+actors (one per :data:`~narcwatch.store.link_state.CHUNK` ids asked for), never one set of
+queries per actor.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+
+from narcwatch.store import Store
+from narcwatch.store.actor_rows import (
+    ActorRank,
+    GraphDocument,
+    KeySummary,
+    MemberDocument,
+    MemberHit,
+    Occurrence,
+    StoredEvent,
+)
+from narcwatch.store.link_keys import chunks
+from narcwatch.store.link_state import StoredHit
+from narcwatch.store.tables import (
+    ActorDocRow,
+    ActorEventRow,
+    ActorRow,
+    DocumentRow,
+    LinkKeyRow,
+    SelectorHitRow,
+    SubstanceHitRow,
+)
+from narcwatch.store.visibility import Visibility
+
+__all__ = ["ActorRepository"]
+
+
+class ActorRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def ranking(self, top: int, visibility: Visibility | None = None) -> list[ActorRank]:
+        """The ``top`` active actors by documents, then platforms, then substances."""
+        platforms = (
+            select(ActorDocRow.actor_id, func.count(func.distinct(DocumentRow.platform)).label("n"))
+            .join(DocumentRow, DocumentRow.pk == ActorDocRow.document_pk)
+            .group_by(ActorDocRow.actor_id)
+            .subquery()
+        )
+        substances = (
+            select(
+                ActorDocRow.actor_id,
+                func.count(func.distinct(SubstanceHitRow.substance_id)).label("n"),
+            )
+            .join(SubstanceHitRow, SubstanceHitRow.document_pk == ActorDocRow.document_pk)
+            .group_by(ActorDocRow.actor_id)
+            .subquery()
+        )
+        n_platforms = func.coalesce(platforms.c.n, 0)
+        n_substances = func.coalesce(substances.c.n, 0)
+        query = (
+            select(ActorRow.id, ActorRow.n_docs, n_platforms, n_substances)
+            .outerjoin(platforms, platforms.c.actor_id == ActorRow.id)
+            .outerjoin(substances, substances.c.actor_id == ActorRow.id)
+            .where(ActorRow.status == "active")
+            .order_by(ActorRow.n_docs.desc(), n_platforms.desc(), n_substances.desc(), ActorRow.id)
+            .limit(top)
+        )
+        with self.store.session() as s:
+            ranks = [ActorRank._make(row) for row in s.execute(query)]
+        return sorted(ranks, key=lambda r: (-r.documents, -r.platforms, -r.substances, r.id))
+
+    def _by_actor(
+        self, actor_ids: Sequence[str], query: Callable[[Sequence[str]], Any]
+    ) -> list[Any]:
+        """The rows of ``query(ids)`` for these actors, ids asked for in chunks."""
+        rows: list[Any] = []
+        with self.store.session() as s:
+            for part in chunks(sorted(set(actor_ids))):
+                rows += s.execute(query(part)).all()
+        return rows
+
+    def documents(
+        self, actor_ids: Sequence[str], visibility: Visibility | None = None
+    ) -> list[MemberDocument]:
+        """The documents of these actors, by document id."""
+        d = DocumentRow
+        cols = (ActorDocRow.actor_id, d.pk, d.doc_id, d.platform, d.author, d.published)
+        more = (d.first_seen, d.last_seen, d.source, d.location, d.url, d.title, d.offer_score)
+        rows = self._by_actor(
+            actor_ids,
+            lambda part: (
+                select(*cols, *more)
+                .join(ActorDocRow, ActorDocRow.document_pk == d.pk)
+                .where(ActorDocRow.actor_id.in_(part))
+            ),
+        )
+        return sorted(map(MemberDocument._make, rows), key=lambda m: m.doc_id)
+
+    def selector_hits(
+        self, actor_ids: Sequence[str], visibility: Visibility | None = None
+    ) -> list[MemberHit]:
+        """The selector hits of these actors' documents, in stored order."""
+        h = SelectorHitRow
+        cols = (h.document_pk, h.type, h.value, h.strength, h.matched, h.start, h.end)
+        rows = self._by_actor(
+            actor_ids,
+            lambda part: (
+                select(*cols)
+                .join(ActorDocRow, ActorDocRow.document_pk == h.document_pk)
+                .where(ActorDocRow.actor_id.in_(part))
+                .order_by(h.pk)
+            ),
+        )
+        return list(map(MemberHit._make, rows))
+
+    def linking_keys(
+        self, actor_ids: Sequence[str], visibility: Visibility | None = None
+    ) -> dict[str, set[str]]:
+        """The idents of the keys that link each actor's documents."""
+        out: dict[str, set[str]] = {a: set() for a in actor_ids}
+        k = LinkKeyRow
+        for actor_id, ident in self._by_actor(
+            actor_ids,
+            lambda part: select(k.actor_id, k.ident).where(
+                k.actor_id.in_(part), k.status == "linking"
+            ),
+        ):
+            out[actor_id].add(ident)
+        return out
+
+    def substances(
+        self, actor_ids: Sequence[str], visibility: Visibility | None = None
+    ) -> dict[str, list[str]]:
+        """The substance ids found in each actor's documents, sorted."""
+        found: dict[str, set[str]] = {a: set() for a in actor_ids}
+        for actor_id, substance in self._by_actor(
+            actor_ids,
+            lambda part: (
+                select(ActorDocRow.actor_id, SubstanceHitRow.substance_id)
+                .join(SubstanceHitRow, SubstanceHitRow.document_pk == ActorDocRow.document_pk)
+                .where(ActorDocRow.actor_id.in_(part))
+                .distinct()
+            ),
+        ):
+            found[actor_id].add(substance)
+        return {a: sorted(subs) for a, subs in found.items()}
+
+    def resolve(self, actor_id: str, visibility: Visibility | None = None) -> str | None:
+        """The active actor ``actor_id`` is (a merged actor's id leads to the actor it was
+        merged into), or None."""
+        with self.store.session() as s:
+            row = s.get(ActorRow, actor_id)
+            seen = set()
+            while row is not None and row.status == "merged" and row.merged_into not in seen:
+                seen.add(row.id)
+                row = s.get(ActorRow, row.merged_into)
+            return row.id if row is not None and row.status == "active" else None
+
+    def largest(self, limit: int = 10, visibility: Visibility | None = None) -> list[str]:
+        with self.store.session() as s:
+            return list(
+                s.scalars(
+                    select(ActorRow.id)
+                    .where(ActorRow.status == "active")
+                    .order_by(ActorRow.n_docs.desc(), ActorRow.id)
+                    .limit(limit)
+                )
+            )
+
+    def events(self, actor_id: str, visibility: Visibility | None = None) -> list[StoredEvent]:
+        """One actor's history, oldest first."""
+        e = ActorEventRow
+        query = select(e.at, e.kind, e.actor_id, e.detail).where(e.actor_id == actor_id)
+        return self._events(query.order_by(e.pk))
+
+    def history(self, limit: int, visibility: Visibility | None = None) -> list[StoredEvent]:
+        """Every actor's history (merges, splits, verdicts, rebuilds), newest first."""
+        e = ActorEventRow
+        query = select(e.at, e.kind, e.actor_id, e.detail)
+        return self._events(query.order_by(e.pk.desc()).limit(limit))
+
+    def _events(self, query: Any) -> list[StoredEvent]:
+        with self.store.session() as s:
+            return [
+                StoredEvent(at, kind, actor, json.loads(detail))
+                for at, kind, actor, detail in s.execute(query)
+            ]
+
+    def non_linking_keys(self, visibility: Visibility | None = None) -> list[KeySummary]:
+        """Selectors that link nobody (market, known or rejected), most documents first."""
+        k = LinkKeyRow
+        query = (
+            select(k.type, k.value, k.scope, k.status, k.n_docs, k.vendors)
+            .where(k.status != "linking")
+            .order_by(k.n_docs.desc(), k.type, k.value)
+        )
+        with self.store.session() as s:
+            return [KeySummary(*row[:5], json.loads(row[5])) for row in s.execute(query)]
+
+    def occurrences(self, value: str, visibility: Visibility | None = None) -> list[Occurrence]:
+        """Every latest document a selector value appears in (compared without case)."""
+        h, d = SelectorHitRow, DocumentRow
+        query = (
+            select(h.type, h.value, h.matched, h.start, h.end, d.doc_id, d.source, d.location)
+            .add_columns(d.platform, ActorDocRow.actor_id)
+            .join(d, d.pk == h.document_pk)
+            .outerjoin(ActorDocRow, ActorDocRow.document_pk == d.pk)
+            .where(d.is_latest.is_(True), func.lower(h.value) == value.lower())
+            .order_by(d.doc_id, h.pk)
+        )
+        with self.store.session() as s:
+            return [Occurrence._make(row) for row in s.execute(query)]
+
+    def graph(
+        self, actor_id: str | None = None, visibility: Visibility | None = None
+    ) -> tuple[list[GraphDocument], list[StoredHit]]:
+        """The linked documents (of one actor, or all) and their selector hits."""
+        d, h = DocumentRow, SelectorHitRow
+        docs = select(d.pk, d.doc_id, d.platform, d.author, d.title, d.offer_score, d.source)
+        docs = docs.add_columns(ActorDocRow.actor_id).join(
+            ActorDocRow, ActorDocRow.document_pk == d.pk
+        )
+        hits = select(h.document_pk, h.type, h.value, h.strength).join(
+            ActorDocRow, ActorDocRow.document_pk == h.document_pk
+        )
+        if actor_id is not None:
+            docs = docs.where(ActorDocRow.actor_id == actor_id)
+            hits = hits.where(ActorDocRow.actor_id == actor_id)
+        with self.store.session() as s:
+            return (
+                [GraphDocument._make(row) for row in s.execute(docs.order_by(d.doc_id))],
+                [StoredHit._make(row) for row in s.execute(hits.order_by(h.pk))],
+            )
+
+    def key_statuses(
+        self, idents: Iterable[str], visibility: Visibility | None = None
+    ) -> dict[str, str]:
+        """The status of each of these link keys that is stored."""
+        out: dict[str, str] = {}
+        with self.store.session() as s:
+            for part in chunks(sorted(set(idents))):
+                query = select(LinkKeyRow.ident, LinkKeyRow.status).where(
+                    LinkKeyRow.ident.in_(part)
+                )
+                out.update({ident: status for ident, status in s.execute(query)})
+        return out
