@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from narcwatch.errors import StoreError
@@ -68,6 +70,17 @@ def _file_problem(file: Path) -> str | None:
     return None
 
 
+_SAVE_ATTEMPTS = 5
+
+
+def _is_conflict(exc: SQLAlchemyError) -> bool:
+    """A write conflict with another process (worth a retry), not a bug in the batch."""
+    if isinstance(exc, IntegrityError):
+        return "unique" in str(exc).lower() or "duplicate" in str(exc).lower()
+    message = str(getattr(exc, "orig", exc)).lower()
+    return "locked" in message or "busy" in message or "could not serialize" in message
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
@@ -104,7 +117,7 @@ class Store:
             engine = create_engine(url, future=True)
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _sqlite_pragmas)
-            upgrade(engine)
+            upgrade(engine, lock_file=file.with_name(file.name + ".lock") if file else None)
         except SQLAlchemyError as exc:
             first = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             if file is not None:
@@ -137,11 +150,21 @@ class Store:
         if not findings:
             return result
         now = datetime.now(UTC)
-        try:
-            with self._sessions.begin() as session:
-                self._save(session, findings, now, result)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"saving {len(findings)} findings failed: {exc}") from None
+        for attempt in range(_SAVE_ATTEMPTS):
+            result = SaveResult()
+            try:
+                with self._sessions.begin() as session:
+                    self._save(session, findings, now, result)
+                return result
+            except (IntegrityError, OperationalError) as exc:
+                # Another writer stored some of these documents between our read and our
+                # insert (UNIQUE doc_id), or held SQLite's write lock past busy_timeout: the
+                # batch was rolled back whole; read again and retry.
+                if attempt + 1 == _SAVE_ATTEMPTS or not _is_conflict(exc):
+                    raise StoreError(f"saving {len(findings)} findings failed: {exc}") from None
+                time.sleep(0.05 * (attempt + 1) + random.random() * 0.05)
+            except SQLAlchemyError as exc:
+                raise StoreError(f"saving {len(findings)} findings failed: {exc}") from None
         return result
 
     def _save(

@@ -1,4 +1,10 @@
-"""Run the packaged Alembic migrations programmatically (no alembic.ini at run time)."""
+"""Run the packaged Alembic migrations programmatically (no alembic.ini at run time).
+
+Two processes opening a new store at once (two scans into a fresh home) must not both
+create the tables: the first to arrive migrates while the other waits, then finds the
+schema at head. SQLite has no lock that spans DDL, so a lock file beside the database
+serialises the upgrade; PostgreSQL takes a transaction-scoped advisory lock.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from filelock import FileLock
+from sqlalchemy import Engine, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -18,7 +27,35 @@ def alembic_config(connection: object | None = None) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (creates it on an empty database)."""
+# Any constant: the advisory lock narcwatch's migrations take on PostgreSQL.
+_PG_LOCK = 0x6E617263
+
+
+def upgrade(engine: Engine, revision: str = "head", *, lock_file: Path | None = None) -> None:
+    """Bring the schema to ``revision`` (creates it on an empty database). ``lock_file``
+    (SQLite: beside the database) serialises concurrent upgrades across processes."""
+    if revision == "head" and _at_head(engine):
+        return  # the common case: nothing to do, no lock to take
+    if lock_file is not None:
+        try:
+            lock = FileLock(lock_file, timeout=120)
+            with lock:
+                _upgrade(engine, revision)
+            return
+        except PermissionError:
+            pass  # a read-only directory: nobody else can be writing the schema there
+    _upgrade(engine, revision)
+
+
+def _at_head(engine: Engine) -> bool:
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return current == heads
+
+
+def _upgrade(engine: Engine, revision: str) -> None:
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
         command.upgrade(alembic_config(connection), revision)
