@@ -48,3 +48,16 @@ def test_every_option_has_help(name, command):
     for param in command.params:
         if getattr(param, "param_type_name", "") == "option":
             assert param.help, f"{param.opts} of `{name}` has no help"
+
+
+@pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_help_screens_show_metavars_not_python_types(name, command):
+    """`--help` showed `<list[str]>`, `<str>`, `<bool>` and `{inputs}...`."""
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, [*name.split(), "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    for python_type in ("<str>", "<int>", "<float>", "<bool>", "<path>", "<list["):
+        assert python_type not in result.output, f"`narcwatch {name} --help`: {python_type}"
+    usage = next(line for line in result.output.splitlines() if "Usage:" in line)
+    assert "{" not in usage, usage

@@ -11,7 +11,10 @@ import sys
 import typer
 
 from narcwatch import __version__
+from narcwatch.cli import help as _help
 from narcwatch.errors import NarcwatchError, UsageError
+
+_help.install()
 
 app = typer.Typer(
     name="narcwatch",
