@@ -23,6 +23,7 @@ def _option_type(self: Any, ctx: Any) -> str | None:
         return str(self.metavar)
     if getattr(self, "is_flag", False) or getattr(self, "count", False):
         return None
+    assert _ORIGINAL_OPTION is not None  # install() only patches when it exists
     shown = _ORIGINAL_OPTION(self, ctx)
     match = _TYPE.match(str(shown or ""))
     if match is None:
