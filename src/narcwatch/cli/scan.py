@@ -8,6 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -18,6 +19,7 @@ from narcwatch.cli.options import CONFIG, DB, HOME, PREVALENCE, REGION, THRESHOL
 from narcwatch.errors import InputError, UsageError
 
 if TYPE_CHECKING:
+    from narcwatch.ingest.meter import ByteMeter
     from narcwatch.model import Finding
 
 
@@ -87,6 +89,7 @@ def scan_command(
     """
     # Imported here, not at the top: `narcwatch --help` must not pay for the pipeline.
     from narcwatch.ingest.base import ReadOptions, readers
+    from narcwatch.ingest.meter import ByteMeter
     from narcwatch.jobs.context import Context
     from narcwatch.jobs.scan import scan_job
     from narcwatch.render.findings import make_writer, writer_names
@@ -112,6 +115,7 @@ def scan_command(
         prevalence=prevalence,
         jobs=jobs,
     )
+    meter = ByteMeter.for_inputs(inputs) if not quiet and sys.stderr.isatty() else None
     with ExitStack() as stack:
         out = _atomic_output(stack, output) if output else sys.stdout
         writer = make_writer(fmt, out)
@@ -132,7 +136,8 @@ def scan_command(
             link=not no_link,
             on_finding=[writer.write],
             on_error=[report_error],
-            progress=_progress if not quiet and sys.stderr.isatty() else None,
+            progress=partial(_progress, meter=meter) if meter is not None else None,
+            meter=meter,
         )
         writer.close()
 
@@ -150,7 +155,9 @@ def scan_command(
         raise fail("no document could be read from the input", 1)
 
 
-def _progress(stream: Iterable[Finding | InputError]) -> Iterator[Finding | InputError]:
+def _progress(
+    stream: Iterable[Finding | InputError], meter: ByteMeter
+) -> Iterator[Finding | InputError]:
     from narcwatch.cli.progress import track
 
-    yield from track(stream, description="scanning")
+    yield from track(stream, description="scanning", meter=meter)

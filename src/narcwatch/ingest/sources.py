@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 
 from narcwatch.errors import InputError, NoInputError, UsageError
 from narcwatch.ingest.base import ReaderSpec, ReadItem, ReadOptions, get_reader, readers
+from narcwatch.ingest.meter import ByteMeter
 from narcwatch.ingest.streams import with_head
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -195,8 +196,14 @@ def _guarded(
         yield InputError(source, None, f"{spec.name} reader failed: {type(exc).__name__}: {exc}")
 
 
-def read_inputs(inputs: Sequence[str], fmt: str | None, options: ReadOptions) -> Iterator[ReadItem]:
-    """Documents and errors from every input, in order."""
+def read_inputs(
+    inputs: Sequence[str],
+    fmt: str | None,
+    options: ReadOptions,
+    *,
+    meter: ByteMeter | None = None,
+) -> Iterator[ReadItem]:
+    """Documents and errors from every input, in order. ``meter`` counts the bytes read."""
     if fmt is not None:
         get_reader(fmt)  # unknown format: a usage error before anything is read
     if options.encoding:
@@ -218,7 +225,7 @@ def read_inputs(inputs: Sequence[str], fmt: str | None, options: ReadOptions) ->
                 if isinstance(file, InputError):
                     yield file
                 else:
-                    yield from _read_file(file, fmt, options)
+                    yield from _read_file(file, fmt, options, meter)
             continue
         try:
             fh = path.open("rb")
@@ -228,18 +235,31 @@ def read_inputs(inputs: Sequence[str], fmt: str | None, options: ReadOptions) ->
             yield err
             continue
         opened += 1
-        with fh:
-            yield from read_stream(fh, item, fmt, options)
+        yield from _metered(fh, item, fmt, options, meter)
     if opened == 0:
         reasons = "; ".join(str(f) for f in failures) or "no input given"
         raise NoInputError(", ".join(inputs) or "-", None, f"no input could be read ({reasons})")
 
 
-def _read_file(path: Path, fmt: str | None, options: ReadOptions) -> Iterator[ReadItem]:
+def _read_file(
+    path: Path, fmt: str | None, options: ReadOptions, meter: ByteMeter | None
+) -> Iterator[ReadItem]:
     try:
         fh = path.open("rb")
     except OSError as exc:
         yield InputError(str(path), None, f"cannot open: {exc.strerror or exc}")
         return
+    yield from _metered(fh, str(path), fmt, options, meter)
+
+
+def _metered(
+    fh: BinaryIO, source: str, fmt: str | None, options: ReadOptions, meter: ByteMeter | None
+) -> Iterator[ReadItem]:
     with fh:
-        yield from read_stream(fh, str(path), fmt, options)
+        if meter is not None:
+            meter.start(fh)
+        try:
+            yield from read_stream(fh, source, fmt, options)
+        finally:
+            if meter is not None:
+                meter.finish(fh)

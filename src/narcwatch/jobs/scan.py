@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from narcwatch.analyze.parallel import analyze_stream
 from narcwatch.errors import InputError
 from narcwatch.ingest.base import ReadOptions
+from narcwatch.ingest.meter import ByteMeter
 from narcwatch.ingest.sources import read_inputs
 from narcwatch.jobs.context import Context
 from narcwatch.model import Finding
@@ -41,10 +42,12 @@ def analyze_inputs(
     input_format: str | None = None,
     read_options: ReadOptions | None = None,
     include_text: bool = False,
+    meter: ByteMeter | None = None,
 ) -> Iterator[Finding | InputError]:
     """Findings for every document in ``inputs`` (files, directories, ``-``), in order,
-    analysed with the context's pipeline settings and knowledge base."""
-    items = read_inputs(inputs, input_format, read_options or ReadOptions())
+    analysed with the context's pipeline settings and knowledge base. ``meter`` counts
+    the input bytes read (for a progress bar)."""
+    items = read_inputs(inputs, input_format, read_options or ReadOptions(), meter=meter)
     settings = ctx.pipeline_settings
     if settings.jobs > 1:  # workers build their own pipeline once each
         yield from analyze_stream(
@@ -133,6 +136,7 @@ def scan_job(
     on_finding: Iterable[FindingSink] = (),
     on_error: Iterable[ErrorSink] = (),
     progress: Callable[[Stream], Stream] | None = None,
+    meter: ByteMeter | None = None,
 ) -> ScanSummary:
     """Scan ``inputs``; store the findings in the context's store (unless ``store`` is
     false) and link new documents into actors (unless ``link`` is false). ``progress``
@@ -140,7 +144,7 @@ def scan_job(
     ``interrupted``: what was analysed is stored, linking is left to the next run."""
     stream: Stream = analyze_inputs(
         ctx, inputs, input_format=input_format, read_options=read_options,
-        include_text=include_text,
+        include_text=include_text, meter=meter,
     )  # fmt: skip
     if progress is not None:
         stream = progress(stream)
