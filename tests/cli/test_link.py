@@ -1,5 +1,7 @@
 """`narcwatch link`, `actors` and `selectors` as an analyst runs them after a scan."""
 
+import csv
+import io
 import json
 
 import networkx as nx
@@ -118,3 +120,23 @@ def test_piped_tables_never_cut_actor_ids(cli):
     found = cli("selectors", "search", "+33612345678").stdout
     actor = json.loads(cli("selectors", "search", "+33612345678", "--format", "json").stdout)
     assert "…" not in found and any(actor[0]["actor"] in line for line in found.splitlines())
+
+
+def test_the_shared_formats(cli):
+    """`--format` means the same as everywhere: json, jsonl, csv and table."""
+    cli("scan", str(EXAMPLES), "-q")
+    actors = json.loads(cli("actors", "list", "--format", "json").stdout)["actors"]
+    rows = list(csv.DictReader(io.StringIO(cli("actors", "list", "--format", "csv").stdout)))
+    assert [r["id"] for r in rows] == [a["id"] for a in actors]
+    assert rows[0]["documents"] == str(len(actors[0]["documents"]))
+    assert rows[0]["linked_by"].startswith("vendor:nordicsnow")
+    lines = cli("actors", "list", "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [a["id"] for a in actors]
+    shown = cli("actors", "show", actors[0]["id"], "--format", "table")
+    assert shown.code == 0 and actors[0]["id"] in shown.stdout
+    assert cli("link", "--rebuild", "--format", "table").code == 0
+    history = cli("link", "history", "--format", "csv").stdout
+    assert next(csv.DictReader(io.StringIO(history)))["kind"] == "rebuild"
+    for args in (("actors", "list"), ("actors", "show", actors[0]["id"]), ("link",)):
+        bad = cli(*args, "--format", "xml")
+        assert bad.code == 2 and "jsonl" in bad.stderr, args

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from sqlalchemy import select
 
 from narcwatch.link import Linker, list_actors, non_linking, rebuild, show_actor
-from narcwatch.store.tables import ActorEventRow
+from narcwatch.store.actors import ActorRepository
 from tests.link.market import BINANCE, ESCROW, PGP, listing
 
 
@@ -20,9 +17,8 @@ def actor_of(store, doc_id):
 
 
 def events(store, kind):
-    with store.session() as s:
-        rows = s.execute(select(ActorEventRow).where(ActorEventRow.kind == kind)).scalars()
-        return [json.loads(r.detail) | {"actor": r.actor_id} for r in rows]
+    history = reversed(ActorRepository(store).history(1_000))  # oldest first
+    return [e.detail | {"actor": e.actor_id} for e in history if e.kind == kind]
 
 
 def test_vendor_name_links_within_one_platform_and_pgp_across(market):
@@ -48,9 +44,9 @@ def test_shared_wallet_links_two_names(market):
     assert set(actor.documents) == {ids["w1"], ids["w2"]}
     assert actor.substances == ["alprazolam", "cocaine"]
     assert [(ln.type, ln.value) for ln in actor.links] == [("btc", "bc1qsharedvendorwallet")]
-    spans = {s["value"] for item in actor.items for s in item["selectors"]}
+    spans = {s.value for item in actor.items for s in item.selectors}
     assert "bc1qsharedvendorwallet" in spans
-    assert [t["doc_id"] for t in actor.timeline] == sorted(actor.documents)
+    assert [t.doc_id for t in actor.timeline] == sorted(actor.documents)
 
 
 @pytest.mark.parametrize(
@@ -61,10 +57,10 @@ def test_market_and_known_selectors_link_nobody(market, selector, status):
     Linker(store).link()
     doc = "e0" if selector == ESCROW else "x1"
     assert actor_of(store, ids[doc]).documents == [ids[doc]]
-    found = {(m["type"], m["value"]): m for m in non_linking(store)}
-    assert found[selector]["status"] == status
+    found = {(m.type, m.value): m for m in non_linking(store)}
+    assert found[selector].status == status
     if status == "known":
-        assert "Binance" in found[selector]["owner"]
+        assert "Binance" in (found[selector].owner or "")
 
 
 def test_threshold_decides_and_rebuild_applies_new_limits(market):

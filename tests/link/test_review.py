@@ -38,7 +38,7 @@ def test_reject_splits_and_survives_reruns_and_rebuild(pair):
     rebuild(Linker(store))
     assert b not in actor_docs(store, a)
     history = show_actor(store, next(a_.id for a_ in list_actors(store) if a in a_.documents))
-    kinds = [h["kind"] for h in history.history]
+    kinds = [h.kind for h in history.history]
     assert "override" in kinds or "split" in kinds
 
 

@@ -1,86 +1,71 @@
-"""``narcwatch actors`` and ``narcwatch selectors``: who is behind the stored listings."""
+"""``narcwatch actors`` and ``narcwatch selectors``: who is behind the stored listings.
+
+Thin: parse the flags, build a read-only context, call a job of :mod:`narcwatch.jobs.link`
+(which links what was stored since the last run first), render its typed result.
+"""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import typer
 
 from narcwatch.cli.app import app
-from narcwatch.cli.link import DB, HOME, open_store
-from narcwatch.errors import UsageError
-from narcwatch.render.tables import console
-from narcwatch.render.tables import table as new_table
-from narcwatch.store import Store
+from narcwatch.cli.link import context, render
+from narcwatch.cli.options import CONFIG, DB, HOME
 
 actors_app = typer.Typer(help="Actors: stored documents grouped by the selectors they share.")
 selectors_app = typer.Typer(help="Look up selectors (wallets, handles, phones...) in the store.")
 app.add_typer(actors_app, name="actors")
 app.add_typer(selectors_app, name="selectors")
 
-
-def _linked(home: Path | None, db: str | None) -> Store:
-    """The store, with documents stored since the last link linked first (cheap when
-    there are none), so what is listed is never stale."""
-    from narcwatch.link import Linker
-
-    store = open_store(home, db, create=False)
-    Linker(store).link()
-    return store
+FORMATS_HELP = "table, json, jsonl or csv."
 
 
-def _fmt(fmt: str, options: tuple[str, ...]) -> None:
-    if fmt not in options:
-        raise UsageError(f"unknown --format {fmt!r}", value=fmt, options=options)
+def _check(fmt: str) -> None:
+    from narcwatch.render.records import check_format
+
+    check_format(fmt)
 
 
 @actors_app.command("list")
 def actors_list(
     top: int = typer.Option(20, "--top", min=1, help="How many actors to list."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMATS_HELP),
     home: Path | None = HOME,
     db: str | None = DB,
+    config: Path | None = CONFIG,
 ) -> None:
     """Actors by number of documents, platforms and substances, with the selectors that
     link their documents (and, in JSON, the selectors that link nobody: market-wide,
     known or rejected)."""
-    _fmt(fmt, ("table", "json"))
-    from narcwatch.link import list_actors, non_linking
+    _check(fmt)
+    from narcwatch.jobs.link import list_actors
+    from narcwatch.results.actors import Actor
 
-    store = _linked(home, db)
-    shown = list_actors(store, top=top)
-    if fmt == "json":
-        data = {"actors": [a.to_dict() for a in shown], "not_linking": non_linking(store)}
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    listing = list_actors(context(home, db, config, create=False), top=top)
+    if fmt == "json":  # one object: the actors and the selectors that link nobody
+        render([listing], fmt, one=True)
         return
-    table = new_table("actor", "documents", "platforms", "vendors", "substances", "linked by")
-    for a in shown:
-        table.add_row(
-            a.id,
-            str(len(a.documents)),
-            ", ".join(a.platforms),
-            ", ".join(a.vendors[:5]),
-            ", ".join(a.substances[:5]),
-            ", ".join(f"{ln.type}:{ln.value}" for ln in a.links[:3]),
-        )
-    console().print(table)
+    render(listing.actors, fmt, columns=Actor.columns)
 
 
 @actors_app.command("show")
 def actors_show(
     actor_id: str = typer.Argument(..., help="Actor id from `narcwatch actors list`."),
+    fmt: str = typer.Option("json", "--format", "-f", help=FORMATS_HELP),
     home: Path | None = HOME,
     db: str | None = DB,
+    config: Path | None = CONFIG,
 ) -> None:
-    """One actor as JSON: documents with their selector spans, platforms, vendors,
-    substances, every link with its evidence (selector, documents, first and last seen),
-    a timeline and the history of merges, splits and verdicts."""
-    from narcwatch.link import show_actor
+    """One actor (JSON by default): documents with their selector spans, platforms,
+    vendors, substances, every link with its evidence (selector, documents, first and
+    last seen), a timeline and the history of merges, splits and verdicts."""
+    _check(fmt)
+    from narcwatch.jobs.link import show_actor
 
-    actor = show_actor(_linked(home, db), actor_id)
-    typer.echo(json.dumps(actor.to_dict(), indent=2, ensure_ascii=False))
+    render([show_actor(context(home, db, config, create=False), actor_id)], fmt, one=True)
 
 
 @actors_app.command("export")
@@ -90,12 +75,13 @@ def actors_export(
     actor_id: str | None = typer.Option(None, "--actor", help="Only this actor's documents."),
     home: Path | None = HOME,
     db: str | None = DB,
+    config: Path | None = CONFIG,
 ) -> None:
     """The link graph for Gephi, Maltego-style tools or scripts: documents (with actor,
     platform, vendor) and selectors (with type and status) as nodes, "carries" as edges."""
-    from narcwatch.link import link_graph, render_graph
+    from narcwatch.jobs.link import export_actors
 
-    text = render_graph(link_graph(_linked(home, db), actor_id=actor_id), fmt)
+    text = export_actors(context(home, db, config, create=False), fmt, actor_id=actor_id)
     if output:
         output.write_text(text, encoding="utf-8")
     else:
@@ -105,26 +91,17 @@ def actors_export(
 @selectors_app.command("search")
 def selectors_search(
     value: str = typer.Argument(..., help="A wallet, handle, phone, e-mail, onion... as written."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMATS_HELP),
     home: Path | None = HOME,
     db: str | None = DB,
+    config: Path | None = CONFIG,
 ) -> None:
     """Every stored document a selector appears in, and the actor it belongs to."""
-    _fmt(fmt, ("table", "json"))
-    from narcwatch.link import find_selector
+    _check(fmt)
+    from narcwatch.jobs.link import search_selector
 
-    found = find_selector(_linked(home, db), value)
-    if fmt == "json":
-        typer.echo(json.dumps(found, indent=2, ensure_ascii=False))
+    found = search_selector(context(home, db, config, create=False), value)
+    if fmt == "table" and not found:
+        typer.echo(f"{value!r} is in no stored document")
         return
-    table = new_table("type", "value", "document", "where", "platform", "actor")
-    for f in found:
-        table.add_row(
-            f["type"],
-            f["value"],
-            f["doc_id"][:12],
-            f"{f['source']} {f['location']}",
-            f["platform"] or "-",
-            f["actor"] or "-",
-        )
-    console().print(table if found else f"{value!r} is in no stored document")
+    render(found, fmt)

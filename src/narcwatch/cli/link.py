@@ -1,16 +1,24 @@
-"""``narcwatch link``: group stored documents into actors, and the analyst's verdicts."""
+"""``narcwatch link``: group stored documents into actors, and the analyst's verdicts.
+
+Thin: parse the flags, build a :class:`~narcwatch.jobs.context.Context`, call a job of
+:mod:`narcwatch.jobs.link`, render its typed result.
+"""
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from narcwatch.cli.app import app
-from narcwatch.settings import database_url, resolve_home
-from narcwatch.store import Store
+from narcwatch.cli.options import CONFIG, DB, HOME
+
+if TYPE_CHECKING:
+    from narcwatch.jobs.context import Context
+    from narcwatch.results.base import Record
 
 link_app = typer.Typer(
     help=(
@@ -23,23 +31,47 @@ link_app = typer.Typer(
 )
 app.add_typer(link_app, name="link")
 
-HOME = typer.Option(None, "--home", envvar="NARCWATCH_HOME", help="narcwatch home directory.")
-DB = typer.Option(
-    None, "--db", help="Database file or SQLAlchemy URL (default: HOME/narcwatch.db)."
-)
 PLATFORM = typer.Option(
     None, "--platform", help="For vendor:NAME, the platform the name is scoped to."
 )
+RESULT_FORMAT = typer.Option(
+    None,
+    "--format",
+    "-f",
+    help="Also print the result on stdout: table, json, jsonl or csv (default: none).",
+)
 
 
-def open_store(home: Path | None, db: str | None, *, create: bool = True) -> Store:
-    """The store of ``home`` (or ``--db``). Read-only commands pass ``create=False``: a
-    home or ``--db`` file that does not exist is then an error, never a new empty store."""
-    if create or db is None:
-        home_dir = resolve_home(home, create=create)
-    else:  # an explicit --db: the home is not read
-        home_dir = Path(home or ".").expanduser()
-    return Store.open(database_url(db, home_dir, create=create), home=home_dir)
+def context(
+    home: Path | None, db: str | None, config: Path | None = None, *, create: bool = True
+) -> Context:
+    """The context of ``--home``/``--db``/``--config``. Read-only commands pass
+    ``create=False``: a home or ``--db`` file that does not exist is then an error, never
+    a new empty store."""
+    from narcwatch.jobs.context import Context
+
+    return Context.build(home, db, create=create, config_file=config)
+
+
+def render(
+    records: Sequence[Record],
+    fmt: str,
+    *,
+    one: bool = False,
+    columns: Sequence[str] | None = None,
+) -> None:
+    """Write typed results on stdout in ``--format`` (``columns``: of a table or CSV,
+    even with no records)."""
+    from narcwatch.render.records import write_records
+
+    write_records(records, fmt, sys.stdout, one=one, columns=columns)
+
+
+def _check(fmt: str | None) -> None:
+    if fmt is not None:
+        from narcwatch.render.records import check_format
+
+        check_format(fmt)
 
 
 @link_app.callback()
@@ -56,18 +88,26 @@ def link_command(
     ),
     home: Path | None = HOME,
     db: str | None = DB,
+    config: Path | None = CONFIG,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary."),
+    fmt: str | None = RESULT_FORMAT,
 ) -> None:
     """Link the documents not linked yet (or all of them with --rebuild)."""
     if ctx.invoked_subcommand:
         return
-    from narcwatch.link import Linker
-    from narcwatch.link import rebuild as rebuild_all
+    from narcwatch.jobs.link import link_job
 
-    linker = Linker(open_store(home, db), max_vendors=max_vendors, max_platforms=max_platforms)
-    result = rebuild_all(linker) if rebuild else linker.link()
+    _check(fmt)
+    result = link_job(
+        context(home, db, config),
+        rebuild=rebuild,
+        max_vendors=max_vendors,
+        max_platforms=max_platforms,
+    )
     if not quiet:
         typer.echo(f"narcwatch link: {result.summary()}", err=True)
+    if fmt:
+        render([result], fmt, one=True)
 
 
 @link_app.command("reject")
@@ -78,14 +118,22 @@ def link_reject(
     platform: str | None = PLATFORM,
     home: Path | None = HOME,
     db: str | None = DB,
+    config: Path | None = CONFIG,
+    fmt: str | None = RESULT_FORMAT,
 ) -> None:
     """Mark a selector as a wrong link: it stops linking, the actor holding it is split
     again from its other evidence, and the verdict survives re-runs and --rebuild."""
-    from narcwatch.link import Linker, parse_key, reject
+    from narcwatch.jobs.link import reject_link
 
-    key = parse_key(selector, platform=platform)
-    result = reject(Linker(open_store(home, db)), key, reason=reason, analyst=analyst)
-    typer.echo(f"narcwatch link: {key.label} rejected; {result.splits} actors split off", err=True)
+    _check(fmt)
+    verdict = reject_link(
+        context(home, db, config), selector, platform=platform, reason=reason, analyst=analyst
+    )
+    typer.echo(
+        f"narcwatch link: {verdict.key} rejected; {verdict.splits} actors split off", err=True
+    )
+    if fmt:
+        render([verdict], fmt, one=True)
 
 
 @link_app.command("restore")
@@ -95,31 +143,31 @@ def link_restore(
     platform: str | None = PLATFORM,
     home: Path | None = HOME,
     db: str | None = DB,
+    config: Path | None = CONFIG,
+    fmt: str | None = RESULT_FORMAT,
 ) -> None:
     """Withdraw a rejection: the selector links again, merging the actors that carry it."""
-    from narcwatch.link import Linker, parse_key, restore
+    from narcwatch.jobs.link import restore_link
 
-    key = parse_key(selector, platform=platform)
-    result = restore(Linker(open_store(home, db)), key, analyst=analyst)
-    typer.echo(f"narcwatch link: {key.label} restored; {result.merges} actors merged", err=True)
+    _check(fmt)
+    verdict = restore_link(context(home, db, config), selector, platform=platform, analyst=analyst)
+    typer.echo(f"narcwatch link: {verdict.key} restored; {verdict.merges} actors merged", err=True)
+    if fmt:
+        render([verdict], fmt, one=True)
 
 
 @link_app.command("history")
 def link_history(
     limit: int = typer.Option(50, "--limit", min=1, help="How many events, newest first."),
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, json, csv or table."),
     home: Path | None = HOME,
     db: str | None = DB,
+    config: Path | None = CONFIG,
 ) -> None:
-    """Merges, splits, verdicts and rebuilds, newest first, as JSON lines."""
-    from sqlalchemy import select
+    """Merges, splits, verdicts and rebuilds, newest first (JSON lines by default)."""
+    from narcwatch.jobs.link import link_history as history_job
+    from narcwatch.results.actors import LinkEvent
 
-    from narcwatch.store.tables import ActorEventRow
-
-    store = open_store(home, db, create=False)
-    with store.session() as s:
-        rows = s.execute(
-            select(ActorEventRow).order_by(ActorEventRow.pk.desc()).limit(limit)
-        ).scalars()
-        for row in rows:
-            line = {"at": row.at.isoformat(), "kind": row.kind, "actor": row.actor_id}
-            sys.stdout.write(json.dumps(line | json.loads(row.detail)) + "\n")
+    _check(fmt)
+    events = history_job(context(home, db, config, create=False), limit=limit)
+    render(events, fmt, columns=LinkEvent.columns)

@@ -3,7 +3,8 @@
 Documents and link keys are the vertices of one bipartite graph whose edges are the
 occurrences (document d carries key k); documents in one component are one actor. This is
 the one clustering routine: ``narcwatch link --rebuild`` runs it on the whole store, the
-incremental linker on the documents of one actor when a link is withdrawn, and
+incremental linker on each batch of new documents (an actor already holding a key stands
+in for that key) and on the documents of one actor when a link is withdrawn, and
 ``benchmarks/bench_link.py`` on a million keys.
 
 Why SciPy rather than igraph here: building an igraph ``Graph`` from 5 million edges

@@ -14,48 +14,37 @@ import json
 from typing import Any
 
 import networkx as nx
-from sqlalchemy import select
 
 from narcwatch.errors import UsageError
-from narcwatch.link.keys import key_for, vendor_scope
+from narcwatch.link.keys import LinkKey, key_for, vendor_scope
 from narcwatch.link.view import resolve_actor
 from narcwatch.store import Store
-from narcwatch.store.tables import ActorDocRow, DocumentRow, LinkKeyRow, SelectorHitRow
+from narcwatch.store.actors import ActorRepository
+from narcwatch.store.visibility import Visibility
 
 FORMATS = ("graphml", "gexf", "json")
 
 
-def link_graph(store: Store, *, actor_id: str | None = None) -> nx.Graph:
+def link_graph(
+    store: Store, *, actor_id: str | None = None, visibility: Visibility | None = None
+) -> nx.Graph:
     """The whole link graph, or one actor's part of it (``actor_id`` as for
     :func:`~narcwatch.link.view.show_actor`: an unknown id is a UsageError, a merged one
     leads to the actor it was merged into)."""
     if actor_id is not None:
-        actor_id = resolve_actor(store, actor_id)
+        actor_id = resolve_actor(store, actor_id, visibility=visibility)
+    repo = ActorRepository(store)
+    docs, hits = repo.graph(actor_id, visibility)
+    by_pk = {d.pk: d for d in docs}
+    carried: list[tuple[str, LinkKey]] = []
+    for pk, type_, value, strength in hits:
+        doc = by_pk[pk]
+        key = key_for(type_, value, strength, vendor_scope(doc.platform, doc.source))
+        if key is not None:
+            carried.append((doc.doc_id, key))
+    status = repo.key_statuses({key.ident for _, key in carried}, visibility)
     graph = nx.Graph()
-    with store.session() as s:
-        query = select(
-            DocumentRow.pk,
-            DocumentRow.doc_id,
-            DocumentRow.platform,
-            DocumentRow.author,
-            DocumentRow.title,
-            DocumentRow.offer_score,
-            DocumentRow.source,
-            ActorDocRow.actor_id,
-        ).join(ActorDocRow, ActorDocRow.document_pk == DocumentRow.pk)
-        if actor_id is not None:
-            query = query.where(ActorDocRow.actor_id == actor_id)
-        docs = {row.pk: row for row in s.execute(query)}
-        status = dict(s.execute(select(LinkKeyRow.ident, LinkKeyRow.status)).all())
-        hits = s.execute(
-            select(
-                SelectorHitRow.document_pk,
-                SelectorHitRow.type,
-                SelectorHitRow.value,
-                SelectorHitRow.strength,
-            ).join(ActorDocRow, ActorDocRow.document_pk == SelectorHitRow.document_pk)
-        ).all()
-    for d in docs.values():
+    for d in docs:
         graph.add_node(
             f"doc:{d.doc_id}",
             kind="document",
@@ -65,13 +54,7 @@ def link_graph(store: Store, *, actor_id: str | None = None) -> nx.Graph:
             vendor=d.author or "",
             offer_score=float(d.offer_score),
         )
-    for pk, type_, value, strength in hits:
-        doc = docs.get(pk)
-        if doc is None:
-            continue
-        key = key_for(type_, value, strength, vendor_scope(doc.platform, doc.source))
-        if key is None:
-            continue
+    for doc_id, key in carried:
         node = f"sel:{key.label}"
         if node not in graph:
             graph.add_node(
@@ -82,7 +65,7 @@ def link_graph(store: Store, *, actor_id: str | None = None) -> nx.Graph:
                 scope=key.scope,
                 status=status.get(key.ident, "linking"),
             )
-        graph.add_edge(f"doc:{doc.doc_id}", node, type=key.type)
+        graph.add_edge(f"doc:{doc_id}", node, type=key.type)
     return graph
 
 

@@ -1,33 +1,26 @@
-"""Known market, exchange, service and documentation selectors, from the knowledge base
+"""Known market, exchange, service and documentation selectors, from a knowledge base
 (``kb/data/market_selectors.yaml``), as the link keys the linker compares with."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from narcwatch.link.keys import LinkKey
 
+if TYPE_CHECKING:
+    from narcwatch.kb.loader import KnowledgeBase
 
-@cache
-def known_market_keys() -> frozenset[LinkKey]:
-    from narcwatch.kb.loader import default_kb
+
+@lru_cache(maxsize=4)  # knowledge bases hash by identity
+def known_market_selectors(kb: KnowledgeBase) -> dict[LinkKey, str]:
+    """Each known selector's link key, with who it belongs to ("Binance (exchange)")."""
     from narcwatch.selectors import extract
 
-    keys = set()
-    for entry in default_kb().market_selectors:
+    owners: dict[LinkKey, str] = {}
+    for entry in kb.market_selectors:
         # The extractor normalizes the value exactly as it does in scanned documents.
         for hit in extract(entry.value):
             if hit.type == entry.type:
-                keys.add(LinkKey(hit.type, hit.value))
-    return frozenset(keys)
-
-
-def known_market_entry(key: LinkKey) -> str | None:
-    """Who a known selector belongs to (for reports), or None."""
-    from narcwatch.kb.loader import default_kb
-    from narcwatch.selectors import extract
-
-    for entry in default_kb().market_selectors:
-        if entry.type == key.type and any(h.value == key.value for h in extract(entry.value)):
-            return f"{entry.owner} ({entry.role})"
-    return None
+                owners.setdefault(LinkKey(hit.type, hit.value), f"{entry.owner} ({entry.role})")
+    return owners

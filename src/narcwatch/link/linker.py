@@ -1,8 +1,8 @@
 """The incremental linker: new documents join, merge or found actors; nothing else moves.
 
-    result = Linker(store).link()            # the documents not linked yet
-    Linker(store).reject(parse_key("btc:bc1q..."), reason="exchange wallet")
-    Linker(store).rebuild()                  # everything again (after changing limits)
+    result = Linker(store).link()                       # the documents not linked yet
+    reject(Linker(store), parse_key("btc:bc1q..."), reason="exchange wallet")
+    rebuild(Linker(store, max_vendors=5))               # everything again, new limits
 
 Rules (issue 5): documents sharing a linking key are one actor (strong selectors anywhere,
 vendor names within one platform). A strong key seen with more than ``max_vendors`` vendor
@@ -13,74 +13,40 @@ linking, the one actor that held it is split again from its own documents only.
 Actor ids are ``A`` + 10 hex of the SHA-256 of the document the actor was founded with,
 and stay while the actor grows. On a merge the larger actor keeps its id and the others
 are recorded as ``merged`` into it (their ids still lead to it); every merge and split is
-an event.
+an event. Grouping is :func:`~narcwatch.link.cluster.components` everywhere.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import cast
-
-from sqlalchemy import Table, delete, insert, select, update
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from narcwatch.link import state
 from narcwatch.link.cluster import components
 from narcwatch.link.keys import VENDOR, LinkKey
-from narcwatch.link.known import known_market_keys
+from narcwatch.link.known import known_market_selectors
+from narcwatch.results.actors import LinkRunSummary
 from narcwatch.store import Store
-from narcwatch.store.tables import ActorDocRow, ActorRow, DocumentRow, LinkKeyRow
+from narcwatch.store.link_state import LinkRepository, LinkTransaction
+
+if TYPE_CHECKING:
+    from narcwatch.kb.loader import KnowledgeBase
 
 MAX_VENDORS = 3
 MAX_PLATFORMS = 6
 BATCH = 5_000
 
+LinkResult = LinkRunSummary  # what a run, a verdict or a rebuild did
 
-@dataclass(slots=True)
-class LinkResult:
-    documents: int = 0
-    created: int = 0
-    merges: int = 0
-    splits: int = 0
-    market_keys: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        text = (
-            f"linked {self.documents} documents: {self.created} new actors, "
-            f"{self.merges} merges, {self.splits} splits"
-        )
-        if self.market_keys:
-            text += f"; {len(self.market_keys)} selectors now treated as a market's"
-        return text
+Plan = list[tuple[list[state.DocInfo], list[str]]]  # (new documents, actors they touch)
 
 
 def actor_id_for(first_doc_id: str) -> str:
     return "A" + hashlib.sha256(first_doc_id.encode()).hexdigest()[:10]
-
-
-class _Union:
-    def __init__(self) -> None:
-        self.parent: dict[object, object] = {}
-
-    def find(self, x: object) -> object:
-        parent = self.parent
-        parent.setdefault(x, x)
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    def union(self, a: object, b: object) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[ra] = rb
 
 
 class Linker:
@@ -91,33 +57,35 @@ class Linker:
         max_vendors: int = MAX_VENDORS,
         max_platforms: int = MAX_PLATFORMS,
         known: AbstractSet[LinkKey] | None = None,
+        kb: KnowledgeBase | None = None,
     ) -> None:
+        """``known``: the known market selectors' keys; by default those of ``kb`` (by
+        default the packaged knowledge base)."""
         self.store = store
+        self.repo = LinkRepository(store)
         self.max_vendors = max_vendors
         self.max_platforms = max_platforms
-        self.known = known_market_keys() if known is None else known
+        if known is None:
+            if kb is None:
+                from narcwatch.kb import default_kb
+
+                kb = default_kb()
+            known = frozenset(known_market_selectors(kb))
+        self.known = known
 
     # --- incremental ------------------------------------------------------------------
 
     def link(self, *, progress: Callable[[int], None] | None = None) -> LinkResult:
         """Link every stored (latest) document that is not in an actor yet."""
         result = LinkResult()
-        with self.store.session() as s, s.begin():
-            self._drop_superseded(s, result)
+        with self.repo.transaction() as tx:
+            self._drop_superseded(tx, result)
         while True:
-            with self.store.session() as s, s.begin():
-                pks = list(
-                    s.scalars(
-                        select(DocumentRow.pk)
-                        .outerjoin(ActorDocRow, ActorDocRow.document_pk == DocumentRow.pk)
-                        .where(DocumentRow.is_latest.is_(True), ActorDocRow.document_pk.is_(None))
-                        .order_by(DocumentRow.pk)
-                        .limit(BATCH)
-                    )
-                )
+            with self.repo.transaction() as tx:
+                pks = tx.unlinked_documents(BATCH)
                 if not pks:
                     return result
-                self._link_batch(s, pks, result)
+                self._link_batch(tx, pks, result)
             if progress:
                 progress(len(pks))
 
@@ -131,12 +99,12 @@ class Linker:
             len(st.vendors) > self.max_vendors or len(st.platforms) > self.max_platforms
         )
 
-    def _link_batch(self, s: Session, pks: list[int], result: LinkResult) -> None:
+    def _link_batch(self, tx: LinkTransaction, pks: list[int], result: LinkResult) -> None:
         now = datetime.now(UTC)
-        docs = state.load_docs(s, pks)
+        docs = state.load_docs(tx, pks)
         keys = {k for d in docs.values() for k in d.keys}
-        states = state.load_keys(s, keys)
-        rejected = state.overrides(s) if len(states) < len(keys) else set()
+        states = state.load_keys(tx, keys)
+        rejected = tx.link_keys.rejected() if len(states) < len(keys) else set()
         cap = max(self.max_vendors, self.max_platforms)
         to_split: set[str] = set()
         for k in keys:
@@ -152,47 +120,56 @@ class Linker:
                 if st.actor_id:
                     to_split.add(st.actor_id)
                 st.actor_id = None
-        # Union documents with each other and with the actors their keys already belong to.
-        uf = _Union()
-        for doc in docs.values():
-            uf.find(("d", doc.pk))
-            for k in doc.keys:
-                st = states[k.ident]
-                if st.status == "linking":
-                    uf.union(("d", doc.pk), ("a", st.actor_id) if st.actor_id else ("k", k.ident))
-        groups: dict[object, list[tuple[str, object]]] = defaultdict(list)
-        for node in list(uf.parent):
-            groups[uf.find(node)].append(node)  # type: ignore[arg-type]
-        plan: list[tuple[list[state.DocInfo], list[str]]] = []
-        for members in groups.values():
-            group_docs = sorted(
-                (docs[n[1]] for n in members if n[0] == "d"),  # type: ignore[index]
-                key=lambda d: d.doc_id,
-            )
-            if group_docs:
-                plan.append((group_docs, sorted({str(n[1]) for n in members if n[0] == "a"})))
-        targets = self._targets(s, plan, states, now, result)
-        memberships: list[dict[str, object]] = []
+        plan = self._plan(list(docs.values()), states)
+        targets = self._targets(tx, plan, states, now, result)
+        memberships: list[tuple[int, str]] = []
         for (group_docs, _), target in zip(plan, targets, strict=True):
-            memberships += [{"document_pk": d.pk, "actor_id": target} for d in group_docs]
+            memberships += [(d.pk, target) for d in group_docs]
             for d in group_docs:
                 for k in d.keys:
                     st = states[k.ident]
                     if st.status == "linking" and st.actor_id != target:
                         st.actor_id, st.dirty = target, True
-        state.save_keys(s, states.values())
-        if memberships:
-            # Core insert: no ORM bookkeeping for thousands of plain rows.
-            s.execute(insert(cast(Table, ActorDocRow.__table__)), memberships)
+        state.save_keys(tx, states.values())
+        tx.add_memberships(memberships)
         result.documents += len(docs)
         for actor_id in sorted(to_split):
-            self.resplit(s, actor_id, now, result, reason="selector seen with too many vendors")
-        state.recount(s, set(targets) | to_split, now)
+            self.resplit(tx, actor_id, now, result, reason="selector seen with too many vendors")
+        tx.recount(set(targets) | to_split, now)
+
+    @staticmethod
+    def _plan(docs: list[state.DocInfo], states: dict[str, state.KeyState]) -> Plan:
+        """Group new documents with each other and with the actors their linking keys
+        already belong to: components of the graph of documents and (actor, or key not
+        held by an actor yet) nodes."""
+        nodes: dict[tuple[str, str], int] = {}
+        pairs_d: list[int] = []
+        pairs_n: list[int] = []
+        for i, doc in enumerate(docs):
+            for k in doc.keys:
+                st = states[k.ident]
+                if st.status == "linking":
+                    node = ("a", st.actor_id) if st.actor_id else ("k", k.ident)
+                    pairs_d.append(i)
+                    pairs_n.append(nodes.setdefault(node, len(nodes)))
+        labels = components(len(docs), len(nodes), pairs_d, pairs_n).tolist()
+        names = list(nodes)
+        groups: dict[int, list[state.DocInfo]] = defaultdict(list)
+        actors: dict[int, set[str]] = defaultdict(set)
+        for doc, label in zip(docs, labels, strict=True):
+            groups[label].append(doc)
+        for i, n in zip(pairs_d, pairs_n, strict=True):
+            if names[n][0] == "a":
+                actors[labels[i]].add(names[n][1])
+        return [
+            (sorted(members, key=lambda d: d.doc_id), sorted(actors[label]))
+            for label, members in groups.items()
+        ]
 
     def _targets(
         self,
-        s: Session,
-        plan: list[tuple[list[state.DocInfo], list[str]]],
+        tx: LinkTransaction,
+        plan: Plan,
         states: dict[str, state.KeyState],
         now: datetime,
         result: LinkResult,
@@ -201,14 +178,9 @@ class Linker:
         point to, or the survivor of merging those (a few statements per batch, not per
         group)."""
         founders = [docs[0].doc_id for docs, actors in plan if not actors]
-        created = iter(self._new_actors(s, founders, now))
+        created = iter(self._new_actors(tx, founders, now))
         result.created += len(founders)
-        merging = sorted({a for _, actors in plan if len(actors) > 1 for a in actors})
-        sizes: dict[str, int] = {}
-        for part in state.chunks(merging):
-            sizes.update(
-                s.execute(select(ActorRow.id, ActorRow.n_docs).where(ActorRow.id.in_(part))).all()
-            )
+        sizes = tx.actor_sizes(a for _, actors in plan if len(actors) > 1 for a in actors)
         targets: list[str] = []
         redirect: dict[str, str] = {}
         for group_docs, actors in plan:
@@ -225,16 +197,8 @@ class Linker:
                         if states[k.ident].actor_id in actors
                     }
                 )
-                survivor = min(actors, key=lambda a: (-sizes.get(a, 0), a))
-                self._absorb(s, survivor, [a for a in actors if a != survivor], now, result)
-                state.event(
-                    s,
-                    now,
-                    "merge",
-                    survivor,
-                    merged=[a for a in actors if a != survivor],
-                    by=bridges[:20],
-                    documents=len(group_docs),
+                survivor = self._merge(
+                    tx, actors, sizes, now, result, by=bridges, documents=len(group_docs)
                 )
                 redirect.update(dict.fromkeys(actors, survivor))
                 targets.append(survivor)
@@ -246,7 +210,7 @@ class Linker:
 
     def merge(
         self,
-        s: Session,
+        tx: LinkTransaction,
         actors: list[str],
         now: datetime,
         result: LinkResult,
@@ -255,71 +219,57 @@ class Linker:
         documents: int = 0,
     ) -> str:
         """Merge actors into the largest one (ties: the smallest id); return its id."""
-        sizes = dict(
-            s.execute(select(ActorRow.id, ActorRow.n_docs).where(ActorRow.id.in_(actors))).all()
-        )
+        sizes = tx.actor_sizes(actors)
+        return self._merge(tx, actors, sizes, now, result, by=by, documents=documents)
+
+    def _merge(
+        self,
+        tx: LinkTransaction,
+        actors: Sequence[str],
+        sizes: dict[str, int],
+        now: datetime,
+        result: LinkResult,
+        *,
+        by: list[str],
+        documents: int,
+    ) -> str:
         survivor = min(actors, key=lambda a: (-sizes.get(a, 0), a))
         others = [a for a in actors if a != survivor]
-        self._absorb(s, survivor, others, now, result)
-        state.event(s, now, "merge", survivor, merged=others, by=by[:20], documents=documents)
+        tx.absorb(survivor, others, now)
+        result.merges += len(others)
+        tx.event(now, "merge", survivor, merged=others, by=by[:20], documents=documents)
         return survivor
 
-    def _absorb(
-        self, s: Session, survivor: str, others: list[str], now: datetime, result: LinkResult
-    ) -> None:
-        s.execute(
-            update(ActorDocRow).where(ActorDocRow.actor_id.in_(others)).values(actor_id=survivor)
-        )
-        s.execute(
-            update(LinkKeyRow).where(LinkKeyRow.actor_id.in_(others)).values(actor_id=survivor)
-        )
-        s.execute(
-            update(ActorRow)
-            .where(ActorRow.id.in_(others))
-            .values(status="merged", merged_into=survivor, n_docs=0, updated_at=now)
-        )
-        result.merges += len(others)
-
-    def _new_actor(self, s: Session, first_doc_id: str, now: datetime) -> str:
-        return self._new_actors(s, [first_doc_id], now)[0]
-
-    def _new_actors(self, s: Session, founders: list[str], now: datetime) -> list[str]:
+    def _new_actors(self, tx: LinkTransaction, founders: list[str], now: datetime) -> list[str]:
         """Ids for actors founded by these documents; an id that existed before (an actor
         merged or emptied earlier, founded by the same document) comes back to life."""
         ids = [actor_id_for(doc_id) for doc_id in founders]
-        state.activate_actors(s, dict.fromkeys(ids, 0), now)
+        tx.activate_actors(dict.fromkeys(ids, 0), now)
         return ids
 
-    def _drop_superseded(self, s: Session, result: LinkResult) -> None:
+    def _drop_superseded(self, tx: LinkTransaction, result: LinkResult) -> None:
         """A document replaced by a newer version leaves its actor (the new version is
         linked as a new document); the actor is re-split without it."""
-        stale = s.execute(
-            select(ActorDocRow.document_pk, ActorDocRow.actor_id)
-            .join(DocumentRow, DocumentRow.pk == ActorDocRow.document_pk)
-            .where(DocumentRow.is_latest.is_(False))
-        ).all()
+        stale = tx.superseded_memberships()
         if not stale:
             return
         now = datetime.now(UTC)
-        for part in state.chunks([pk for pk, _ in stale]):
-            s.execute(delete(ActorDocRow).where(ActorDocRow.document_pk.in_(part)))
+        tx.remove_memberships([pk for pk, _ in stale])
         for actor_id in sorted({a for _, a in stale}):
-            self.resplit(s, actor_id, now, result, reason="a document was superseded")
+            self.resplit(tx, actor_id, now, result, reason="a document was superseded")
 
     # --- splitting ----------------------------------------------------------------------
 
     def resplit(
-        self, s: Session, actor_id: str, now: datetime, result: LinkResult, *, reason: str
+        self, tx: LinkTransaction, actor_id: str, now: datetime, result: LinkResult, *, reason: str
     ) -> None:
         """Recompute one actor's components from its own documents' linking keys."""
-        pks = list(
-            s.scalars(select(ActorDocRow.document_pk).where(ActorDocRow.actor_id == actor_id))
-        )
+        pks = tx.members(actor_id)
         if not pks:
-            state.recount(s, [actor_id], now)
+            tx.recount([actor_id], now)
             return
-        docs = state.load_docs(s, pks)
-        states = state.load_keys(s, {k for d in docs.values() for k in d.keys})
+        docs = state.load_docs(tx, pks)
+        states = state.load_keys(tx, {k for d in docs.values() for k in d.keys})
         order = sorted(docs.values(), key=lambda d: d.doc_id)
         key_index: dict[str, int] = {}
         pairs_d, pairs_k = [], []
@@ -331,30 +281,24 @@ class Linker:
                     pairs_k.append(key_index.setdefault(k.ident, len(key_index)))
         # Keys this actor held that none of its documents carries any more (they left with
         # a superseded document) must not pull new documents into it.
-        held = set(s.scalars(select(LinkKeyRow.ident).where(LinkKeyRow.actor_id == actor_id)))
-        for part_ids in state.chunks(sorted(held - set(key_index))):
-            s.execute(
-                update(LinkKeyRow).where(LinkKeyRow.ident.in_(part_ids)).values(actor_id=None)
-            )
+        tx.link_keys.release(sorted(tx.link_keys.held_by(actor_id) - set(key_index)))
         labels = components(len(order), len(key_index), pairs_d, pairs_k)
         parts: dict[int, list[state.DocInfo]] = defaultdict(list)
         for d, label in zip(order, labels.tolist(), strict=True):
             parts[label].append(d)
         if len(parts) == 1:
-            state.recount(s, [actor_id], now)
+            tx.recount([actor_id], now)
             return
         ranked = sorted(parts.values(), key=lambda p: (-len(p), p[0].doc_id))
-        new_ids = []
-        for part in ranked[1:]:
-            new_id = self._new_actor(s, part[0].doc_id, now)
-            new_ids.append(new_id)
-            state.move_docs(s, [d.pk for d in part], new_id)
+        new_ids = self._new_actors(tx, [part[0].doc_id for part in ranked[1:]], now)
+        for part, new_id in zip(ranked[1:], new_ids, strict=True):
+            tx.move_members([d.pk for d in part], new_id)
             for d in part:
                 for k in d.keys:
                     st = states.get(k.ident)
                     if st is not None and st.status == "linking":
                         st.actor_id, st.dirty = new_id, True
-        state.save_keys(s, states.values())
-        state.recount(s, [actor_id, *new_ids], now)
-        state.event(s, now, "split", actor_id, into=new_ids, reason=reason)
+        state.save_keys(tx, states.values())
+        tx.recount([actor_id, *new_ids], now)
+        tx.event(now, "split", actor_id, into=new_ids, reason=reason)
         result.splits += len(new_ids)

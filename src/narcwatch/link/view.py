@@ -1,311 +1,208 @@
-"""Reading actors back: what ``actors list/show``, ``selectors search`` and the exporters
-print. One :class:`Actor` model, rendered as a table, JSON or a graph."""
+"""Reading actors back: what ``actors list/show`` and ``selectors search`` print, as the
+typed results of :mod:`narcwatch.results.actors`.
+
+The rows come from :class:`~narcwatch.store.actors.ActorRepository`; this module works out
+which selectors link each actor's documents (the link keys of :mod:`narcwatch.link.keys`).
+Listing actors costs the same few statements for 20 actors as for one.
+"""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
-from typing import Any
-
-from sqlalchemy import func, select
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from narcwatch.errors import UsageError
 from narcwatch.link.keys import LinkKey, key_for, vendor_scope
-from narcwatch.link.known import known_market_entry
-from narcwatch.store import Store
-from narcwatch.store.tables import (
-    ActorDocRow,
-    ActorEventRow,
-    ActorRow,
-    DocumentRow,
-    LinkKeyRow,
-    SelectorHitRow,
-    SubstanceHitRow,
+from narcwatch.link.known import known_market_selectors
+from narcwatch.results.actors import (
+    Actor,
+    ActorDetail,
+    ActorDocument,
+    Link,
+    LinkEvent,
+    NonLinkingSelector,
+    SelectorOccurrence,
+    SelectorSpan,
+    TimelineEntry,
 )
+from narcwatch.store import Store
+from narcwatch.store.actors import ActorRepository, MemberDocument, MemberHit, StoredEvent
+from narcwatch.store.visibility import Visibility
+
+if TYPE_CHECKING:
+    from narcwatch.kb.loader import KnowledgeBase
 
 
-@dataclass(slots=True)
-class Link:
-    """Evidence for one link: the selector and the documents of this actor that carry it."""
-
-    type: str
-    value: str
-    scope: str
-    documents: list[str]
-    first_seen: str | None
-    last_seen: str | None
-
-
-@dataclass(slots=True)
-class Actor:
-    id: str
-    documents: list[str] = field(default_factory=list)
-    platforms: list[str] = field(default_factory=list)
-    vendors: list[str] = field(default_factory=list)
-    substances: list[str] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
-    timeline: list[dict[str, Any]] = field(default_factory=list)
-    history: list[dict[str, Any]] = field(default_factory=list)
-    items: list[dict[str, Any]] = field(default_factory=list)  # documents with their spans
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def list_actors(store: Store, *, top: int = 20) -> list[Actor]:
-    """Active actors by documents, then platforms, then substances (links filled in)."""
-    with store.session() as s:
-        sizes = dict(
-            s.execute(select(ActorRow.id, ActorRow.n_docs).where(ActorRow.status == "active")).all()
+def list_actors(
+    store: Store, *, top: int = 20, visibility: Visibility | None = None
+) -> list[Actor]:
+    """Active actors by documents, then platforms, then substances, with their links."""
+    repo = ActorRepository(store)
+    ids = [rank.id for rank in repo.ranking(top, visibility)]
+    docs = repo.documents(ids, visibility)
+    hits = repo.selector_hits(ids, visibility)
+    linking = repo.linking_keys(ids, visibility)
+    substances = repo.substances(ids, visibility)
+    docs_of: dict[str, list[MemberDocument]] = defaultdict(list)
+    for d in docs:
+        docs_of[d.actor_id].append(d)
+    actor_of = {d.pk: d.actor_id for d in docs}
+    hits_of: dict[str, list[MemberHit]] = defaultdict(list)
+    for h in hits:
+        hits_of[actor_of[h.document_pk]].append(h)
+    return [
+        Actor(
+            id=a,
+            documents=[d.doc_id for d in docs_of[a]],
+            platforms=sorted({d.platform for d in docs_of[a] if d.platform}),
+            vendors=sorted({d.author for d in docs_of[a] if d.author}),
+            substances=substances[a],
+            links=_links(docs_of[a], hits_of[a], linking[a]),
         )
-        platforms: dict[str, set[str]] = defaultdict(set)
-        vendors: dict[str, set[str]] = defaultdict(set)
-        for actor_id, platform, author in s.execute(
-            select(ActorDocRow.actor_id, DocumentRow.platform, DocumentRow.author)
-            .join(DocumentRow, DocumentRow.pk == ActorDocRow.document_pk)
-            .where(DocumentRow.platform.isnot(None) | DocumentRow.author.isnot(None))
-        ):
-            if platform:
-                platforms[actor_id].add(platform)
-            if author:
-                vendors[actor_id].add(author)
-        substances: dict[str, set[str]] = defaultdict(set)
-        for actor_id, sid in s.execute(
-            select(ActorDocRow.actor_id, SubstanceHitRow.substance_id)
-            .join(SubstanceHitRow, SubstanceHitRow.document_pk == ActorDocRow.document_pk)
-            .distinct()
-        ):
-            substances[actor_id].add(sid)
-    ranked = sorted(
-        sizes,
-        key=lambda a: (-sizes[a], -len(platforms[a]), -len(substances[a]), a),
-    )[:top]
-    out = []
-    for actor_id in ranked:
-        actor = Actor(
-            actor_id,
-            platforms=sorted(platforms[actor_id]),
-            vendors=sorted(vendors[actor_id]),
-            substances=sorted(substances[actor_id]),
-        )
-        _fill(store, actor, detail=False)
-        out.append(actor)
-    return out
+        for a in ids
+    ]
 
 
-def resolve_actor(store: Store, actor_id: str) -> str:
+def resolve_actor(store: Store, actor_id: str, *, visibility: Visibility | None = None) -> str:
     """The id of the active actor ``actor_id`` is (a merged actor's id leads to the actor
     it was merged into); an unknown id is a UsageError listing the largest actors."""
-    with store.session() as s:
-        row = s.get(ActorRow, actor_id)
-        seen = set()
-        while row is not None and row.status == "merged" and row.merged_into not in seen:
-            seen.add(row.id)
-            row = s.get(ActorRow, row.merged_into)
-        if row is None or row.status != "active":
-            options = list(
-                s.scalars(
-                    select(ActorRow.id)
-                    .where(ActorRow.status == "active")
-                    .order_by(ActorRow.n_docs.desc())
-                    .limit(10)
-                )
-            )
-            raise UsageError(f"no actor {actor_id!r}", value=actor_id, options=options)
-        return row.id
+    repo = ActorRepository(store)
+    found = repo.resolve(actor_id, visibility)
+    if found is None:
+        options = repo.largest(10, visibility)
+        raise UsageError(f"no actor {actor_id!r}", value=actor_id, options=options)
+    return found
 
 
-def show_actor(store: Store, actor_id: str) -> Actor:
+def show_actor(store: Store, actor_id: str, *, visibility: Visibility | None = None) -> ActorDetail:
     """One actor with its documents, spans, links, timeline and history. A merged actor's
     id leads to the actor it was merged into."""
-    actor = Actor(resolve_actor(store, actor_id))
-    _fill(store, actor, detail=True)
-    return actor
+    repo = ActorRepository(store)
+    a = resolve_actor(store, actor_id, visibility=visibility)
+    docs = repo.documents([a], visibility)
+    hits = repo.selector_hits([a], visibility)
+    spans: dict[int, list[SelectorSpan]] = defaultdict(list)
+    for h in hits:
+        spans[h.document_pk].append(
+            SelectorSpan(type=h.type, value=h.value, matched=h.matched, span=(h.start, h.end))
+        )
+    dated = sorted(docs, key=lambda d: (d.published or d.first_seen.isoformat(), d.doc_id))
+    return ActorDetail(
+        id=a,
+        documents=[d.doc_id for d in docs],
+        platforms=sorted({d.platform for d in docs if d.platform}),
+        vendors=sorted({d.author for d in docs if d.author}),
+        substances=repo.substances([a], visibility)[a],
+        links=_links(docs, hits, repo.linking_keys([a], visibility)[a]),
+        timeline=[
+            TimelineEntry(
+                when=d.published or d.first_seen.isoformat(),
+                doc_id=d.doc_id,
+                platform=d.platform,
+                vendor=d.author,
+                title=d.title,
+            )
+            for d in dated
+        ],
+        history=[_event(e) for e in repo.events(a, visibility)],
+        items=[
+            ActorDocument(
+                doc_id=d.doc_id,
+                source=d.source,
+                location=d.location,
+                url=d.url,
+                offer_score=d.offer_score,
+                selectors=spans[d.pk],
+            )
+            for d in docs
+        ],
+    )
 
 
-def _fill(store: Store, actor: Actor, *, detail: bool) -> None:
-    with store.session() as s:
-        docs = s.execute(
-            select(
-                DocumentRow.pk,
-                DocumentRow.doc_id,
-                DocumentRow.platform,
-                DocumentRow.author,
-                DocumentRow.published,
-                DocumentRow.first_seen,
-                DocumentRow.last_seen,
-                DocumentRow.source,
-                DocumentRow.location,
-                DocumentRow.url,
-                DocumentRow.title,
-                DocumentRow.offer_score,
-            )
-            .join(ActorDocRow, ActorDocRow.document_pk == DocumentRow.pk)
-            .where(ActorDocRow.actor_id == actor.id)
-            .order_by(DocumentRow.doc_id)
-        ).all()
-        by_pk = {d.pk: d for d in docs}
-        hits = s.execute(
-            select(
-                SelectorHitRow.document_pk,
-                SelectorHitRow.type,
-                SelectorHitRow.value,
-                SelectorHitRow.strength,
-                SelectorHitRow.matched,
-                SelectorHitRow.start,
-                SelectorHitRow.end,
-            )
-            .join(ActorDocRow, ActorDocRow.document_pk == SelectorHitRow.document_pk)
-            .where(ActorDocRow.actor_id == actor.id)
-        ).all()
-        linking = set(
-            s.scalars(
-                select(LinkKeyRow.ident).where(
-                    LinkKeyRow.actor_id == actor.id, LinkKeyRow.status == "linking"
-                )
-            )
-        )
-        events = (
-            s.execute(
-                select(ActorEventRow.at, ActorEventRow.kind, ActorEventRow.detail)
-                .where(ActorEventRow.actor_id == actor.id)
-                .order_by(ActorEventRow.pk)
-            ).all()
-            if detail
-            else []
-        )
-    actor.documents = [d.doc_id for d in docs]
-    if detail:
-        actor.platforms = sorted({d.platform for d in docs if d.platform})
-        actor.vendors = sorted({d.author for d in docs if d.author})
+def _links(
+    docs: Sequence[MemberDocument], hits: Sequence[MemberHit], linking: set[str]
+) -> list[Link]:
+    """The selectors that link these documents (carried by two or more of them), most
+    documents first, with the documents carrying each and when they were seen."""
+    by_pk = {d.pk: d for d in docs}
     carriers: dict[LinkKey, set[int]] = defaultdict(set)
-    spans: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for h in hits:
         doc = by_pk[h.document_pk]
         key = key_for(h.type, h.value, h.strength, vendor_scope(doc.platform, doc.source))
         if key is not None and key.ident in linking:
             carriers[key].add(h.document_pk)
-        spans[h.document_pk].append(
-            {"type": h.type, "value": h.value, "matched": h.matched, "span": [h.start, h.end]}
-        )
+    links = []
     for key, pks in sorted(carriers.items(), key=lambda kv: (-len(kv[1]), kv[0].label)):
         if len(pks) < 2:
             continue
         times = [by_pk[p].first_seen for p in pks] + [by_pk[p].last_seen for p in pks]
-        actor.links.append(
+        links.append(
             Link(
-                key.type,
-                key.value,
-                key.scope,
-                sorted(by_pk[p].doc_id for p in pks),
-                min(times).isoformat(),
-                max(times).isoformat(),
+                type=key.type,
+                value=key.value,
+                scope=key.scope,
+                documents=sorted(by_pk[p].doc_id for p in pks),
+                first_seen=min(times).isoformat(),
+                last_seen=max(times).isoformat(),
             )
         )
-    if not detail:
-        return
-    with store.session() as s:
-        actor.substances = sorted(
-            set(
-                s.scalars(
-                    select(SubstanceHitRow.substance_id)
-                    .join(ActorDocRow, ActorDocRow.document_pk == SubstanceHitRow.document_pk)
-                    .where(ActorDocRow.actor_id == actor.id)
-                )
-            )
+    return links
+
+
+def _event(e: StoredEvent) -> LinkEvent:
+    return LinkEvent.from_stored(e.at.isoformat(), e.kind, e.actor_id, e.detail)
+
+
+def history(
+    store: Store, *, limit: int = 50, visibility: Visibility | None = None
+) -> list[LinkEvent]:
+    """Merges, splits, verdicts and rebuilds, newest first."""
+    return [_event(e) for e in ActorRepository(store).history(limit, visibility)]
+
+
+def non_linking(
+    store: Store, *, kb: KnowledgeBase | None = None, visibility: Visibility | None = None
+) -> list[NonLinkingSelector]:
+    """Selectors that link nobody: market-wide (by spread), known (the known ones with
+    their owner, from ``kb``, by default the packaged knowledge base), or rejected."""
+    rows = ActorRepository(store).non_linking_keys(visibility)
+    owners: dict[LinkKey, str] = {}
+    if any(r.status == "known" for r in rows):
+        if kb is None:
+            from narcwatch.kb import default_kb
+
+            kb = default_kb()
+        owners = known_market_selectors(kb)
+    return [
+        NonLinkingSelector(
+            type=r.type,
+            value=r.value,
+            status=r.status,  # type: ignore[arg-type]
+            documents=r.documents,
+            vendors=len(r.vendors),
+            owner=owners.get(LinkKey(r.type, r.value)) if r.status == "known" else None,
         )
-    dated = sorted(docs, key=lambda d: (d.published or d.first_seen.isoformat(), d.doc_id))
-    actor.timeline = [
-        {
-            "when": d.published or d.first_seen.isoformat(),
-            "doc_id": d.doc_id,
-            "platform": d.platform,
-            "vendor": d.author,
-            "title": d.title,
-        }
-        for d in dated
-    ]
-    actor.items = [
-        {
-            "doc_id": d.doc_id,
-            "source": d.source,
-            "location": d.location,
-            "url": d.url,
-            "offer_score": d.offer_score,
-            "selectors": spans[d.pk],
-        }
-        for d in docs
-    ]
-    actor.history = [
-        {"at": at.isoformat(), "kind": kind, **json.loads(detail)} for at, kind, detail in events
+        for r in rows
     ]
 
 
-def non_linking(store: Store) -> list[dict[str, Any]]:
-    """Selectors that link nobody: market-wide (by spread), known, or rejected."""
-    with store.session() as s:
-        rows = s.execute(
-            select(
-                LinkKeyRow.type,
-                LinkKeyRow.value,
-                LinkKeyRow.scope,
-                LinkKeyRow.status,
-                LinkKeyRow.n_docs,
-                LinkKeyRow.vendors,
-            )
-            .where(LinkKeyRow.status != "linking")
-            .order_by(LinkKeyRow.n_docs.desc(), LinkKeyRow.type, LinkKeyRow.value)
-        ).all()
-    out = []
-    for r in rows:
-        known = known_market_entry(LinkKey(r.type, r.value)) if r.status == "known" else None
-        out.append(
-            {
-                "type": r.type,
-                "value": r.value,
-                "status": r.status,
-                "documents": r.n_docs,
-                "vendors": len(json.loads(r.vendors)),
-                **({"owner": known} if known else {}),
-            }
-        )
-    return out
-
-
-def find_selector(store: Store, value: str) -> list[dict[str, Any]]:
+def find_selector(
+    store: Store, value: str, *, visibility: Visibility | None = None
+) -> list[SelectorOccurrence]:
     """Every stored (latest) document a selector value appears in, with its actor."""
     needle = value.strip().lstrip("@").casefold()
-    with store.session() as s:
-        rows = s.execute(
-            select(
-                SelectorHitRow.type,
-                SelectorHitRow.value,
-                SelectorHitRow.matched,
-                SelectorHitRow.start,
-                SelectorHitRow.end,
-                DocumentRow.doc_id,
-                DocumentRow.source,
-                DocumentRow.location,
-                DocumentRow.platform,
-                ActorDocRow.actor_id,
-            )
-            .join(DocumentRow, DocumentRow.pk == SelectorHitRow.document_pk)
-            .outerjoin(ActorDocRow, ActorDocRow.document_pk == DocumentRow.pk)
-            .where(DocumentRow.is_latest.is_(True), func.lower(SelectorHitRow.value) == needle)
-            .order_by(DocumentRow.doc_id)
-        ).all()
     return [
-        {
-            "type": r.type,
-            "value": r.value,
-            "matched": r.matched,
-            "span": [r.start, r.end],
-            "doc_id": r.doc_id,
-            "source": r.source,
-            "location": r.location,
-            "platform": r.platform,
-            "actor": r.actor_id,
-        }
-        for r in rows
+        SelectorOccurrence(
+            type=r.type,
+            value=r.value,
+            matched=r.matched,
+            span=(r.start, r.end),
+            doc_id=r.doc_id,
+            source=r.source,
+            location=r.location,
+            platform=r.platform,
+            actor=r.actor_id,
+        )
+        for r in ActorRepository(store).occurrences(needle, visibility)
     ]
