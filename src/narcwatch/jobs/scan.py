@@ -117,11 +117,11 @@ def consume(
     return summary
 
 
-def link_new(store: Store) -> str:
+def link_new(ctx: Context, store: Store) -> str:
     """Link the documents not linked yet into actors; the step's summary line."""
     from narcwatch.link import Linker
 
-    return Linker(store).link().summary()
+    return Linker(store, kb=ctx.kb).link().summary()
 
 
 def scan_job(
@@ -153,5 +153,5 @@ def scan_job(
     with ctx.open_store() as opened:
         summary = consume(stream, store=opened, on_finding=on_finding, on_error=on_error)
         if link and summary.documents and not summary.interrupted:
-            summary.linked = link_new(opened)
+            summary.linked = link_new(ctx, opened)
     return summary
