@@ -6,16 +6,24 @@ import json
 import zipfile
 from pathlib import Path
 
+import jsonschema
 import pytest
-from sqlalchemy import select
 
 from narcwatch.cli import evidence, importer  # noqa: F401  (register `evidence`, `import`)
 from narcwatch.evidence.custody import CustodyLog
+from narcwatch.jobs import evidence as evidence_jobs
+from narcwatch.results.base import schema_of
+from narcwatch.results.evidence import EvidenceShow, VerifyReport
 from narcwatch.store import Store
-from narcwatch.store.tables import CaptureRow
+from narcwatch.store.actors import ActorRepository
+from narcwatch.store.captures import CaptureRepository, StoredCapture
 from tests.conftest import EXAMPLES, ROOT
 
 TELEGRAM = ROOT / "tests" / "data" / "telegram" / "channel_result.json"
+
+
+def _valid(cls, data) -> None:
+    jsonschema.Draft202012Validator(schema_of(cls)).validate(data)
 
 
 @pytest.fixture
@@ -25,12 +33,12 @@ def imported(cli, home: Path) -> Path:
     return home
 
 
-def _rows(home: Path) -> list[CaptureRow]:
-    with Store.open(f"sqlite:///{home / 'narcwatch.db'}") as store, store.session() as s:
-        return list(s.scalars(select(CaptureRow).where(CaptureRow.doc_id.is_not(None))))
+def _rows(home: Path) -> list[StoredCapture]:
+    with Store.open(f"sqlite:///{home / 'narcwatch.db'}") as store:
+        return [c for c in CaptureRepository(store).all() if c.doc_id is not None]
 
 
-def _telegram_doc(home: Path) -> CaptureRow:
+def _telegram_doc(home: Path) -> StoredCapture:
     return next(r for r in _rows(home) if r.url.startswith(TELEGRAM.as_uri()))
 
 
@@ -44,10 +52,22 @@ def test_show_prints_capture_and_archived_text(cli, imported, tmp_path):
     assert out.read_bytes() == TELEGRAM.read_bytes()
 
 
+def test_show_json_is_a_valid_evidence_show(cli, imported):
+    row = _telegram_doc(imported)
+    shown = cli("evidence", "show", row.doc_id[:12], "--format", "json")
+    assert shown.code == 0, shown.stderr
+    data = json.loads(shown.stdout)
+    _valid(EvidenceShow, data)
+    (capture,) = data["captures"]
+    assert data["doc_id"] == row.doc_id and data["text"]
+    assert capture["record_id"] == row.record_id and capture["verifies"] is True
+    assert capture["kind"] == "import" and capture["payload_sha256"] == row.payload_sha256
+
+
 def test_show_finds_the_text_past_what_it_holds_in_memory(cli, imported, tmp_path, monkeypatch):
     # An import bigger than what `show` reads into memory: the document is found by
     # streaming a copy of the payload, and --html is copied whole as a stream.
-    monkeypatch.setattr(evidence, "SHOWN_BYTES", 64)
+    monkeypatch.setattr(evidence_jobs, "SHOWN_BYTES", 64)
     rows = [r for r in _rows(imported) if r.url.startswith(TELEGRAM.as_uri())]
     out = tmp_path / "payload.json"
     for row in rows:
@@ -71,7 +91,9 @@ def test_verify_all_ok_and_logged(cli, imported):
     assert result.code == 0, result.stdout + result.stderr
     assert "FAILED" not in result.stdout and "custody chain" in result.stdout
     data = json.loads(cli("evidence", "verify", "--all", "--format", "json").stdout)
+    _valid(VerifyReport, data)
     assert data["ok"] and data["custody"]["ok"] and data["captures"]["checked"] == 2
+    assert "bundle" not in data  # not asked for: left out, as before typed results
     entries = CustodyLog(imported / "custody.jsonl").entries()
     assert [e.action for e in entries][-2:] == ["verify", "verify"]
 
@@ -88,6 +110,14 @@ def test_tampered_warc_fails_naming_the_record(cli, imported):
     assert cli("evidence", "verify", str(warc)).code == 1
     shown = cli("evidence", "show", row.doc_id)
     assert shown.code == 1 and "DOES NOT VERIFY" in shown.stdout
+    as_json = cli("evidence", "show", row.doc_id, "-f", "json")
+    data = json.loads(as_json.stdout)
+    _valid(EvidenceShow, data)
+    assert as_json.code == 1 and data["text"] is None and not data["captures"][0]["verifies"]
+    report = json.loads(cli("evidence", "verify", "--all", "-f", "json").stdout)
+    _valid(VerifyReport, report)
+    assert not report["ok"] and report["captures"]["failures"][0]["record_id"] == row.record_id
+    assert any(w["first_error"] for w in report["warcs"])
 
 
 def test_edited_custody_log_fails(cli, imported):
@@ -97,6 +127,9 @@ def test_edited_custody_log_fails(cli, imported):
     log.write_text("".join(lines))
     result = cli("evidence", "verify", "--all")
     assert result.code == 1 and "line 1" in result.stdout
+    data = json.loads(cli("evidence", "verify", "--all", "--format", "json").stdout)
+    _valid(VerifyReport, data)
+    assert data["custody"]["first_error"]["line"] == 1
 
 
 @pytest.mark.parametrize("suffix", ["", ".zip"], ids=["dir", "zip"])
@@ -113,10 +146,15 @@ def test_export_doc_and_actor_then_verify_bundle(cli, imported, tmp_path, suffix
     checked = cli("evidence", "verify", "--bundle", str(doc_out), "--public-key", f"{key}.pub")
     assert checked.code == 0, checked.stdout
     assert "signature valid (trusted key)" in checked.stdout
+    as_json = cli("evidence", "verify", "--bundle", str(doc_out), "-f", "json")
+    data = json.loads(as_json.stdout)
+    _valid(VerifyReport, data)
+    assert data["bundle"]["signed"] and data["warcs"] == [] and "custody" not in data
 
-    actors = json.loads(cli("actors", "list", "--format", "json").stdout)["actors"]
+    with Store.open(f"sqlite:///{imported / 'narcwatch.db'}") as store:
+        (actor,) = ActorRepository(store).largest(1)
     actor_out = tmp_path / f"actor-bundle{suffix}"
-    result = cli("evidence", "export", "--actor", actors[0]["id"], "-o", str(actor_out))
+    result = cli("evidence", "export", "--actor", actor, "-o", str(actor_out))
     assert result.code == 0, result.stderr
     assert cli("evidence", "verify", "--bundle", str(actor_out)).code == 0
     actions = [e.action for e in CustodyLog(imported / "custody.jsonl").entries()]
@@ -150,12 +188,21 @@ def test_export_document_without_capture_fails(cli, home, tmp_path):
     [
         ["verify"],
         ["verify", "--all", "--format", "xml"],
+        ["show", "abcdef", "--format", "csv"],
         ["export", "-o", "out"],
         ["export", "--actor", "nobody", "-o", "out"],
         ["export", "--actor", "nobody", "-o", "out.zip", "--format", "dir"],
         ["export", "--actor", "nobody", "-o", "out", "--format", "tar"],
     ],
-    ids=["verify-nothing", "verify-format", "export-nothing", "actor", "dir-zip", "format"],
+    ids=[
+        "verify-nothing",
+        "verify-format",
+        "show-format",
+        "export-nothing",
+        "actor",
+        "dir-zip",
+        "format",
+    ],
 )
 def test_usage_errors_exit_2(cli, imported, args):
     assert cli("evidence", *args).code == 2

@@ -5,24 +5,39 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import jsonschema
 import pytest
-from sqlalchemy import func, select
 
 from narcwatch.cli import evidence, importer  # noqa: F401  (register `evidence`, `import`)
 from narcwatch.evidence.custody import CustodyLog
 from narcwatch.evidence.verify import verify_warc
+from narcwatch.jobs.context import Context
+from narcwatch.jobs.importer import import_job
+from narcwatch.results.base import schema_of
+from narcwatch.results.evidence import ImportFile, ImportSummary
 from narcwatch.store import Store
-from narcwatch.store.tables import CaptureRow, DocumentRow
+from narcwatch.store.actors import ActorRepository
+from narcwatch.store.captures import CaptureRepository
 from tests.conftest import EXAMPLES, ROOT
 
 DATA = ROOT / "tests" / "data"
+PHONE_TEXT = "MDMA pills 120mg, 10 pcs for 50 EUR. Shipping in France. Call: tel 06 12 34 56 78\n"
+
+
+def _store(home: Path) -> Store:
+    return Store.open(f"sqlite:///{home / 'narcwatch.db'}")
 
 
 def _counts(home: Path) -> tuple[int, int]:
-    with Store.open(f"sqlite:///{home / 'narcwatch.db'}") as store, store.session() as s:
-        docs = s.scalar(select(func.count()).select_from(DocumentRow)) or 0
-        caps = s.scalar(select(func.count()).select_from(CaptureRow)) or 0
+    with _store(home) as store:
+        docs = len(list(store.findings(latest_only=False)))
+        caps = len(CaptureRepository(store).all())
     return docs, caps
+
+
+def _actors(home: Path) -> list[str]:
+    with _store(home) as store:
+        return ActorRepository(store).largest(50)
 
 
 def _warc_records(home: Path) -> int:
@@ -101,3 +116,42 @@ def test_missing_file_among_good_ones_still_imports_them(cli, home, tmp_path):
 def test_usage_errors(cli, args, needle):
     result = cli("import", str(EXAMPLES / "market_listings.csv"), *args)
     assert result.code == 2 and needle in result.stderr
+
+
+def test_import_links_unless_no_link(cli, home, tmp_path):
+    telegram = str(DATA / "telegram" / "channel_result.json")
+    unlinked = cli("import", telegram, "--no-link")
+    assert unlinked.code == 0 and "narcwatch link:" not in unlinked.stderr
+    assert _actors(home) == []
+    linked = cli("import", str(EXAMPLES / "market_listings.csv"))
+    assert linked.code == 0 and "narcwatch link:" in linked.stderr
+    assert _actors(home)
+
+
+def test_import_takes_the_region(cli, home, tmp_path):
+    text = tmp_path / "note.txt"
+    text.write_text(PHONE_TEXT, encoding="utf-8")
+    assert cli("import", str(text), "--region", "FR", "-q").code == 0
+    with _store(home) as store:
+        (finding,) = store.findings()
+    assert {s.value for s in finding.selectors if s.type == "phone"} == {"+33612345678"}
+
+
+def test_import_job_result_is_a_valid_import_summary(home, tmp_path):
+    ctx = Context.build(home=home, environ={}, region="FR")
+    heard: list[ImportFile] = []
+    files = [str(DATA / "telegram" / "channel_result.json"), str(tmp_path / "gone.csv")]
+    summary = import_job(ctx, files, job="typed", on_file=heard.append)
+    assert (summary.imported, summary.failed) == (1, 1) and summary.linked
+    assert (
+        [f.outcome for f in heard] == ["imported", "failed"] == [f.outcome for f in summary.files]
+    )
+    jsonschema.Draft202012Validator(schema_of(ImportSummary)).validate(summary.to_json_dict())
+    again = import_job(ctx, files[:1], job="typed")
+    assert again.already == 1 and again.files[0].outcome == "already" and again.linked is None
+
+
+@pytest.mark.parametrize("option", ["--region", "--threshold", "--prevalence", "--no-link"])
+def test_import_help_names_the_pipeline_options(cli, option):
+    result = cli("import", "--help")
+    assert result.code == 0 and option in result.stdout

@@ -75,3 +75,33 @@ def test_cli_runner_smoke(site: Site, home: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert site.hits["/listing/1"] == 1
+
+
+def test_crawl_takes_the_scan_pipeline_options_and_links(site: Site, cli, home: Path) -> None:
+    result = cli(
+        "crawl", site.base + "/phone", "--max-depth", "0", "--region", "fr",
+        "--threshold", "0.5", *FAST[:-1],
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert "narcwatch link:" in result.stderr
+    with Store.open(database_url(None, home)) as store:
+        (finding,) = store.findings()
+    assert {s.value for s in finding.selectors if s.type == "phone"} == {"+33612345678"}
+    assert finding.offer == (finding.offer_score >= 0.5)
+
+
+def test_crawl_no_link(site: Site, cli, home: Path) -> None:
+    result = cli("crawl", site.base + "/shop/a", "--no-link", *FAST[:-1])
+    assert result.code == 0, result.stderr
+    assert "2 pages archived" in result.stderr and "narcwatch link:" not in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--region", "--threshold", "--prevalence", "--no-link"])
+def test_crawl_help_names_the_pipeline_options(cli, option: str) -> None:
+    result = cli("crawl", "--help")
+    assert result.code == 0 and option in result.stdout
+
+
+def test_a_bad_region_is_a_usage_error(cli) -> None:
+    result = cli("crawl", "http://example.com/", "--region", "France")
+    assert result.code == 2 and "region" in result.stderr

@@ -4,24 +4,23 @@ kept as evidence, and the DNS-rebinding pin."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 import socket
 
 import httpcore
 import pytest
-from sqlalchemy import select
 
-from narcwatch.crawl import CrawlSettings, run_crawl
+from narcwatch.crawl import CrawlSettings
 from narcwatch.evidence import CustodyLog
-from narcwatch.store.tables import CaptureRow, CrawlUrlRow
+from narcwatch.store.captures import CaptureRepository
+from narcwatch.store.frontier import FrontierRepository
 
-from .conftest import N_LISTINGS, Site
+from .conftest import N_LISTINGS, N_PAGES, FakeClock, Site, crawl, crawl_on
 
 
 def test_the_user_agent_is_sent_to_the_site_and_robots(site: Site, store, crawl_home, fast):
     fast.user_agent = "CaseBot/2.0 (unit 7)"
     fast.max_pages = 2
-    run_crawl(store, crawl_home, [site.base + "/"], fast, job="ua")
+    crawl(crawl_home, [site.base + "/"], fast, job="ua")
     agents = {headers.get("user-agent") for _, _, headers in site.requests}
     assert agents == {"CaseBot/2.0 (unit 7)"}
     assert "/robots.txt" in {path for _, path, _ in site.requests}
@@ -29,39 +28,55 @@ def test_the_user_agent_is_sent_to_the_site_and_robots(site: Site, store, crawl_
 
 def test_cookies_set_by_a_site_are_sent_back(site: Site, store, crawl_home, fast):
     fast.concurrency = fast.per_host = 1  # /members is fetched after /cookie
-    summary = run_crawl(store, crawl_home, [site.base + "/cookie"], fast, job="c")
+    summary = crawl(crawl_home, [site.base + "/cookie"], fast, job="c")
     assert summary.errors == 0 and summary.pages >= 2
     members = [h for _, p, h in site.requests if p == "/members"]
     assert members and "session=s3cr3t" in members[0].get("cookie", "")
 
 
-def test_crawl_delay_in_robots_spaces_the_requests(site: Site, store, crawl_home, fast):
+def test_crawl_delay_in_robots_spaces_the_requests(site: Site, crawl_home, fast):
+    # On the crawler's own clock (FakeClock: it moves only when the crawler waits), each
+    # request after the first waits out the 0.3 s asked for: exact, whatever the load.
     site.robots = "User-agent: *\nCrawl-delay: 0.3\n"
     fast.max_pages = 4
-    run_crawl(store, crawl_home, [site.base + "/"], fast, job="slow")
-    times = [t for t, p, _ in site.requests if p != "/robots.txt"]
-    assert len(times) >= 4  # 4 pages, maybe the image too
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 0.25  # the 0.3 s asked for, less clock granularity
+    clock = FakeClock()
+    crawl_on(clock, crawl_home, [site.base + "/"], fast, job="slow")
+    pages = [p for _, p, _ in site.requests if p != "/robots.txt"]
+    assert len(pages) >= 4  # 4 pages, maybe the image too
+    waits = [w for w in clock.sleeps if w > 0]
+    assert waits == pytest.approx([0.3] * (len(pages) - 1))
+    assert clock.now() == pytest.approx(0.3 * (len(pages) - 1))
+
+
+def test_without_a_crawl_delay_nothing_waits(site: Site, crawl_home, fast):
+    fast.max_pages = 4
+    clock = FakeClock()
+    crawl_on(clock, crawl_home, [site.base + "/"], fast, job="quick")
+    assert [w for w in clock.sleeps if w > 0] == [] and clock.now() == 0.0
 
 
 def test_time_limit_stops_the_crawl_and_resume_goes_on(site: Site, store, crawl_home, fast):
+    # 0.2 s between requests on the crawler's clock, a limit of 0.5 s: no new page starts
+    # once three waits have passed, so the first run stops early whatever the load.
     site.robots = "User-agent: *\nCrawl-delay: 0.2\n"
     fast.time_limit = 0.5
-    first = run_crawl(store, crawl_home, [site.base + "/"], fast, job="t")
+    clock = FakeClock()
+    first = crawl_on(clock, crawl_home, [site.base + "/"], fast, job="t")
     assert first.status == "stopped" and "--time-limit" in (first.stop_reason or "")
     assert 1 <= first.pages < N_LISTINGS
-    second = run_crawl(store, crawl_home, [], resume="t", overrides={"time_limit": None})
+    assert first.elapsed == pytest.approx(clock.now()) and clock.now() >= 0.5
+    second = crawl_on(FakeClock(), crawl_home, [], resume="t", overrides={"time_limit": None})
     assert second.status == "finished"
+    # every page once in the two runs; this robots.txt disallows nothing (/private too)
+    assert first.pages + second.pages == 1 + N_LISTINGS + N_PAGES + 1
     assert max(site.page_hits().values()) == 1
 
 
 def test_error_pages_are_archived_as_evidence(site: Site, store, crawl_home, fast):
-    summary = run_crawl(store, crawl_home, [site.base + "/seized"], fast, job="gone")
+    summary = crawl(crawl_home, [site.base + "/seized"], fast, job="gone")
     assert summary.errors == 1 and summary.pages == 0
-    with store.session() as s:
-        (capture,) = s.scalars(select(CaptureRow))
-        (url,) = s.scalars(select(CrawlUrlRow))
+    (capture,) = CaptureRepository(store).all()
+    (url,) = FrontierRepository(store, "gone").urls()
     assert capture.status == 410 and capture.doc_id is None
     assert url.state == "failed" and url.error == "HTTP 410"
     (entry,) = CustodyLog(crawl_home / "custody.jsonl").entries()
@@ -71,14 +86,15 @@ def test_error_pages_are_archived_as_evidence(site: Site, store, crawl_home, fas
 @pytest.mark.parametrize("commit_every", [1, 1000])
 def test_batching_does_not_change_what_is_stored(site, store, crawl_home, fast, commit_every):
     fast.commit_every = commit_every
-    summary = run_crawl(store, crawl_home, [site.base + "/"], fast, job="b")
-    with store.session() as s:
-        captures = s.scalars(select(CaptureRow.url)).all()
+    summary = crawl(crawl_home, [site.base + "/"], fast, job="b")
+    captures = [c.url for c in CaptureRepository(store).all()]
     assert summary.pages == len(captures) and len(set(captures)) == len(captures)
     assert len(CustodyLog(crawl_home / "custody.jsonl").entries()) == len(captures)
 
 
 def test_analysis_in_a_worker_process_gives_the_same_findings(site, crawl_home, fast, tmp_path):
+    # Every page of the site in both runs (no timeout can cut one short: `fast` keeps the
+    # network timeouts far beyond any load), so the two runs must agree exactly.
     from narcwatch.store import Store
 
     results = []
@@ -86,8 +102,10 @@ def test_analysis_in_a_worker_process_gives_the_same_findings(site, crawl_home, 
         home = tmp_path / f"w{workers}"
         home.mkdir()
         fast.analysis_workers = workers
-        with Store.open(f"sqlite:///{home / 'n.db'}") as store:
-            summary = run_crawl(store, home, [site.base + "/"], fast, job="w")
+        summary = crawl(home, [site.base + "/"], fast, job="w")
+        assert summary.errors == 0, summary.error_samples
+        assert summary.pages == 1 + N_LISTINGS + N_PAGES
+        with Store.open(f"sqlite:///{home / 'narcwatch.db'}") as store:
             findings = sorted((f.doc.url or "", f.offer, f.offer_score) for f in store.findings())
         results.append((summary.pages, summary.offers, findings))
     assert results[0] == results[1]
@@ -196,7 +214,7 @@ def tls_site(site: Site, tmp_path):
 
 
 def test_an_invalid_certificate_is_a_recorded_error(tls_site: str, store, crawl_home, fast):
-    summary = run_crawl(store, crawl_home, [tls_site + "/"], fast, job="tls")
+    summary = crawl(crawl_home, [tls_site + "/"], fast, job="tls")
     assert summary.pages == 0 and summary.errors == 1
-    (url, error) = summary.error_samples[0]
-    assert url == tls_site + "/" and "CERTIFICATE_VERIFY_FAILED" in error
+    sample = summary.error_samples[0]
+    assert sample.url == tls_site + "/" and "CERTIFICATE_VERIFY_FAILED" in sample.error

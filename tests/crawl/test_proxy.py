@@ -12,10 +12,8 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
 
-from narcwatch.crawl import run_crawl
-from narcwatch.store.tables import DocumentRow
+from .conftest import crawl
 
 ONION = "2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid.onion"
 
@@ -81,16 +79,15 @@ def socks(site) -> Iterator[_Socks]:
 def test_an_onion_is_crawled_through_the_proxy_by_name(site, socks, store, crawl_home, fast):
     fast.proxy = f"socks5h://127.0.0.1:{socks.server_address[1]}"
     fast.max_pages = 3
-    summary = run_crawl(store, crawl_home, [f"http://{ONION}/"], fast, job="onion")
+    summary = crawl(crawl_home, [f"http://{ONION}/"], fast, job="onion")
     assert summary.pages == 3
     assert socks.names and all(name == ONION for name in socks.names)  # never resolved here
-    with store.session() as s:
-        urls = set(s.scalars(select(DocumentRow.url)))
-    assert all(u.startswith(f"http://{ONION}/") for u in urls)
+    urls = {f.doc.url or "" for f in store.findings()}
+    assert urls and all(u.startswith(f"http://{ONION}/") for u in urls)
 
 
 def test_an_onion_without_a_proxy_is_refused(site, store, crawl_home, fast):
-    summary = run_crawl(store, crawl_home, [f"http://{ONION}/"], fast, job="no-proxy")
+    summary = crawl(crawl_home, [f"http://{ONION}/"], fast, job="no-proxy")
     assert summary.pages == 0 and summary.errors == 1
 
 
@@ -107,6 +104,6 @@ def test_clearnet_names_go_to_the_proxy_unresolved(
     monkeypatch.setattr("asyncio.base_events.BaseEventLoop.getaddrinfo", no_dns)
     fast.proxy = f"socks5h://127.0.0.1:{socks.server_address[1]}"
     fast.max_pages = 2
-    summary = run_crawl(store, crawl_home, ["http://shop.example.test/"], fast, job="clear")
+    summary = crawl(crawl_home, ["http://shop.example.test/"], fast, job="clear")
     assert summary.pages == 2
     assert set(socks.names) == {"shop.example.test"} and looked_up == []

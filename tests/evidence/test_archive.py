@@ -1,4 +1,4 @@
-"""The home's evidence layout: stored paths, records read back, archive checks."""
+"""The archive the store points at: stored paths, records read back, archive checks."""
 
 from __future__ import annotations
 
@@ -9,32 +9,38 @@ import pytest
 
 from narcwatch.errors import InputError, UsageError
 from narcwatch.evidence.archive import (
-    archive_dir,
+    archive_relative,
     read_record,
     real_path,
-    run_checks,
-    stored_path,
     to_capture,
     warc_files,
 )
 from narcwatch.evidence.warc import WarcWriter
-from narcwatch.store.tables import CaptureRow
+from narcwatch.jobs.context import Context
+from narcwatch.jobs.evidence import verify_job
+from narcwatch.store.captures import StoredCapture
 
 WHEN = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 PAGE = b"<html><head><title>Shop</title></head><body><p>MDMA 10g 200 EUR</p></body></html>"
 
 
 @pytest.fixture
-def writer(tmp_path: Path) -> WarcWriter:
-    return WarcWriter(archive_dir(tmp_path) / "job", job="job", fsync=False)
+def ctx(tmp_path: Path) -> Context:
+    return Context.build(home=tmp_path, environ={})
+
+
+@pytest.fixture
+def writer(ctx: Context) -> WarcWriter:
+    return WarcWriter(ctx.archive_root / "job", job="job", fsync=False)
 
 
 @pytest.mark.parametrize("inside", [True, False], ids=["under-archive", "elsewhere"])
 def test_stored_path_round_trips(tmp_path, inside):
-    target = (archive_dir(tmp_path) / "a" / "x.warc.gz") if inside else tmp_path / "x.warc.gz"
-    stored = stored_path(target, tmp_path)
+    archive = tmp_path / "archive"
+    target = (archive / "a" / "x.warc.gz") if inside else tmp_path / "x.warc.gz"
+    stored = archive_relative(target, archive)
     assert Path(stored).is_absolute() is not inside
-    assert real_path(stored, tmp_path).resolve() == target.resolve()
+    assert real_path(stored, archive).resolve() == target.resolve()
 
 
 def test_read_record_response_and_resource(writer, tmp_path):
@@ -57,8 +63,8 @@ def test_read_record_response_and_resource(writer, tmp_path):
         read_record(tmp_path / "missing.warc.gz", 0)
 
 
-def test_to_capture_reads_naive_times_as_utc(tmp_path):
-    row = CaptureRow(
+def test_to_capture_of_an_imported_document(tmp_path):
+    row = StoredCapture(
         doc_id="a" * 64,
         job="j",
         kind="import",
@@ -69,26 +75,31 @@ def test_to_capture_reads_naive_times_as_utc(tmp_path):
         record_id="<urn:uuid:1>",
         payload_sha256="b" * 64,
         status=None,
-        captured_at=datetime(2024, 6, 1, 12, 0),
+        captured_at=WHEN,
     )
-    capture = to_capture(row, tmp_path)
+    capture = to_capture(row, tmp_path / "archive")
     assert capture.captured_at == WHEN and capture.url == "file:///x.json"
-    assert capture.warc_path == str(archive_dir(tmp_path) / "j" / "x.warc.gz")
+    assert capture.warc_path == str(tmp_path / "archive" / "j" / "x.warc.gz")
     assert capture.record_type == "resource"
 
 
-def test_run_checks_finds_the_bad_file(writer, tmp_path):
+def test_verify_finds_the_bad_file(writer, ctx, tmp_path):
     with writer:
         for n in range(3):
             writer.write_resource(f"file:///f{n}", f"payload {n} ".encode() * 50, "", WHEN)
-    (path,) = warc_files(archive_dir(tmp_path))
-    good = run_checks([path], tmp_path, None, False, None, None)
-    assert good["ok"] and good["warcs"][0]["records"] == 7
+    (path,) = warc_files(ctx.archive_root)
+    good = verify_job(ctx, [path], log=False)
+    assert good.ok and good.warcs[0].records == 7 and good.custody is None
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
-    bad = run_checks([], tmp_path, None, True, None, None)
-    assert not bad["ok"] and bad["warcs"][0]["first_error"]["reason"]
-    assert bad["custody"]["ok"] and "captures" not in bad
+    bad = verify_job(ctx, [], check_all=True)
+    assert not bad.ok and bad.warcs[0].first_error and bad.warcs[0].first_error.reason
+    assert bad.warcs[0].path == path.relative_to(ctx.archive_root).as_posix()
+    assert bad.custody and bad.custody.ok and bad.captures and bad.captures.checked == 0
+    (entry,) = ctx.custody().entries()  # the check is logged
+    assert entry.action == "verify" and entry.details["failed"] == [bad.warcs[0].path]
     with pytest.raises(UsageError):
-        run_checks([tmp_path / "nope"], tmp_path, None, False, None, None)
+        verify_job(ctx, [tmp_path / "nope"])
+    with pytest.raises(UsageError):
+        verify_job(ctx, [])

@@ -1,4 +1,8 @@
-"""``narcwatch crawl``: crawl sites politely and safely, archiving every page as evidence."""
+"""``narcwatch crawl``: crawl sites politely and safely, archiving every page as evidence.
+
+Thin: the work is :func:`narcwatch.jobs.crawl.crawl_job` (crawl, archive, analyse, store,
+link); this parses flags, builds the Context and prints the summary.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,18 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from narcwatch.cli.app import app, fail
-from narcwatch.cli.link import open_store
-from narcwatch.crawl import CrawlProgress, CrawlSettings, UnsafeURLError, run_crawl
-from narcwatch.crawl.config import DEFAULT_USER_AGENT, MIB
+from narcwatch.cli.options import CONFIG, DB, HOME, PREVALENCE, REGION, THRESHOLD
+from narcwatch.crawl.config import DEFAULT_USER_AGENT, MIB, CrawlSettings
 from narcwatch.errors import UsageError
-from narcwatch.settings import resolve_home
+from narcwatch.jobs.context import Context
+
+if TYPE_CHECKING:
+    from narcwatch.crawl.summary import CrawlProgress
 
 
 def _read_seeds(seeds: list[str], seeds_file: Path | None) -> list[str]:
@@ -88,23 +95,30 @@ def crawl_command(
     commit_every: int = typer.Option(
         32, "--commit-every", min=1, help="Pages per commit (1: each page, nothing refetched)."
     ),
-    home: Path | None = typer.Option(
-        None, "--home", envvar="NARCWATCH_HOME", help="narcwatch home directory."
+    region: str | None = REGION,
+    threshold: float | None = THRESHOLD,
+    prevalence: float | None = PREVALENCE,
+    no_link: bool = typer.Option(
+        False, "--no-link", help="Store without linking into actors (run `narcwatch link` later)."
     ),
-    db: str | None = typer.Option(
-        None, "--db", help="Database file or SQLAlchemy URL (default: HOME/narcwatch.db)."
-    ),
+    home: Path | None = HOME,
+    db: str | None = DB,
+    config: Path | None = CONFIG,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
     """Crawl web sites (or .onion sites through --proxy), archive every page in WARC files
     under HOME/archive/JOB with a chain of custody, analyse each page like `narcwatch scan`
-    and store the findings. Private, loopback and link-local addresses are refused unless
-    --allow-address names them; robots.txt is obeyed unless --ignore-robots.
+    (--region, --threshold and --prevalence as for scan), store the findings and link the
+    new documents into actors unless --no-link. Private, loopback and link-local addresses
+    are refused unless --allow-address names them; robots.txt is obeyed unless
+    --ignore-robots.
 
     A crawl stopped by Ctrl-C or a limit continues with `--resume JOB`, fetching nothing
     it archived; after a hard kill (SIGKILL, power loss) at most the last --commit-every
     pages are fetched again.
     """
+    from narcwatch.crawl.safety import UnsafeURLError
+
     try:
         seed_list = _read_seeds(seeds or [], seeds_file)
         if resume and job:
@@ -135,35 +149,45 @@ def crawl_command(
     if not quiet:
         logging.basicConfig(level=logging.WARNING, format="narcwatch: warning: %(message)s")
 
-    home_dir = resolve_home(home)
+    from narcwatch.jobs.crawl import crawl_job
+
+    ctx = Context.build(
+        home=home,
+        db=db,
+        config_file=config,
+        region=region,
+        threshold=threshold,
+        prevalence=prevalence,
+    )
     overrides = _overrides(max_pages, time_limit, max_depth) if resume else None
     show = not quiet and sys.stderr.isatty()
-    with open_store(home_dir, db) as store, _progress_bar(show) as bar:
+    with _progress_bar(show) as bar:
         try:
-            summary = run_crawl(
-                store,
-                home_dir,
+            summary = crawl_job(
+                ctx,
                 seed_list,
-                settings,
+                None if resume else settings,
                 job=job,
                 resume=resume,
                 overrides=overrides,
                 progress=bar,
+                link=not no_link,
             )
         except UsageError as exc:
             raise fail(str(exc), 2) from None
     if not quiet:
-        for url, error in summary.error_samples[:5]:
-            typer.echo(f"narcwatch: {url}: {error}", err=True)
+        for sample in summary.error_samples[:5]:
+            typer.echo(f"narcwatch: {sample.url}: {sample.error}", err=True)
         typer.echo(f"narcwatch crawl: {summary.line()}", err=True)
+        if summary.linked:
+            typer.echo(f"narcwatch link: {summary.linked}", err=True)
     if summary.pages == 0 and not resume:
         raise fail("no page could be fetched", 1)
 
 
 def _check_options(settings: CrawlSettings, seeds: list[str]) -> None:
-    from narcwatch.crawl import AddressPolicy, Scope
-    from narcwatch.crawl.safety import is_hidden_service
-    from narcwatch.crawl.scope import host_of
+    from narcwatch.crawl.safety import AddressPolicy, is_hidden_service
+    from narcwatch.crawl.scope import Scope, host_of
 
     AddressPolicy.build(settings.allow_addresses, settings.proxy)
     for seed in seeds:

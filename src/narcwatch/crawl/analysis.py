@@ -2,14 +2,20 @@
 
 Analysis (HTML to text, the scan pipeline, link extraction) is CPU work that would stall
 the event loop and every download waiting on it. With ``analysis_workers`` > 0 it runs in
-that many processes (each builds its own :class:`Pipeline` once), so fetching and
-archiving go on in the crawler's process while a second core analyses.
+that many processes (each builds its own :class:`Pipeline` once, with the same factory),
+so fetching and archiving go on in the crawler's process while a second core analyses.
+
+The pipeline comes from a factory the caller hands in (the job passes the one its
+:class:`~narcwatch.jobs.context.Context` builds, so the crawl analyses with the same
+region, threshold and knowledge base as ``scan``); for worker processes the factory must
+be picklable.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing as mp
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +29,7 @@ from narcwatch.ingest.decode import decode
 from narcwatch.model import Finding
 
 Links = list[tuple[str, str]]  # (absolute URL, link text)
+PipelineFactory = Callable[[], Pipeline]
 
 
 @dataclass(frozen=True)
@@ -45,9 +52,9 @@ def analyse_page(
 _worker_pipeline: Pipeline | None = None
 
 
-def _init_worker() -> None:
+def _init_worker(factory: PipelineFactory) -> None:
     global _worker_pipeline
-    _worker_pipeline = Pipeline()
+    _worker_pipeline = factory()
 
 
 def _in_worker(response: Exchange, capture: Capture, archive: Path, max_links: int) -> PageResult:
@@ -59,16 +66,19 @@ class PageAnalyst:
     """``await analyst(response, capture)``: the page's finding and links."""
 
     def __init__(
-        self, pipeline: Pipeline | None, archive: Path, *, workers: int, max_links: int
+        self, pipeline: PipelineFactory, archive: Path, *, workers: int, max_links: int
     ) -> None:
         self.archive, self.max_links = archive, max_links
-        # A pipeline handed in (Python API, tests) is used as is, in this process.
         self.pool = None
-        if workers > 0 and pipeline is None:
+        self.pipeline: Pipeline | None = None
+        if workers > 0:
             # spawn, not fork: the crawler's process holds an event loop and open files.
             spawn = mp.get_context("spawn")
-            self.pool = ProcessPoolExecutor(workers, spawn, initializer=_init_worker)
-        self.pipeline = pipeline or (Pipeline() if self.pool is None else None)
+            self.pool = ProcessPoolExecutor(
+                workers, spawn, initializer=_init_worker, initargs=(pipeline,)
+            )
+        else:
+            self.pipeline = pipeline()
 
     async def __call__(self, response: Exchange, capture: Capture) -> PageResult:
         if self.pool is None:

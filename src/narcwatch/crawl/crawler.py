@@ -1,23 +1,24 @@
 """The crawl: seeds -> fetch -> WARC -> custody -> document -> pipeline -> store -> links.
 
-Each fetched page is archived (WARC under ``HOME/archive/<job>/``), read like an HTML file
-and analysed; the :class:`~narcwatch.crawl.sink.CaptureSink` then logs it in the chain of
-custody and stores it, with a ``captures`` row linking the document to its record and its
-links queued, in batches. Error responses (4xx, 5xx) are archived too. Errors are recorded
-per URL in the frontier and never stop the crawl; what was archived stays archived.
+Each fetched page is archived (WARC under ``<archive>/<job>/``: the caller's archive root,
+``HOME/archive`` for the CLI), read like an HTML file and analysed; the
+:class:`~narcwatch.crawl.sink.CaptureSink` then logs it in the chain of custody and stores
+it, with a capture linking the document to its record and its links queued, in batches.
+Error responses (4xx, 5xx) are archived too. Errors are recorded per URL in the frontier
+and never stop the crawl; what was archived stays archived. Linking the stored documents
+into actors is the job's step after the crawl (:mod:`narcwatch.jobs.crawl`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import deque
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from narcwatch import __version__
-from narcwatch.analyze.pipeline import Pipeline
-from narcwatch.crawl.analysis import Links, PageAnalyst
+from narcwatch.crawl.analysis import Links, PageAnalyst, PipelineFactory
+from narcwatch.crawl.clock import SYSTEM_CLOCK, Clock
 from narcwatch.crawl.config import CrawlSettings
 from narcwatch.crawl.fetch import Exchange, Fetcher, FetchResult
 from narcwatch.crawl.focus import LinkScorer, breadth_first
@@ -26,7 +27,7 @@ from narcwatch.crawl.robots import Robots
 from narcwatch.crawl.safety import AddressPolicy, UnsafeURLError
 from narcwatch.crawl.scope import Scope, canonicalize
 from narcwatch.crawl.sink import CaptureSink, Outcome
-from narcwatch.crawl.summary import CrawlProgress, CrawlSummary, ProgressFn
+from narcwatch.crawl.summary import CrawlError, CrawlProgress, CrawlSummary, ProgressFn
 from narcwatch.evidence import Capture, CustodyLog, WarcWriter
 from narcwatch.model import Finding
 
@@ -40,15 +41,18 @@ class Crawler:
     def __init__(
         self,
         store: Store,
-        home: Path,
         job: str,
         settings: CrawlSettings,
         seeds: list[str],
         *,
+        archive: Path,
+        custody: CustodyLog,
+        pipeline: PipelineFactory,
         progress: ProgressFn | None = None,
-        pipeline: Pipeline | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        self.store, self.home, self.job = store, Path(home), job
+        self.store, self.job = store, job
+        self.clock = clock  # time limits, politeness and batching intervals
         self.settings, self.seeds = settings, seeds
         self.progress = progress
         self.pipeline = pipeline
@@ -62,10 +66,10 @@ class Crawler:
         )
         self.policy = AddressPolicy.build(settings.allow_addresses, settings.proxy)
         self.frontier = Frontier(store, job)
-        self.archive = self.home / "archive"
-        self.custody = CustodyLog(self.home / "custody.jsonl")
+        self.archive = Path(archive)
+        self.custody = custody
         self.scorer = LinkScorer() if settings.focus else None
-        self.summary = CrawlSummary(job)
+        self.summary = CrawlSummary(job=job)
         self._active = 0
         self._done_before = 0
         self._stop: str | None = None
@@ -81,9 +85,9 @@ class Crawler:
         the crawl and is raised as itself, not wrapped in an ExceptionGroup; what was
         fetched until then is committed first."""
         s = self.settings
-        self._start = time.monotonic()
+        self._start = self.clock.now()
         self._done_before = self.frontier.counts().get("done", 0)
-        self.fetcher = Fetcher(s, self.policy)
+        self.fetcher = Fetcher(s, self.policy, clock=self.clock)
         self.robots = Robots(self.fetcher, ignore=s.ignore_robots)
         self.warc = WarcWriter(self.archive / self.job, job=self.job, software=CRAWLER, fsync=False)
         self.analyst = PageAnalyst(
@@ -97,8 +101,9 @@ class Crawler:
             archive=self.archive,
             job=self.job,
             commit_every=s.commit_every,
+            clock=self.clock,
         )
-        status = "stopped"
+        status: Literal["finished", "stopped"] = "stopped"
         try:
             try:
                 async with asyncio.TaskGroup() as group:
@@ -120,18 +125,20 @@ class Crawler:
                 self._finish(status)
         return self.summary
 
-    def _finish(self, status: str) -> None:
+    def _finish(self, status: Literal["finished", "stopped"]) -> None:
         counts = self.frontier.counts()
         self.summary.status = status
         self.summary.stop_reason = self._stop
         self.summary.queued = counts.get("queued", 0) + counts.get("fetching", 0)
-        self.summary.elapsed = time.monotonic() - self._start
+        self.summary.elapsed = self.clock.now() - self._start
         self.summary.warc_files = [str(p) for p in self.warc.files]
-        self.summary.error_samples = self.frontier.errors()[:20]
+        self.summary.error_samples = [
+            CrawlError(url=url, error=error) for url, error in self.frontier.errors()[:20]
+        ]
 
     def _limit_reached(self) -> str | None:
         s = self.settings
-        if s.time_limit is not None and time.monotonic() - self._start >= s.time_limit:
+        if s.time_limit is not None and self.clock.now() - self._start >= s.time_limit:
             return f"--time-limit {s.time_limit:g} s"
         if s.max_pages is not None and self._done_before + self.summary.pages >= s.max_pages:
             return f"--max-pages {s.max_pages}"
@@ -169,7 +176,7 @@ class Crawler:
                 self._active -= 1
             if self.sink.due():
                 self.sink.commit()
-            now = time.monotonic()
+            now = self.clock.now()
             if self.progress is not None:
                 # The queue size is a query: refreshed a few times a second only.
                 if now - self._shown >= 0.25:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import ssl
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ import httpcore
 import httpx
 
 from narcwatch.crawl.body import BodyError, BodyReader, archived_headers
+from narcwatch.crawl.clock import SYSTEM_CLOCK, Clock
 from narcwatch.crawl.config import CrawlSettings
 from narcwatch.crawl.safety import AddressPolicy, GuardedBackend, UnsafeURLError
 
@@ -103,9 +103,12 @@ def retry_after(value: str | None, cap: float) -> float | None:
 
 
 class Fetcher:
-    def __init__(self, settings: CrawlSettings, policy: AddressPolicy) -> None:
+    def __init__(
+        self, settings: CrawlSettings, policy: AddressPolicy, *, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self.settings = settings
         self.policy = policy
+        self.clock = clock  # politeness delays and retry waits; not network timeouts
         limits = httpx.Limits(max_connections=max(settings.concurrency, 1) * 2)
         transport: httpx.AsyncBaseTransport
         if settings.proxy:
@@ -183,18 +186,18 @@ class Fetcher:
                 if attempt == s.retries:
                     raise
                 wait = exc.wait if exc.wait is not None else s.backoff * 2**attempt
-                await asyncio.sleep(wait)
+                await self.clock.sleep(wait)
         raise AssertionError("unreachable")
 
     async def _slot(self, host: str) -> None:
         """Wait for this host's turn (delay between request starts)."""
         lock = self._locks.setdefault(host, asyncio.Lock())
         async with lock:
-            wait = self._next.get(host, 0.0) - time.monotonic()
+            wait = self._next.get(host, 0.0) - self.clock.now()
             if wait > 0:
-                await asyncio.sleep(wait)
+                await self.clock.sleep(wait)
             delay = max(self.settings.delay, self.host_delay.get(host, 0.0))
-            self._next[host] = time.monotonic() + delay
+            self._next[host] = self.clock.now() + delay
 
     async def _once(self, url: str, types: tuple[str, ...] | None, *, final: bool) -> Exchange:
         host = httpx.URL(url).host
@@ -215,7 +218,7 @@ class Fetcher:
         if exchange.status == 429 or exchange.status >= 500:
             wait = retry_after(exchange.header("retry-after"), self.settings.max_retry_after)
             if exchange.status == 429 and wait is not None:
-                self._next[host] = max(self._next.get(host, 0.0), time.monotonic() + wait)
+                self._next[host] = max(self._next.get(host, 0.0), self.clock.now() + wait)
             if not final:
                 raise _Retry(f"HTTP {exchange.status}", wait)
         return exchange

@@ -1,7 +1,12 @@
-"""Starting and resuming crawl jobs: the one entry point the CLI and the Python API call.
+"""Starting and resuming crawl jobs over an open store.
 
-summary = run_crawl(store, home, ["https://example.org/"], CrawlSettings(max_pages=50))
-summary = run_crawl(store, home, [], None, resume="crawl-20261125T101500")
+The front doors call :func:`narcwatch.jobs.crawl.crawl_job`, which takes the archive root,
+the chain of custody and the pipeline from its Context, runs this and links the new
+documents into actors::
+
+    summary = run_crawl(store, ["https://example.org/"], CrawlSettings(max_pages=50),
+                        archive=home / "archive", custody=log, pipeline=make_pipeline)
+    summary = run_crawl(store, [], None, resume="crawl-20261125T101500", ...)
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from narcwatch.analyze.pipeline import Pipeline
+from narcwatch.crawl.analysis import PipelineFactory
+from narcwatch.crawl.clock import SYSTEM_CLOCK, Clock
 from narcwatch.crawl.config import CrawlSettings
 from narcwatch.crawl.crawler import Crawler
 from narcwatch.crawl.frontier import Frontier
@@ -22,6 +28,7 @@ from narcwatch.crawl.summary import CrawlSummary, ProgressFn
 from narcwatch.errors import UsageError
 
 if TYPE_CHECKING:
+    from narcwatch.evidence.custody import CustodyLog
     from narcwatch.store import Store
 
 _JOB_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -67,22 +74,37 @@ def prepare(
 
 def run_crawl(
     store: Store,
-    home: Path,
     seeds: Sequence[str],
     settings: CrawlSettings | None = None,
     *,
+    archive: Path,
+    custody: CustodyLog,
+    pipeline: PipelineFactory,
     job: str | None = None,
     resume: str | None = None,
     overrides: dict[str, object] | None = None,
     progress: ProgressFn | None = None,
-    pipeline: Pipeline | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> CrawlSummary:
-    """Run (or resume) a crawl to its end or a limit; ``overrides`` change stored settings
-    of a resumed job (e.g. ``{"max_pages": 500}``)."""
+    """Run (or resume) a crawl to its end or a limit: WARC files under ``archive/<job>``,
+    custody entries in ``custody``, pages analysed by ``pipeline()``'s pipeline (built once,
+    or once per analysis worker). ``overrides`` change stored settings of a resumed job
+    (e.g. ``{"max_pages": 500}``). ``clock`` measures politeness delays and time limits
+    (a test's own makes them exact)."""
     name, all_seeds, chosen = prepare(store, seeds, settings, job=job, resume=resume)
     for key, value in (overrides or {}).items():
         if not hasattr(chosen, key):
             raise UsageError(f"unknown crawl setting {key!r}")
         setattr(chosen, key, value)
-    crawler = Crawler(store, home, name, chosen, all_seeds, progress=progress, pipeline=pipeline)
+    crawler = Crawler(
+        store,
+        name,
+        chosen,
+        all_seeds,
+        archive=archive,
+        custody=custody,
+        pipeline=pipeline,
+        progress=progress,
+        clock=clock,
+    )
     return asyncio.run(crawler.run())

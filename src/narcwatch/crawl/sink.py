@@ -19,20 +19,18 @@ page per transaction and two fsyncs per page capped it at about 30 pages/s.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, update
-
+from narcwatch.crawl.clock import SYSTEM_CLOCK, Clock
 from narcwatch.crawl.fetch import Exchange
-from narcwatch.crawl.frontier import Frontier, Task
+from narcwatch.crawl.frontier import Frontier, Task, UrlState
 from narcwatch.evidence import Capture, CustodyLog, WarcWriter
 from narcwatch.evidence.archive import archive_relative
 from narcwatch.model import Finding
-from narcwatch.store.tables import CaptureRow, CrawlUrlRow
+from narcwatch.store.captures import StoredCapture
 
 if TYPE_CHECKING:
     from narcwatch.store import Store
@@ -71,13 +69,15 @@ class CaptureSink:
         job: str,
         commit_every: int = 32,
         interval: float = 0.5,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.store, self.frontier, self.warc, self.custody = store, frontier, warc, custody
         self.archive, self.job = archive, job
         self.commit_every = max(commit_every, 1)
         self.interval = interval
         self._batch = _Batch()
-        self._last = time.monotonic()
+        self.clock = clock
+        self._last = clock.now()
 
     @property
     def pending(self) -> int:
@@ -132,12 +132,12 @@ class CaptureSink:
     def due(self) -> bool:
         if self.pending >= self.commit_every:
             return True
-        return bool(self.pending) and time.monotonic() - self._last >= self.interval
+        return bool(self.pending) and self.clock.now() - self._last >= self.interval
 
     def commit(self) -> None:
         """Make the batch durable, in the order the module docstring gives."""
         batch, self._batch = self._batch, _Batch()
-        self._last = time.monotonic()
+        self._last = self.clock.now()
         if not batch.outcomes and not batch.custody and not batch.links:
             return
         self.warc.sync()
@@ -148,39 +148,32 @@ class CaptureSink:
         now = datetime.now(UTC)
         captures = [self._capture_row(o) for o in batch.outcomes if o.capture is not None]
         states = [
-            {
-                "pk": o.task.pk,
-                "state": o.state,
-                "status": o.status,
-                "error": o.error[:2000] if o.error else None,
-                "fetched_at": o.capture.captured_at if o.capture is not None else now,
-            }
+            UrlState(
+                o.task.pk,
+                o.state,
+                o.status,
+                o.error,
+                o.capture.captured_at if o.capture is not None else now,
+            )
             for o in batch.outcomes
         ]
-        with self.store.session() as s, s.begin():
-            if captures:
-                s.execute(insert(CaptureRow), captures)
-            if states:
-                s.execute(update(CrawlUrlRow), states)  # bulk UPDATE by primary key
-            # The links found commit with the pages they came from: a page is never done
-            # while its links are lost.
-            self.frontier.add_in(s, batch.links + [(u, d, -1e9) for u, d, _ in batch.redirected])
-            for url, _, status in batch.redirected:
-                self.frontier.mark_in(s, url, "done", status)
+        # The links found commit with the pages they came from: a page is never done while
+        # its links are lost.
+        self.frontier.commit(captures, states, batch.links, batch.redirected)
 
-    def _capture_row(self, o: Outcome) -> dict[str, Any]:
+    def _capture_row(self, o: Outcome) -> StoredCapture:
         capture = o.capture
         assert capture is not None
-        return {
-            "doc_id": o.finding.doc.id if o.finding else None,
-            "job": self.job,
-            "kind": "crawl",
-            "url": o.url or capture.url,
-            "warc_path": archive_relative(capture.warc_path, self.archive),
-            "offset": capture.offset,
-            "length": capture.length,
-            "record_id": capture.record_id,
-            "payload_sha256": capture.payload_sha256,
-            "status": o.status,
-            "captured_at": capture.captured_at,
-        }
+        return StoredCapture(
+            doc_id=o.finding.doc.id if o.finding else None,
+            job=self.job,
+            kind="crawl",
+            url=o.url or capture.url,
+            warc_path=archive_relative(capture.warc_path, self.archive),
+            offset=capture.offset,
+            length=capture.length,
+            record_id=capture.record_id,
+            payload_sha256=capture.payload_sha256,
+            status=o.status,
+            captured_at=capture.captured_at,
+        )
