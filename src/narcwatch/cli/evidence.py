@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -15,8 +16,9 @@ from narcwatch.cli.app import app, fail
 from narcwatch.cli.options import CONFIG, DB, HOME
 from narcwatch.errors import UsageError
 from narcwatch.jobs.context import Context
-from narcwatch.render.records import check_format, write_records
-from narcwatch.results.evidence import EvidenceShow, VerifyReport
+
+if TYPE_CHECKING:
+    from narcwatch.results.evidence import EvidenceShow, VerifyReport
 
 evidence_app = typer.Typer(
     help=(
@@ -114,6 +116,7 @@ def verify_command(
     """Recompute every digest and name the first bad record; exit 1 when anything failed.
     The check itself is logged in the chain of custody."""
     from narcwatch.jobs.evidence import verify_job
+    from narcwatch.render.records import check_format, write_records
 
     check_format(fmt, FORMATS)
     if not paths and not check_all and bundle is None:
@@ -200,6 +203,7 @@ def show_command(
     """Where a document was captured (URL, time, WARC file, offset, record id, payload
     SHA-256 and whether it still verifies) and the archived text."""
     from narcwatch.jobs.evidence import show_job
+    from narcwatch.render.records import check_format, write_records
 
     check_format(fmt, ("table", "json"))
     ctx = Context.build(home=home, db=db, create=False, config_file=config)

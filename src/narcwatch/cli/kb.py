@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from narcwatch.cli.app import app
 from narcwatch.errors import UsageError
@@ -28,6 +26,9 @@ def kb_search(
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
     """Find substances by any of their names, tolerating typos (fuzzy matching)."""
+    from rich.console import Console
+    from rich.table import Table
+
     _check(fmt)
     from narcwatch.kb.search import default_index
 
@@ -64,6 +65,9 @@ def kb_show(
     fmt: str = typer.Option("json", "--format", "-f", help="json or table."),
 ) -> None:
     """Print one substance entry with every name, identifier, schedule and source."""
+    from rich.console import Console
+    from rich.table import Table
+
     _check(fmt)
     from narcwatch.kb import default_kb
 
@@ -90,6 +94,9 @@ def kb_show(
 @kb_app.command("stats")
 def kb_stats(fmt: str = typer.Option("table", "--format", "-f", help="table or json.")) -> None:
     """Count what the knowledge base holds: substances by schedule and category, terms."""
+    from rich.console import Console
+    from rich.table import Table
+
     _check(fmt)
     from collections import Counter
 
@@ -136,6 +143,9 @@ def kb_classify(
 ) -> None:
     """Structural families (fentanyl, nitazene, SCRA...) of a structure and the nearest
     controlled substances by fingerprint similarity: flags analogues no list names."""
+    from rich.console import Console
+    from rich.table import Table
+
     _check(fmt)
     from narcwatch.kb.classify import classify
 
