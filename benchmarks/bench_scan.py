@@ -199,12 +199,14 @@ def child_baseline(path: Path) -> dict[str, float]:
 def child_narcwatch(path: Path, jobs: int) -> dict[str, float]:
     from narcwatch.analyze.pipeline import Pipeline
     from narcwatch.ingest.base import RawDocument
-    from narcwatch.scan import run_scan, scan
+    from narcwatch.jobs import Context
+    from narcwatch.jobs.scan import analyze_inputs, consume
 
     # Build and warm once before timing: KB load and matcher compile are measured apart.
     Pipeline()(RawDocument("warm 1g coke a@b.com", "w", "w", b"w"))
+    ctx = Context.build(needs_home=False, jobs=jobs)
     t0, c0 = time.perf_counter(), time.process_time()
-    stats = run_scan(scan([str(path)], jobs=jobs))
+    stats = consume(analyze_inputs(ctx, [str(path)]))
     cpu = time.process_time() - c0
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {

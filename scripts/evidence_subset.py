@@ -17,7 +17,8 @@ from collections import Counter
 from sklearn.metrics import f1_score
 
 from narcwatch.errors import InputError
-from narcwatch.scan import scan
+from narcwatch.jobs import Context
+from narcwatch.jobs.scan import analyze_inputs
 
 POSITIVE = {"1", "true", "yes", "offer", "illegal", "positive"}
 CUES = ("sale verb", "contact", "shipping", "payment")
@@ -30,7 +31,8 @@ def main() -> None:
     ap.add_argument("--group", default="platform")
     args = ap.parse_args()
     truth, decided, evidence, groups = [], [], [], []
-    for item in scan(args.inputs):
+    ctx = Context.build(needs_home=False)
+    for item in analyze_inputs(ctx, args.inputs):
         if isinstance(item, InputError) or args.labels not in (item.doc.fields or {}):
             continue
         truth.append(item.doc.fields[args.labels].strip().casefold() in POSITIVE)
