@@ -30,6 +30,24 @@ DEFAULT_COMPONENTS: tuple[str, ...] = (
 )
 
 
+def check_order(names: Sequence[str]) -> list[ComponentSpec]:
+    """The components ``names`` in order, once every one is known and every attribute one
+    requires is set by an earlier one (``raw`` and ``text`` are there from the start)."""
+    available = {"raw", "text"}
+    specs = []
+    for name in names:
+        spec = get_component(name)
+        missing = [r for r in spec.requires if r not in available]
+        if missing:
+            raise ComponentError(
+                f"component {name!r} needs {', '.join(missing)}, which no earlier "
+                f"component sets; order is {' -> '.join(names)}"
+            )
+        specs.append(spec)
+        available.update(spec.sets)
+    return specs
+
+
 class Pipeline:
     """Build once (expensive: matchers, models), call per document.
 
@@ -55,20 +73,10 @@ class Pipeline:
         config = config or {}
         self.names = tuple(names)
         self.check = check_mode(check)
-        available = {"raw", "text"}
-        self._specs: list[ComponentSpec] = []
-        self._steps: list[tuple[str, ComponentFunc]] = []
-        for name in self.names:
-            spec = get_component(name)
-            self._specs.append(spec)
-            missing = [r for r in spec.requires if r not in available]
-            if missing:
-                raise ComponentError(
-                    f"component {name!r} needs {', '.join(missing)}, which no earlier "
-                    f"component sets; order is {' -> '.join(self.names)}"
-                )
-            self._steps.append((name, spec.factory(config.get(name, {}), kb)))
-            available.update(spec.sets)
+        self._specs = check_order(self.names)
+        self._steps: list[tuple[str, ComponentFunc]] = [
+            (spec.name, spec.factory(config.get(spec.name, {}), kb)) for spec in self._specs
+        ]
 
     def component(self, name: str) -> ComponentFunc:
         """The built callable of the component ``name`` (its scorer, reader...)."""
