@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from narcwatch.cli.app import app
 from narcwatch.errors import UsageError
+
+if TYPE_CHECKING:
+    from narcwatch.jobs.context import Context
 
 kb_app = typer.Typer(help="Look up controlled substances, their names, slang and schedules.")
 app.add_typer(kb_app, name="kb")
@@ -19,44 +24,28 @@ def _check(fmt: str) -> None:
         raise UsageError(f"unknown --format {fmt!r}", value=fmt, options=FORMATS)
 
 
+def _context() -> Context:
+    from narcwatch.jobs.context import Context
+
+    return Context.build(needs_home=False)
+
+
 @kb_app.command("search")
 def kb_search(
     query: str = typer.Argument(..., help="A name, synonym, slang term or CAS number; typos ok."),
     limit: int = typer.Option(10, "--limit", min=1, help="How many substances to list."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json, jsonl or csv."),
 ) -> None:
     """Find substances by any of their names, tolerating typos (fuzzy matching)."""
-    from rich.console import Console
-    from rich.table import Table
+    from narcwatch.jobs.kb import search_job
+    from narcwatch.render.records import check_format, write_records
 
-    _check(fmt)
-    from narcwatch.kb.search import default_index
-
-    index = default_index()
-    hits = index.search(query, limit=limit)
-    if fmt == "json":
-        rows = []
-        for h in hits:
-            sub = index.kb.substances[h.id]
-            rows.append(
-                {
-                    "id": h.id,
-                    "name": h.name,
-                    "matched": h.matched,
-                    "via": h.via,
-                    "score": h.score,
-                    "control": [c.schedule for c in sub.control],
-                    "category": sub.category,
-                }
-            )
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    check_format(fmt)
+    hits = search_job(_context(), query, limit=limit)
+    if not hits and fmt == "table":
+        typer.echo(f"no substance matches {query!r}")
         return
-    table = Table("score", "id", "name", "matched", "control", "category")
-    for h in hits:
-        sub = index.kb.substances[h.id]
-        control = ", ".join(c.schedule for c in sub.control) or "-"
-        table.add_row(f"{h.score:.0f}", h.id, h.name, h.matched, control, sub.category)
-    Console().print(table if hits else f"no substance matches {query!r}")
+    write_records(hits, fmt, sys.stdout)
 
 
 @kb_app.command("show")
@@ -65,70 +54,44 @@ def kb_show(
     fmt: str = typer.Option("json", "--format", "-f", help="json or table."),
 ) -> None:
     """Print one substance entry with every name, identifier, schedule and source."""
-    from rich.console import Console
-    from rich.table import Table
-
     _check(fmt)
-    from narcwatch.kb import default_kb
+    from narcwatch.jobs.kb import show_job
 
-    kb = default_kb()
-    sub = kb.substances.get(substance_id)
-    if sub is None:
-        from narcwatch.kb.search import default_index
-
-        near = [h.id for h in default_index().search(substance_id, limit=5)]
-        raise UsageError(f"no substance with id {substance_id!r}", value=substance_id, options=near)
-    data = sub.model_dump(exclude_defaults=True)
-    data["sources"] = [kb.sources[s].model_dump(exclude_none=True) for s in sub.sources]
+    data = show_job(_context(), substance_id)
     if fmt == "json":
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    table = Table("field", "value", show_header=False)
+    from narcwatch.render.tables import console, table
+
+    view = table("field", "value", show_header=False)
     for key, value in data.items():
-        table.add_row(
+        view.add_row(
             key, json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
         )
-    Console().print(table)
+    console().print(view)
 
 
 @kb_app.command("stats")
 def kb_stats(fmt: str = typer.Option("table", "--format", "-f", help="table or json.")) -> None:
     """Count what the knowledge base holds: substances by schedule and category, terms."""
-    from rich.console import Console
-    from rich.table import Table
-
     _check(fmt)
-    from collections import Counter
+    from narcwatch.jobs.kb import stats_job
 
-    from narcwatch.kb import default_kb
-
-    kb = default_kb()
-    schedules = Counter(c.schedule for s in kb.substances.values() for c in s.control)
-    stats = {
-        "substances": len(kb.substances),
-        "with_smiles": sum(1 for s in kb.substances.values() if s.smiles),
-        "with_cas": sum(1 for s in kb.substances.values() if s.cas),
-        "by_schedule": dict(sorted(schedules.items())),
-        "by_category": dict(Counter(s.category for s in kb.substances.values()).most_common()),
-        "slang_terms": len(kb.slang),
-        "slang_by_language": dict(Counter(t.lang for t in kb.slang).most_common()),
-        "emoji_codes": len(kb.emoji),
-        "cues": len(kb.cues),
-        "not_drug_phrases": len(kb.not_drugs),
-        "sources": len(kb.sources),
-    }
+    stats = stats_job(_context())
     if fmt == "json":
-        typer.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(stats.to_json_dict(), ensure_ascii=False, indent=2))
         return
-    table = Table("what", "count", show_header=False)
-    for key, value in stats.items():
-        table.add_row(
+    from narcwatch.render.tables import console, table
+
+    view = table("what", "count", show_header=False)
+    for key, value in stats.to_json_dict().items():
+        view.add_row(
             key,
             ", ".join(f"{k} {v}" for k, v in value.items())
             if isinstance(value, dict)
             else str(value),
         )
-    Console().print(table)
+    console().print(view)
 
 
 @kb_app.command("classify")
@@ -143,27 +106,25 @@ def kb_classify(
 ) -> None:
     """Structural families (fentanyl, nitazene, SCRA...) of a structure and the nearest
     controlled substances by fingerprint similarity: flags analogues no list names."""
-    from rich.console import Console
-    from rich.table import Table
-
     _check(fmt)
-    from narcwatch.kb.classify import classify
+    from narcwatch.jobs.kb import classify_job
 
-    result = classify(smiles=smiles, name=name, cas=cas, top=top)
-    data = result.to_dict()
+    result = classify_job(_context(), smiles=smiles, name=name, cas=cas, top=top)
     if fmt == "json":
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
         return
-    console = Console()
+    from narcwatch.render.tables import console, table
+
+    out = console()
     known = (
         f"{result.known} ({', '.join(result.control) or 'no control'})" if result.known else "no"
     )
-    console.print(f"structure: {result.smiles}\nInChIKey: {result.inchikey}\nknown entry: {known}")
-    console.print(f"families: {', '.join(result.families) or 'none'}")
-    table = Table("similarity", "id", "name", "control", title="nearest controlled substances")
+    out.print(f"structure: {result.smiles}\nInChIKey: {result.inchikey}\nknown entry: {known}")
+    out.print(f"families: {', '.join(result.families) or 'none'}")
+    view = table("similarity", "id", "name", "control", title="nearest controlled substances")
     for n in result.nearest:
-        table.add_row(f"{n.similarity:.2f}", n.id, n.name, ", ".join(n.control))
-    console.print(table)
+        view.add_row(f"{n.similarity:.2f}", n.id, n.name, ", ".join(n.control))
+    out.print(view)
 
 
 @kb_app.command("check")
@@ -193,11 +154,8 @@ def kb_export(
     if fmt not in ("json", "csv"):
         raise UsageError(f"unknown --format {fmt!r}", value=fmt, options=("json", "csv"))
     import csv
-    import sys
 
-    from narcwatch.kb import default_kb
-
-    kb = default_kb()
+    kb = _context().kb
     rows = [s.model_dump(exclude_defaults=True) for s in kb.substances.values()]
     if fmt == "json":
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
