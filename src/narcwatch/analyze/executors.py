@@ -29,6 +29,7 @@ from __future__ import annotations
 import multiprocessing as mp
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from itertools import islice
 from multiprocessing.pool import AsyncResult
 from multiprocessing.pool import Pool as ProcessPool
@@ -52,6 +53,11 @@ Config = Mapping[str, Mapping[str, Any]]
 class Executor(Protocol):
     def map(self, items: Iterable[Item]) -> Iterator[Result]:
         """A Finding (or the InputError) for each item, in input order."""
+        ...
+
+    def submit(self, item: RawDocument) -> Future[Result]:
+        """One document's Finding (or InputError) when it is ready: for callers that get
+        documents one at a time (the crawler, ``await asyncio.wrap_future(...)``)."""
         ...
 
     def close(self) -> None:
@@ -105,12 +111,21 @@ class SerialExecutor(_Closing):
         self._pipeline: Pipeline | None = None
         self.include_text = include_text
 
-    def map(self, items: Iterable[Item]) -> Iterator[Result]:
+    def _built(self) -> Pipeline:
         if self._pipeline is None:
             self._pipeline = self._factory()
-        pipeline = self._pipeline
+        return self._pipeline
+
+    def map(self, items: Iterable[Item]) -> Iterator[Result]:
+        pipeline = self._built()
         for item in items:
             yield analyze_one(pipeline, item, self.include_text)
+
+    def submit(self, item: RawDocument) -> Future[Result]:
+        """Analysed now, in this process (the future is done when it is returned)."""
+        future: Future[Result] = Future()
+        future.set_result(analyze_one(self._built(), item, self.include_text))
+        return future
 
 
 # -- worker processes: the per-process pipeline exists only in workers, set by the initializer
@@ -236,6 +251,20 @@ class ProcessExecutor(_Closing):
         while window:
             yield from window.popleft().results()
 
+    def submit(self, item: RawDocument) -> Future[Result]:
+        """Sent to a worker at once; the future is resolved from the pool's result thread."""
+        future: Future[Result] = Future()
+        future.set_running_or_notify_cancel()
+
+        def done(results: list[Finding | _Failed]) -> None:
+            (result,) = results
+            future.set_result(InputError(*result) if isinstance(result, tuple) else result)
+
+        self._started().apply_async(
+            _analyze_chunk, ([item],), callback=done, error_callback=future.set_exception
+        )
+        return future
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.terminate()
@@ -252,11 +281,15 @@ def make_executor(
     kb_dir: Path | str | None = None,
     include_text: bool = False,
     chunk_size: int = 64,
+    processes: bool | None = None,
+    start_method: str | None = None,
 ) -> Executor:
-    """A :class:`SerialExecutor` for ``jobs`` <= 1, else a :class:`ProcessExecutor`.
+    """A :class:`SerialExecutor` for ``jobs`` <= 1, else a :class:`ProcessExecutor`;
+    ``processes=True`` asks for worker processes even for one job (the crawler keeps its
+    own process for fetching), ``start_method`` for how they start.
 
     The knowledge base is ``kb``, else the one in ``kb_dir``, else the packaged one."""
-    if jobs <= 1:
+    if not (processes if processes is not None else jobs > 1):
 
         def build() -> Pipeline:
             base = kb
@@ -275,4 +308,5 @@ def make_executor(
         kb_dir=kb_dir,
         include_text=include_text,
         chunk_size=chunk_size,
+        start_method=start_method,
     )

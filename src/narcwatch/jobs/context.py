@@ -35,6 +35,7 @@ from narcwatch.errors import UsageError
 from narcwatch.settings import ENV_HOME, database_url, resolve_home, user_home
 
 if TYPE_CHECKING:
+    from narcwatch.analyze.executors import Executor
     from narcwatch.analyze.pipeline import Pipeline
     from narcwatch.evidence.custody import CustodyLog
     from narcwatch.kb.loader import KnowledgeBase
@@ -182,6 +183,31 @@ class Context:
 
         s = self.pipeline_settings
         return Pipeline(s.names, s.config(), kb=self.kb)
+
+    def executor(
+        self,
+        *,
+        jobs: int | None = None,
+        include_text: bool = False,
+        processes: bool | None = None,
+        start_method: str | None = None,
+    ) -> Executor:
+        """Where the pipeline runs: this process, or ``jobs`` (default: the settings')
+        worker processes, each with the context's knowledge base. The one seam scan and
+        crawl analyse through; a cluster executor is one more class behind it."""
+        from narcwatch.analyze.executors import make_executor
+
+        s = self.pipeline_settings
+        return make_executor(
+            s.jobs if jobs is None else jobs,
+            names=s.names,
+            config=s.config(),
+            kb=self.kb if self._kb is not None or self.kb_dir is None else None,
+            kb_dir=self.kb_dir,
+            include_text=include_text,
+            processes=processes,
+            start_method=start_method,
+        )
 
     def open_store(self) -> Store:
         from narcwatch.store import Store

@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from narcwatch.analyze.parallel import analyze_stream
 from narcwatch.errors import InputError
 from narcwatch.ingest.base import ReadOptions
 from narcwatch.ingest.meter import ByteMeter
@@ -48,25 +47,8 @@ def analyze_inputs(
     analysed with the context's pipeline settings and knowledge base. ``meter`` counts
     the input bytes read (for a progress bar)."""
     items = read_inputs(inputs, input_format, read_options or ReadOptions(), meter=meter)
-    settings = ctx.pipeline_settings
-    if settings.jobs > 1:  # workers build their own pipeline once each
-        yield from analyze_stream(
-            items,
-            jobs=settings.jobs,
-            names=settings.names,
-            config=settings.config(),
-            include_text=include_text,
-        )
-        return
-    pipeline = ctx.pipeline()
-    for item in items:  # TODO(executor seam): one executor for both paths
-        if isinstance(item, InputError):
-            yield item
-            continue
-        try:
-            yield pipeline(item, include_text=include_text)
-        except Exception as exc:  # a bug on one document must not end the run
-            yield InputError(item.source, item.location, f"analysis failed: {exc!r}")
+    with ctx.executor(include_text=include_text) as executor:
+        yield from executor.map(items)
 
 
 def consume(
