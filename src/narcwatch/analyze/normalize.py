@@ -182,7 +182,7 @@ def normalize_term(term: str, kb: KnowledgeBase | None = None) -> str:
     "normalize",
     requires=("text",),
     sets=("norm",),
-    description="Matching view of the text: NFKC/case folding, homoglyphs, leetspeak, "
+    description="Matching view of the text: NFKD/case folding, homoglyphs, leetspeak, "
     "spaced letters, repeats; keeps a map back to the original offsets.",
 )
 def make_normalize(config: Mapping[str, Any], kb: KnowledgeBase) -> ComponentFunc:

@@ -62,10 +62,6 @@ def scoring_params() -> dict[str, Any]:
     return data
 
 
-def _quote(text: str, span: tuple[int, int] | list[int]) -> str:
-    return " ".join(text[span[0] : span[1]].split())[:40]
-
-
 def collect_evidence(doc: Doc) -> tuple[dict[str, int], list[str]]:
     """Counts per evidence kind, and one reason per kind that was seen."""
     counts: dict[str, int] = {}

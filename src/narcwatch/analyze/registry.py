@@ -3,7 +3,7 @@
 A component is a factory ``(config, kb) -> Callable[[Doc], None]`` registered with the
 attributes it needs on the :class:`~narcwatch.analyze.doc.Doc` and the ones it sets::
 
-    @register_component("quantities", requires=("text",), sets=("quantities", "prices"))
+    @register_component("quantities", requires=("text",), sets=("quantities", "prices", ...))
     def make_quantities(config: Mapping[str, Any], kb: KnowledgeBase) -> ComponentFunc:
         reader = QuantityReader(kb)
         def run(doc): ...

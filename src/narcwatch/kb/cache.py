@@ -1,8 +1,10 @@
 """On-disk cache of what is slow to build from the knowledge base (parsed and validated
 entries, compiled matchers): ~1.1 s from YAML, ~0.1 s from the cache.
 
-Entries live under ``HOME/cache`` named by a digest of every data file and the narcwatch
-version, so an edited file or an upgrade rebuilds them; a cache that cannot be read or
+Entries live under ``HOME/cache`` named by a digest of every data file, of the modules whose
+classes are pickled, and of the narcwatch, Python and library versions (``data_digest``), so
+an edited file, a code change or an upgrade rebuilds them; an entry that fails its smoke
+check after loading is rebuilt too; a cache that cannot be read or
 written is ignored (the build result is used directly). The files are pickles written by
 this user into this user's home, and read only from there.
 """

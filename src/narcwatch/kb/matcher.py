@@ -1,6 +1,6 @@
 """One compiled multi-pattern matcher over many normalized terms (Aho-Corasick).
 
-Built once per process from the knowledge base; ``find`` returns leftmost-longest,
+Built once per knowledge base; ``find`` returns leftmost-longest,
 non-overlapping, whole-word matches over an already normalized text, so "meth" never
 matches inside "method" and "mda" not inside "mdma", in any script.
 

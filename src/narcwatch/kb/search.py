@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process, utils
 
-from narcwatch.kb.loader import KnowledgeBase, default_kb
+from narcwatch.kb.loader import KnowledgeBase
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +74,3 @@ class SubstanceIndex:
 def index_for(kb: KnowledgeBase) -> SubstanceIndex:
     """The search index of ``kb`` (built once per knowledge base)."""
     return SubstanceIndex(kb)
-
-
-def default_index(kb: KnowledgeBase | None = None) -> SubstanceIndex:
-    """The search index of ``kb``, by default the packaged knowledge base."""
-    return index_for(kb if kb is not None else default_kb())
