@@ -61,7 +61,7 @@ def test_restore_links_again(pair):
             "eth:0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
         ),
         ("vendor:SnowWhite", "dream", "vendor:snowwhite @dream"),
-        ("telegram:@Kappa_FR", None, "telegram:Kappa_FR"),
+        ("telegram:@Kappa_FR", None, "telegram:kappa_fr"),  # as the extractor stores it
     ],
 )
 def test_parse_key_normalizes_like_the_extractor(text, platform, expected):

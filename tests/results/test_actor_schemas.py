@@ -66,7 +66,8 @@ def test_link_runs_verdicts_and_history(scanned):
     rebuilt = json.loads(cli("link", "--rebuild", "-q", "--format", "json").stdout)
     check(LinkRunSummary, rebuilt)
     assert rebuilt["rebuild"] is True and rebuilt["documents"] > 0
-    top = json.loads(cli("actors", "list", "--format", "json").stdout)["actors"][0]
+    actors = json.loads(cli("actors", "list", "--format", "json").stdout)["actors"]
+    top = next(a for a in actors if a["vendors"] == ["NordicSnow"])
     scope = top["links"][0]["scope"]
     args = ("vendor:NordicSnow", "--platform", scope)
     rejected = json.loads(cli("link", "reject", *args, "--reason", "two", "-f", "json").stdout)

@@ -9,6 +9,7 @@ from sqlalchemy import event
 
 from narcwatch.link import Linker, list_actors, reject
 from narcwatch.link.keys import parse_key
+from narcwatch.store.actor_rows import ActorRank
 from narcwatch.store.actors import ActorRepository
 from narcwatch.store.visibility import Visibility
 from tests.link.conftest import market  # noqa: F401  (the synthetic market, stored)
@@ -37,9 +38,11 @@ def test_reads_with_visibility_none_see_everything(market):  # noqa: F811
     repo = ActorRepository(store)
     ranks = repo.ranking(100, visibility=None)
     assert ranks == repo.ranking(100, visibility=EVERYONE)
-    assert [r.documents for r in ranks] == sorted((r.documents for r in ranks), reverse=True)
-    top = ranks[0]
-    assert (top.documents, top.platforms, top.substances) == (4, 2, 1)  # SnowWhite
+    assert ranks == sorted(ranks, key=ActorRank.order)
+    # No offers and no risk in this market: two substances (PillKing) rank first.
+    assert (ranks[0].substances, ranks[0].documents) == (2, 2)
+    top = next(r for r in ranks if r.documents == 4)  # SnowWhite
+    assert (top.platforms, top.substances, top.offers, top.risk) == (2, 1, 0, 0.0)
     docs = repo.documents([top.id], visibility=None)
     assert {d.doc_id for d in docs} == {ids[k] for k in ("snow1", "snow2", "snow3", "snow4")}
     assert [d.doc_id for d in docs] == sorted(d.doc_id for d in docs)
@@ -50,10 +53,10 @@ def test_reads_with_visibility_none_see_everything(market):  # noqa: F811
     assert repo.substances([top.id], visibility=None) == {top.id: ["cocaine"]}
     assert repo.resolve(top.id, visibility=None) == top.id
     assert repo.resolve("Anope", visibility=None) is None
-    assert repo.largest(1, visibility=None) == [top.id]
+    assert repo.largest(1, visibility=None) == [ranks[0].id]
     statuses = {(k.type, k.value): k.status for k in repo.non_linking_keys(visibility=None)}
     assert statuses[ESCROW] == "market" and statuses[BINANCE] == "known"
-    (found,) = repo.occurrences("bc1qSharedVendorWallet".lower(), visibility=None)[:1]
+    (found,) = repo.occurrences(["bc1qSharedVendorWallet"], visibility=None)[:1]
     assert found.actor_id and found.type == "btc"
     graph_docs, graph_hits = repo.graph(top.id, visibility=None)
     assert {d.doc_id for d in graph_docs} == {d.doc_id for d in docs}
@@ -89,3 +92,16 @@ def test_listing_actors_is_a_fixed_number_of_statements(store):
         shown = list_actors(store, top=500)
     assert len(shown) == 62
     assert len(many) == len(few) <= 5
+
+
+def test_actors_rank_by_drug_relevance_and_risk_not_size(store):
+    """A big actor of low-risk mentions ranks below one small high-risk offer."""
+    talk = [listing("forum", "Chatty", ("btc", "bc1qchattywallet")) for _ in range(6)]
+    offer = listing("dream", "Seller", ("btc", "bc1qsellerwallet"))
+    offer.offer, offer.risk = True, 0.9
+    store.save([*talk, offer])
+    Linker(store).link()
+    ranks = ActorRepository(store).ranking(10)
+    assert [(r.documents, r.offers, r.risk) for r in ranks] == [(1, 1, 0.9), (6, 0, 0.0)]
+    shown = list_actors(store)
+    assert (shown[0].offers, shown[0].risk, len(shown[1].documents)) == (1, 0.9, 6)

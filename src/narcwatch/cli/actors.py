@@ -37,9 +37,9 @@ def actors_list(
     db: str | None = DB,
     config: Path | None = CONFIG,
 ) -> None:
-    """Actors by number of documents, platforms and substances, with the selectors that
-    link their documents (and, in JSON, the selectors that link nobody: market-wide,
-    known or rejected)."""
+    """Actors by drug relevance and risk (highest risk, drug offers, substances, then
+    documents), with the selectors that link their documents (and, in JSON, the
+    selectors that link nobody: market-wide, known or rejected)."""
     _check(fmt)
     from narcwatch.jobs.link import list_actors
     from narcwatch.results.actors import Actor

@@ -24,7 +24,9 @@ link_app = typer.Typer(
     help=(
         "Link stored documents into actors: documents sharing a strong selector (wallet, "
         "PGP key, phone, e-mail, onion, messenger id) are one actor; a vendor name links "
-        "only within its platform. Incremental: only documents not linked yet are read. "
+        "only within its platform. Only documents about drugs (an offer or a substance) "
+        "with a strong selector or a vendor name are linked. Incremental: only documents "
+        "not linked yet are read. "
         "`narcwatch scan` runs this after storing unless --no-link."
     ),
     invoke_without_command=True,
@@ -78,13 +80,27 @@ def _check(fmt: str | None) -> None:
 def link_command(
     ctx: typer.Context,
     rebuild: bool = typer.Option(
-        False, "--rebuild", help="Recompute every actor (after changing the limits below)."
+        False, "--rebuild", help="Recompute every actor (after changing the options below)."
     ),
     max_vendors: int = typer.Option(
         3, "--max-vendors", min=1, help="A selector seen with more vendor names is a market's."
     ),
-    max_platforms: int = typer.Option(
-        6, "--max-platforms", min=1, help="A selector seen on more platforms is a market's."
+    max_sellers: int = typer.Option(
+        6,
+        "--max-sellers",
+        min=1,
+        help=(
+            "A selector seen with more sellers (vendor names, or the other selectors of "
+            "documents naming none) is a market's."
+        ),
+    ),
+    max_platforms: int | None = typer.Option(
+        None, "--max-platforms", min=1, help="Former name of --max-sellers."
+    ),
+    all_documents: bool = typer.Option(
+        False,
+        "--all-documents",
+        help="Also link documents with no drug offer and no substance (default: not).",
     ),
     home: Path | None = HOME,
     db: str | None = DB,
@@ -102,7 +118,9 @@ def link_command(
         context(home, db, config),
         rebuild=rebuild,
         max_vendors=max_vendors,
+        max_sellers=max_sellers,
         max_platforms=max_platforms,
+        all_documents=all_documents,
     )
     if not quiet:
         typer.echo(f"narcwatch link: {result.summary()}", err=True)

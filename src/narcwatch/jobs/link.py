@@ -22,7 +22,7 @@ from narcwatch.link import reject as reject_key
 from narcwatch.link import restore as restore_key
 from narcwatch.link.export import FORMATS as GRAPH_FORMATS
 from narcwatch.link.export import link_graph, render_graph
-from narcwatch.link.linker import MAX_PLATFORMS, MAX_VENDORS
+from narcwatch.link.linker import MAX_SELLERS, MAX_VENDORS
 from narcwatch.render.records import check_format
 from narcwatch.results.actors import (
     ActorDetail,
@@ -53,14 +53,25 @@ def link_job(
     *,
     rebuild: bool = False,
     max_vendors: int = MAX_VENDORS,
-    max_platforms: int = MAX_PLATFORMS,
+    max_sellers: int = MAX_SELLERS,
+    max_platforms: int | None = None,
+    all_documents: bool = False,
     store: Store | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> LinkRunSummary:
     """Link the documents not linked yet (all of them again with ``rebuild``). ``store``:
-    an open store of ``ctx`` to use (a scan that just stored), else one is opened."""
+    an open store of ``ctx`` to use (a scan that just stored), else one is opened.
+    ``all_documents``: documents with no drug relevance may be in actors too;
+    ``max_platforms``: the former name of ``max_sellers``."""
     with _store(ctx, store) as open_store:
-        linker = Linker(open_store, max_vendors=max_vendors, max_platforms=max_platforms, kb=ctx.kb)
+        linker = Linker(
+            open_store,
+            max_vendors=max_vendors,
+            max_sellers=max_sellers,
+            max_platforms=max_platforms,
+            all_documents=all_documents,
+            kb=ctx.kb,
+        )
         return rebuild_all(linker) if rebuild else linker.link(progress=progress)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from narcwatch.link.keys import LinkKey
+from narcwatch.link.keys import LinkKey, strong_key
 
 if TYPE_CHECKING:
     from narcwatch.kb.loader import KnowledgeBase
@@ -22,5 +22,5 @@ def known_market_selectors(kb: KnowledgeBase) -> dict[LinkKey, str]:
         # The extractor normalizes the value exactly as it does in scanned documents.
         for hit in extract(entry.value):
             if hit.type == entry.type:
-                owners.setdefault(LinkKey(hit.type, hit.value), f"{entry.owner} ({entry.role})")
+                owners.setdefault(strong_key(hit.type, hit.value), f"{entry.owner} ({entry.role})")
     return owners

@@ -4,11 +4,17 @@
     reject(Linker(store), parse_key("btc:bc1q..."), reason="exchange wallet")
     rebuild(Linker(store, max_vendors=5))               # everything again, new limits
 
-Rules (issue 5): documents sharing a linking key are one actor (strong selectors anywhere,
-vendor names within one platform). A strong key seen with more than ``max_vendors`` vendor
-names or ``max_platforms`` platforms is a market's and stops linking; so do keys in the
-knowledge base's ``market_selectors.yaml`` and keys an analyst rejected. When a key stops
-linking, the one actor that held it is split again from its own documents only.
+Rules (issues 5 and 16): documents sharing a linking key are one actor (strong selectors
+anywhere, vendor names within one platform; a phone number under any messenger is one
+key). Only documents about drugs (a drug offer or a substance found) that carry a strong
+selector or a vendor name are in actors (``all_documents``: any document with one); the
+others found nothing. A strong key is a market's and stops linking when it is seen with
+more than ``max_vendors`` vendor names, or with more than ``max_sellers`` sellers in all
+(vendor names, and sellers of documents naming none identified by their other strong
+selectors: see :meth:`~narcwatch.link.state.KeyState.see`; mirror hosts of one shop are
+one seller, never many platforms). So do keys in the knowledge base's
+``market_selectors.yaml`` and keys an analyst rejected. When a key stops linking, the one
+actor that held it is split again from its own documents only.
 
 Actor ids are ``A`` + 10 hex of the SHA-256 of the document the actor was founded with,
 and stay while the actor grows. On a merge the larger actor keeps its id and the others
@@ -37,7 +43,7 @@ if TYPE_CHECKING:
     from narcwatch.kb.loader import KnowledgeBase
 
 MAX_VENDORS = 3
-MAX_PLATFORMS = 6
+MAX_SELLERS = 6
 BATCH = 5_000
 
 LinkResult = LinkRunSummary  # what a run, a verdict or a rebuild did
@@ -55,16 +61,21 @@ class Linker:
         store: Store,
         *,
         max_vendors: int = MAX_VENDORS,
-        max_platforms: int = MAX_PLATFORMS,
+        max_sellers: int = MAX_SELLERS,
+        max_platforms: int | None = None,
+        all_documents: bool = False,
         known: AbstractSet[LinkKey] | None = None,
         kb: KnowledgeBase | None = None,
     ) -> None:
         """``known``: the known market selectors' keys; by default those of ``kb`` (by
-        default the packaged knowledge base)."""
+        default the packaged knowledge base). ``max_platforms``: the former name of
+        ``max_sellers`` (platforms are no longer counted), which it replaces when given.
+        ``all_documents``: documents with no drug relevance may be in actors too."""
         self.store = store
         self.repo = LinkRepository(store)
         self.max_vendors = max_vendors
-        self.max_platforms = max_platforms
+        self.max_sellers = max_platforms if max_platforms is not None else max_sellers
+        self.all_documents = all_documents
         if known is None:
             if kb is None:
                 from narcwatch.kb import default_kb
@@ -82,7 +93,7 @@ class Linker:
             self._drop_superseded(tx, result)
         while True:
             with self.repo.transaction() as tx:
-                pks = tx.unlinked_documents(BATCH)
+                pks = tx.unlinked_documents(BATCH, all_documents=self.all_documents)
                 if not pks:
                     return result
                 self._link_batch(tx, pks, result)
@@ -94,9 +105,16 @@ class Linker:
             return "rejected"
         return "known" if key in self.known else "linking"
 
+    @property
+    def cap(self) -> int:
+        """How many vendor names and sellers a key remembers (past this, no more needed)."""
+        return max(self.max_vendors, self.max_sellers)
+
     def over(self, st: state.KeyState) -> bool:
+        """Whether a strong key's spread makes it a market's."""
         return st.key.type != VENDOR and (
-            len(st.vendors) > self.max_vendors or len(st.platforms) > self.max_platforms
+            len(st.vendors) > self.max_vendors
+            or len(st.vendors) + len(st.sellers) > self.max_sellers
         )
 
     def _link_batch(self, tx: LinkTransaction, pks: list[int], result: LinkResult) -> None:
@@ -105,14 +123,13 @@ class Linker:
         keys = {k for d in docs.values() for k in d.keys}
         states = state.load_keys(tx, keys)
         rejected = tx.link_keys.rejected() if len(states) < len(keys) else set()
-        cap = max(self.max_vendors, self.max_platforms)
         to_split: set[str] = set()
         for k in keys:
             if k.ident not in states:
                 states[k.ident] = state.KeyState(k, status=self.status_for(k, rejected))
         for doc in docs.values():
             for k in doc.keys:
-                states[k.ident].see(doc, now, cap)
+                states[k.ident].see(doc, now, self.cap, self.known)
         for st in states.values():
             if st.status == "linking" and self.over(st):
                 st.status = "market"

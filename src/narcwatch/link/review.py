@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from narcwatch.link import state
-from narcwatch.link.keys import VENDOR, LinkKey, key_for, vendor_scope
+from narcwatch.link.keys import PHONE, VENDOR, LinkKey, key_for, vendor_scope
 from narcwatch.link.linker import Linker, LinkResult
 from narcwatch.store.link_state import LinkTransaction
 
@@ -76,11 +76,12 @@ def restore(linker: Linker, key: LinkKey, *, analyst: str = "") -> LinkResult:
 
 
 def _actors_with(tx: LinkTransaction, key: LinkKey) -> list[str]:
-    """The actors whose documents carry ``key``."""
+    """The actors whose documents carry ``key`` (a phone key: under any messenger)."""
+    types = None if key.type == PHONE else [key.type]
     return sorted(
         {
             c.actor_id
-            for c in tx.carriers(key.type, key.value, casefold=key.type == VENDOR)
+            for c in tx.carriers(types, key.value, casefold=key.type == VENDOR)
             if key_for(c.type, c.value, c.strength, vendor_scope(c.platform, c.source)) == key
         }
     )

@@ -9,6 +9,7 @@ ten thousand documents cost a handful of statements.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,23 +36,39 @@ class KeyState:
     actor_id: str | None = None
     n_docs: int = 0
     vendors: list[str] = field(default_factory=list)
-    platforms: list[str] = field(default_factory=list)
+    sellers: list[str] = field(default_factory=list)
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     dirty: bool = False
 
-    def see(self, doc: DocInfo, now: datetime, cap: int) -> None:
-        """Count one more document; remember distinct vendor names and platforms up to
-        ``cap`` (past the limits nothing more is needed)."""
+    def see(self, doc: DocInfo, now: datetime, cap: int, known: AbstractSet[LinkKey]) -> None:
+        """Count one more document, and the seller it shows: its vendor name, or else its
+        other strong selectors (not the knowledge base's known ones), identified by the
+        smallest of them. Keep up to ``cap`` + 1 of each (past the limits nothing more is
+        needed).
+
+        Why a seller and not a platform: the 24 onion mirrors of one shop are 24 hosts
+        but show the same e-mail and phones, so they are one seller here, while a
+        market's support address sits beside a different seller's wallet or phone on
+        every listing. A document showing only this selector tells nothing about who
+        else uses it and counts for no seller. A shop counts at most once per other
+        selector it shows, so one with few contacts never makes its own e-mail a
+        market's."""
         self.n_docs += 1
         self.last_seen = now
         self.first_seen = self.first_seen or now
-        if doc.author and len(self.vendors) <= cap:
+        if doc.author:
             name = doc.author.casefold()
-            if name not in self.vendors:
+            if len(self.vendors) <= cap and name not in self.vendors:
                 self.vendors.append(name)
-        if doc.platform and len(self.platforms) <= cap and doc.platform not in self.platforms:
-            self.platforms.append(doc.platform)
+        elif len(self.sellers) <= cap:
+            others = [
+                k.ident
+                for k in doc.keys
+                if not k.scope and k.ident != self.key.ident and k not in known
+            ]
+            if others and (mark := min(others)) not in self.sellers:
+                self.sellers.append(mark)
         self.dirty = True
 
     def record(self) -> KeyRecord:
@@ -65,7 +82,7 @@ class KeyState:
             self.actor_id,
             self.n_docs,
             self.vendors,
-            self.platforms,
+            self.sellers,
             self.first_seen,
             self.last_seen,
             self.pk,
@@ -94,7 +111,7 @@ def load_keys(tx: LinkTransaction, keys: Iterable[LinkKey]) -> dict[str, KeyStat
             r.actor_id,
             r.n_docs,
             r.vendors,
-            r.platforms,
+            r.sellers,
             r.first_seen,
             r.last_seen,
         )

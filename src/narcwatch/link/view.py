@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from narcwatch.errors import UsageError
-from narcwatch.link.keys import LinkKey, key_for, vendor_scope
+from narcwatch.link.keys import PHONE, LinkKey, key_for, read_query, vendor_scope
 from narcwatch.link.known import known_market_selectors
 from narcwatch.results.actors import (
     Actor,
@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 def list_actors(
     store: Store, *, top: int = 20, visibility: Visibility | None = None
 ) -> list[Actor]:
-    """Active actors by documents, then platforms, then substances, with their links."""
+    """The ``top`` active actors by drug relevance and risk (highest document risk, drug
+    offers, substances, then documents), with their links."""
     repo = ActorRepository(store)
     ids = [rank.id for rank in repo.ranking(top, visibility)]
     docs = repo.documents(ids, visibility)
@@ -54,6 +55,8 @@ def list_actors(
     return [
         Actor(
             id=a,
+            risk=max((d.risk for d in docs_of[a]), default=0.0),
+            offers=sum(bool(d.offer) for d in docs_of[a]),
             documents=[d.doc_id for d in docs_of[a]],
             platforms=sorted({d.platform for d in docs_of[a] if d.platform}),
             vendors=sorted({d.author for d in docs_of[a] if d.author}),
@@ -90,6 +93,8 @@ def show_actor(store: Store, actor_id: str, *, visibility: Visibility | None = N
     dated = sorted(docs, key=lambda d: (d.published or d.first_seen.isoformat(), d.doc_id))
     return ActorDetail(
         id=a,
+        risk=max((d.risk for d in docs), default=0.0),
+        offers=sum(bool(d.offer) for d in docs),
         documents=[d.doc_id for d in docs],
         platforms=sorted({d.platform for d in docs if d.platform}),
         vendors=sorted({d.author for d in docs if d.author}),
@@ -190,8 +195,12 @@ def non_linking(
 def find_selector(
     store: Store, value: str, *, visibility: Visibility | None = None
 ) -> list[SelectorOccurrence]:
-    """Every stored (latest) document a selector value appears in, with its actor."""
-    needle = value.strip().lstrip("@").casefold()
+    """Every stored (latest) document a selector appears in, with its actor. ``value`` is
+    read as the extractors read text (:func:`~narcwatch.link.keys.read_query`): a phone
+    number with spaces, a fingerprint in groups, ``TYPE:VALUE``. A number is found under
+    every messenger it was written for; another named type also finds bare ``@handles``."""
+    type_, values = read_query(value)
+    types = None if type_ in (None, PHONE) else {type_, "handle"}
     return [
         SelectorOccurrence(
             type=r.type,
@@ -204,5 +213,5 @@ def find_selector(
             platform=r.platform,
             actor=r.actor_id,
         )
-        for r in ActorRepository(store).occurrences(needle, visibility)
+        for r in ActorRepository(store).occurrences(values, visibility, types=types)
     ]

@@ -50,11 +50,15 @@ class Link(Record):
 
 
 class Actor(Record):
-    """One actor in ``actors list``: its documents and the selectors that link them."""
+    """One actor in ``actors list``: its documents and the selectors that link them.
+    ``actors list`` ranks actors by ``risk``, then ``offers``, then substances, then
+    documents."""
 
     schema_id: ClassVar[str] = "narcwatch.actor/1"
     columns: ClassVar[tuple[str, ...]] = (
         "id",
+        "risk",
+        "offers",
         "documents",
         "platforms",
         "vendors",
@@ -63,6 +67,8 @@ class Actor(Record):
     )
 
     id: str = Field(pattern=r"^A[0-9a-f]{10}$")
+    risk: float = Field(0.0, ge=0.0, le=1.0, description="the highest risk of its documents")
+    offers: int = Field(0, ge=0, description="how many of its documents are drug offers")
     documents: list[str]
     platforms: list[str]
     vendors: list[str]
@@ -145,6 +151,8 @@ class LinkEvent(Record):
         "by",
         "documents",
         "actors",
+        "merges",
+        "splits",
     )
 
     at: str
@@ -160,6 +168,8 @@ class LinkEvent(Record):
     removed: bool | None = Field(None, description="restore: whether a rejection was withdrawn")
     documents: int | None = None
     actors: int | None = Field(None, description="rebuild: actors after it")
+    merges: int | None = Field(None, description="rebuild: old actors merged into another")
+    splits: int | None = Field(None, description="rebuild: parts split off old actors")
 
     @classmethod
     def from_stored(

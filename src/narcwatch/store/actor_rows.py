@@ -22,6 +22,19 @@ class ActorRank(NamedTuple):
     documents: int
     platforms: int
     substances: int
+    offers: int  # documents that are drug offers
+    risk: float  # the highest risk of its documents
+
+    def order(self) -> tuple[float, int, int, int, int, str]:
+        """The ranking of ``actors list``: drug relevance and risk before size."""
+        return (
+            -self.risk,
+            -self.offers,
+            -self.substances,
+            -self.documents,
+            -self.platforms,
+            self.id,
+        )
 
 
 class MemberDocument(NamedTuple):
@@ -38,6 +51,8 @@ class MemberDocument(NamedTuple):
     url: str | None
     title: str | None
     offer_score: float
+    offer: bool
+    risk: float
 
 
 class MemberHit(NamedTuple):

@@ -11,10 +11,10 @@ queries per actor.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from narcwatch.store import Store
 from narcwatch.store.actor_rows import (
@@ -47,10 +47,18 @@ class ActorRepository:
         self.store = store
 
     def ranking(self, top: int, visibility: Visibility | None = None) -> list[ActorRank]:
-        """The ``top`` active actors by documents, then platforms, then substances."""
-        platforms = (
-            select(ActorDocRow.actor_id, func.count(func.distinct(DocumentRow.platform)).label("n"))
-            .join(DocumentRow, DocumentRow.pk == ActorDocRow.document_pk)
+        """The ``top`` active actors by drug relevance and risk: highest document risk,
+        then drug offers, then distinct substances, then documents, then platforms (a
+        large actor with no substance and no offer ranks below a small one with them)."""
+        d = DocumentRow
+        per_actor = (
+            select(
+                ActorDocRow.actor_id,
+                func.max(d.risk).label("risk"),
+                func.sum(case((d.offer.is_(True), 1), else_=0)).label("offers"),
+                func.count(func.distinct(d.platform)).label("platforms"),
+            )
+            .join(d, d.pk == ActorDocRow.document_pk)
             .group_by(ActorDocRow.actor_id)
             .subquery()
         )
@@ -63,19 +71,30 @@ class ActorRepository:
             .group_by(ActorDocRow.actor_id)
             .subquery()
         )
-        n_platforms = func.coalesce(platforms.c.n, 0)
+        risk = func.coalesce(per_actor.c.risk, 0.0)
+        offers = func.coalesce(per_actor.c.offers, 0)
+        n_platforms = func.coalesce(per_actor.c.platforms, 0)
         n_substances = func.coalesce(substances.c.n, 0)
         query = (
-            select(ActorRow.id, ActorRow.n_docs, n_platforms, n_substances)
-            .outerjoin(platforms, platforms.c.actor_id == ActorRow.id)
+            select(ActorRow.id, ActorRow.n_docs, n_platforms, n_substances, offers, risk)
+            .outerjoin(per_actor, per_actor.c.actor_id == ActorRow.id)
             .outerjoin(substances, substances.c.actor_id == ActorRow.id)
             .where(ActorRow.status == "active")
-            .order_by(ActorRow.n_docs.desc(), n_platforms.desc(), n_substances.desc(), ActorRow.id)
+            .order_by(
+                risk.desc(),
+                offers.desc(),
+                n_substances.desc(),
+                ActorRow.n_docs.desc(),
+                n_platforms.desc(),
+                ActorRow.id,
+            )
             .limit(top)
         )
         with self.store.session() as s:
-            ranks = [ActorRank._make(row) for row in s.execute(query)]
-        return sorted(ranks, key=lambda r: (-r.documents, -r.platforms, -r.substances, r.id))
+            ranks = [
+                ActorRank(a, n, p, sub, int(o), float(r)) for a, n, p, sub, o, r in s.execute(query)
+            ]
+        return sorted(ranks, key=ActorRank.order)
 
     def _by_actor(
         self, actor_ids: Sequence[str], query: Callable[[Sequence[str]], Any]
@@ -94,10 +113,11 @@ class ActorRepository:
         d = DocumentRow
         cols = (ActorDocRow.actor_id, d.pk, d.doc_id, d.platform, d.author, d.published)
         more = (d.first_seen, d.last_seen, d.source, d.location, d.url, d.title, d.offer_score)
+        scores = (d.offer, d.risk)
         rows = self._by_actor(
             actor_ids,
             lambda part: (
-                select(*cols, *more)
+                select(*cols, *more, *scores)
                 .join(ActorDocRow, ActorDocRow.document_pk == d.pk)
                 .where(ActorDocRow.actor_id.in_(part))
             ),
@@ -165,15 +185,9 @@ class ActorRepository:
             return row.id if row is not None and row.status == "active" else None
 
     def largest(self, limit: int = 10, visibility: Visibility | None = None) -> list[str]:
-        with self.store.session() as s:
-            return list(
-                s.scalars(
-                    select(ActorRow.id)
-                    .where(ActorRow.status == "active")
-                    .order_by(ActorRow.n_docs.desc(), ActorRow.id)
-                    .limit(limit)
-                )
-            )
+        """The ids of the first ``limit`` actors as ``actors list`` ranks them (what an
+        error message offers instead of an unknown id)."""
+        return [rank.id for rank in self.ranking(limit, visibility)]
 
     def events(self, actor_id: str, visibility: Visibility | None = None) -> list[StoredEvent]:
         """One actor's history, oldest first."""
@@ -205,17 +219,27 @@ class ActorRepository:
         with self.store.session() as s:
             return [KeySummary(*row[:5], json.loads(row[5])) for row in s.execute(query)]
 
-    def occurrences(self, value: str, visibility: Visibility | None = None) -> list[Occurrence]:
-        """Every latest document a selector value appears in (compared without case)."""
+    def occurrences(
+        self,
+        values: Sequence[str],
+        visibility: Visibility | None = None,
+        *,
+        types: Collection[str] | None = None,
+    ) -> list[Occurrence]:
+        """Every latest document one of these selector values appears in (compared
+        without case), of one of ``types`` (None: any type)."""
         h, d = SelectorHitRow, DocumentRow
+        wanted = sorted({v.lower() for v in values})
         query = (
             select(h.type, h.value, h.matched, h.start, h.end, d.doc_id, d.source, d.location)
             .add_columns(d.platform, ActorDocRow.actor_id)
             .join(d, d.pk == h.document_pk)
             .outerjoin(ActorDocRow, ActorDocRow.document_pk == d.pk)
-            .where(d.is_latest.is_(True), func.lower(h.value) == value.lower())
+            .where(d.is_latest.is_(True), func.lower(h.value).in_(wanted))
             .order_by(d.doc_id, h.pk)
         )
+        if types is not None:
+            query = query.where(h.type.in_(sorted(types)))
         with self.store.session() as s:
             return [Occurrence._make(row) for row in s.execute(query)]
 

@@ -3,8 +3,11 @@ tables, as the linker reads and writes them inside one transaction
 (``tx.link_keys`` of a :class:`~narcwatch.store.link_state.LinkTransaction`).
 
 A key's row holds its status (``linking``, ``market``, ``known``, ``rejected``), the actor
-it links into and its spread (distinct vendor names and platforms, capped just past the
-limits). Also the chunking of long ``IN`` lists that every link repository uses.
+it links into and its spread (distinct vendor names, and distinct sellers identified by
+their other selectors, both capped just past the limits). The sellers are kept in the
+``platforms`` column, which held the distinct platforms before mirrors of one site were
+found to count as many (``narcwatch link --rebuild`` refills it).
+Also the chunking of long ``IN`` lists that every link repository uses.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ class KeyRecord:
     actor_id: str | None
     n_docs: int
     vendors: list[str]
-    platforms: list[str]
+    sellers: list[str]  # the ``platforms`` column: see the module's docstring
     first_seen: datetime | None
     last_seen: datetime | None
     pk: int | None = None  # None until inserted
@@ -61,7 +64,7 @@ class LinkKeys:
         for part in chunks(sorted(set(idents))):
             query = select(*cols, k.platforms, k.first_seen, k.last_seen, k.pk)
             for row in self.s.execute(query.where(k.ident.in_(part))):
-                ident, type_, value, scope, status, actor, n, vendors, platforms, *rest = row
+                ident, type_, value, scope, status, actor, n, vendors, sellers, *rest = row
                 out[ident] = KeyRecord(
                     ident,
                     type_,
@@ -71,7 +74,7 @@ class LinkKeys:
                     actor,
                     n,
                     json.loads(vendors),
-                    json.loads(platforms),
+                    json.loads(sellers),
                     *rest,
                 )
         return out
@@ -85,7 +88,7 @@ class LinkKeys:
                 "actor_id": r.actor_id,
                 "n_docs": r.n_docs,
                 "vendors": json.dumps(r.vendors),
-                "platforms": json.dumps(r.platforms),
+                "platforms": json.dumps(r.sellers),
                 "last_seen": r.last_seen,
             }
             if r.pk is None:

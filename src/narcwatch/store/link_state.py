@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from narcwatch.store import Store
@@ -38,6 +38,7 @@ from narcwatch.store.tables import (
     DocumentRow,
     LinkKeyRow,
     SelectorHitRow,
+    SubstanceHitRow,
 )
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "LinkTransaction",
     "StoredDocument",
     "StoredHit",
+    "linkable",
 ]
 
 
@@ -74,6 +76,25 @@ class Carrier(NamedTuple):
     strength: str
 
 
+def linkable(*, all_documents: bool = False) -> list[ColumnElement[bool]]:
+    """Conditions on ``documents`` for a document to be in an actor: it carries a strong
+    selector or a vendor name (a document with neither has nothing to link by, and would
+    only be an actor of one), and, unless ``all_documents``, it is about drugs: a drug
+    offer, or a substance found in it (a government site's pages linked by its own e-mail
+    addresses are no actor). The rest stays unlinked; each run looks at it again in SQL,
+    so ``--all-documents`` later takes it in."""
+    h = SelectorHitRow
+    carries = (
+        select(h.pk)
+        .where(h.document_pk == DocumentRow.pk, or_(h.strength == "strong", h.type == "vendor"))
+        .exists()
+    )
+    if all_documents:
+        return [carries]
+    substance = select(SubstanceHitRow.pk).where(SubstanceHitRow.document_pk == DocumentRow.pk)
+    return [carries, or_(DocumentRow.offer.is_(True), substance.exists())]
+
+
 class LinkRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -93,23 +114,26 @@ class LinkTransaction:
         self.link_keys = LinkKeys(session)
 
     # -- documents and memberships ---------------------------------------------------------
-    def unlinked_documents(self, limit: int) -> list[int]:
-        """The first ``limit`` latest documents in no actor, by primary key."""
+    def unlinked_documents(self, limit: int, *, all_documents: bool = False) -> list[int]:
+        """The first ``limit`` latest documents in no actor that may found or join one
+        (:func:`linkable`), by primary key."""
         return list(
             self.s.scalars(
                 select(DocumentRow.pk)
                 .outerjoin(ActorDocRow, ActorDocRow.document_pk == DocumentRow.pk)
                 .where(DocumentRow.is_latest.is_(True), ActorDocRow.document_pk.is_(None))
+                .where(*linkable(all_documents=all_documents))
                 .order_by(DocumentRow.pk)
                 .limit(limit)
             )
         )
 
-    def latest_documents(self) -> list[int]:
+    def latest_documents(self, *, all_documents: bool = False) -> list[int]:
+        """Every latest document that may be in an actor (:func:`linkable`)."""
         return list(
             self.s.scalars(
                 select(DocumentRow.pk)
-                .where(DocumentRow.is_latest.is_(True))
+                .where(DocumentRow.is_latest.is_(True), *linkable(all_documents=all_documents))
                 .order_by(DocumentRow.pk)
             )
         )
@@ -167,18 +191,23 @@ class LinkTransaction:
                 .values(actor_id=actor_id)
             )
 
-    def carriers(self, type_: str, value: str, *, casefold: bool) -> list[Carrier]:
-        """Hits of linked documents with this selector (``casefold``: compared without
-        case, as vendor names are)."""
+    def carriers(
+        self, types: Collection[str] | None, value: str, *, casefold: bool
+    ) -> list[Carrier]:
+        """Hits of linked documents with this selector value, of one of ``types`` (None:
+        any type, as for a phone number under every messenger; ``casefold``: compared
+        without case, as vendor names are)."""
         h, d = SelectorHitRow, DocumentRow
         match = func.lower(h.value) == value.lower() if casefold else h.value == value
-        rows = self.s.execute(
+        query = (
             select(ActorDocRow.actor_id, d.platform, d.source, h.type, h.value, h.strength)
             .join(h, h.document_pk == ActorDocRow.document_pk)
             .join(d, d.pk == ActorDocRow.document_pk)
-            .where(h.type == type_, match)
+            .where(match)
         )
-        return [Carrier(*r) for r in rows]
+        if types is not None:
+            query = query.where(h.type.in_(sorted(types)))
+        return [Carrier(*r) for r in self.s.execute(query)]
 
     # -- actors ------------------------------------------------------------------------------
     def actor_sizes(self, actor_ids: Iterable[str]) -> dict[str, int]:
