@@ -11,7 +11,6 @@ from narcwatch.analyze.executors import (
     SerialExecutor,
     make_executor,
 )
-from narcwatch.analyze.parallel import analyze_stream
 from narcwatch.analyze.pipeline import Pipeline
 from narcwatch.errors import ComponentError, InputError
 from narcwatch.ingest.base import RawDocument, ReadOptions
@@ -46,9 +45,13 @@ def test_serial_and_process_executors_agree_in_input_order():
     assert ids == [i.sha256 for i in items if isinstance(i, RawDocument)]
 
 
-def test_analyze_stream_is_the_executor():
-    items = example_items()
-    assert dump(analyze_stream(items, jobs=2, chunk_size=3)) == dump(analyze_stream(items))
+def test_submit_gives_the_same_finding_as_map():
+    """The crawler submits pages one at a time; each comes back as map would give it."""
+    items = [i for i in example_items() if isinstance(i, RawDocument)][:5]
+    expected = dump(make_executor(1).map(items))
+    for processes in (False, True):
+        with make_executor(1, processes=processes) as ex:
+            assert dump(ex.submit(i).result(timeout=120) for i in items) == expected
 
 
 def test_input_errors_pass_through_and_a_failing_document_is_reported():

@@ -19,7 +19,7 @@ from narcwatch.crawl import CrawlSettings
 from narcwatch.crawl.jobs import run_crawl
 from narcwatch.crawl.summary import CrawlSummary
 from narcwatch.jobs.context import Context
-from narcwatch.jobs.crawl import crawl_job
+from narcwatch.jobs.crawl import crawl_job, executor_factory
 from narcwatch.settings import database_url
 from narcwatch.store import Store
 
@@ -314,7 +314,7 @@ def crawl_on(
             settings,
             archive=ctx.archive_root,
             custody=ctx.custody(),
-            pipeline=ctx.pipeline,
+            executor=executor_factory(ctx),
             clock=clock,
             **kwargs,  # type: ignore[arg-type]
         )

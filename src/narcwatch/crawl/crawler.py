@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from narcwatch import __version__
-from narcwatch.crawl.analysis import Links, PageAnalyst, PipelineFactory
+from narcwatch.crawl.analysis import ExecutorFactory, Links, PageAnalyst
 from narcwatch.crawl.clock import SYSTEM_CLOCK, Clock
 from narcwatch.crawl.config import CrawlSettings
 from narcwatch.crawl.fetch import Exchange, Fetcher, FetchResult
@@ -47,7 +47,7 @@ class Crawler:
         *,
         archive: Path,
         custody: CustodyLog,
-        pipeline: PipelineFactory,
+        executor: ExecutorFactory,
         progress: ProgressFn | None = None,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
@@ -55,7 +55,7 @@ class Crawler:
         self.clock = clock  # time limits, politeness and batching intervals
         self.settings, self.seeds = settings, seeds
         self.progress = progress
-        self.pipeline = pipeline
+        self.executor = executor
         self.scope = Scope.build(
             seeds,
             same_host=settings.same_host,
@@ -91,7 +91,7 @@ class Crawler:
         self.robots = Robots(self.fetcher, ignore=s.ignore_robots)
         self.warc = WarcWriter(self.archive / self.job, job=self.job, software=CRAWLER, fsync=False)
         self.analyst = PageAnalyst(
-            self.pipeline, self.archive, workers=s.analysis_workers, max_links=s.max_links
+            self.executor, self.archive, workers=s.analysis_workers, max_links=s.max_links
         )
         self.sink = CaptureSink(
             self.store,

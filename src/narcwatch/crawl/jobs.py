@@ -1,11 +1,11 @@
 """Starting and resuming crawl jobs over an open store.
 
 The front doors call :func:`narcwatch.jobs.crawl.crawl_job`, which takes the archive root,
-the chain of custody and the pipeline from its Context, runs this and links the new
-documents into actors::
+the chain of custody and the analysis executor from its Context, runs this and links the
+new documents into actors::
 
     summary = run_crawl(store, ["https://example.org/"], CrawlSettings(max_pages=50),
-                        archive=home / "archive", custody=log, pipeline=make_pipeline)
+                        archive=home / "archive", custody=log, executor=make_executor)
     summary = run_crawl(store, [], None, resume="crawl-20261125T101500", ...)
 """
 
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from narcwatch.crawl.analysis import PipelineFactory
+from narcwatch.crawl.analysis import ExecutorFactory
 from narcwatch.crawl.clock import SYSTEM_CLOCK, Clock
 from narcwatch.crawl.config import CrawlSettings
 from narcwatch.crawl.crawler import Crawler
@@ -79,7 +79,7 @@ def run_crawl(
     *,
     archive: Path,
     custody: CustodyLog,
-    pipeline: PipelineFactory,
+    executor: ExecutorFactory,
     job: str | None = None,
     resume: str | None = None,
     overrides: dict[str, object] | None = None,
@@ -87,10 +87,10 @@ def run_crawl(
     clock: Clock = SYSTEM_CLOCK,
 ) -> CrawlSummary:
     """Run (or resume) a crawl to its end or a limit: WARC files under ``archive/<job>``,
-    custody entries in ``custody``, pages analysed by ``pipeline()``'s pipeline (built once,
-    or once per analysis worker). ``overrides`` change stored settings of a resumed job
-    (e.g. ``{"max_pages": 500}``). ``clock`` measures politeness delays and time limits
-    (a test's own makes them exact)."""
+    custody entries in ``custody``, pages analysed by ``executor(analysis_workers)`` (in
+    this process for 0 workers, else in that many worker processes). ``overrides`` change
+    stored settings of a resumed job (e.g. ``{"max_pages": 500}``). ``clock`` measures
+    politeness delays and time limits (a test's own makes them exact)."""
     name, all_seeds, chosen = prepare(store, seeds, settings, job=job, resume=resume)
     for key, value in (overrides or {}).items():
         if not hasattr(chosen, key):
@@ -103,7 +103,7 @@ def run_crawl(
         all_seeds,
         archive=archive,
         custody=custody,
-        pipeline=pipeline,
+        executor=executor,
         progress=progress,
         clock=clock,
     )

@@ -1,6 +1,6 @@
 """The crawl job: fetch, archive, analyse and store pages, then link them into actors.
 
-The archive root, the chain of custody, the store and the analysis pipeline (region,
+The archive root, the chain of custody, the store and the analysis executor (region,
 threshold, knowledge base: the same as ``scan``) all come from the Context::
 
     ctx = Context.build(home="~/cases/op-lotus", region="FR")
@@ -21,25 +21,23 @@ from narcwatch.crawl.summary import CrawlSummary, ProgressFn
 from narcwatch.jobs.context import Context
 
 if TYPE_CHECKING:
-    from narcwatch.crawl.analysis import PipelineFactory
+    from narcwatch.analyze.executors import Executor
+    from narcwatch.crawl.analysis import ExecutorFactory
 
-__all__ = ["crawl_job", "pipeline_factory"]
+__all__ = ["crawl_job", "executor_factory"]
 
 
-def pipeline_factory(ctx: Context, *, in_process: bool = False) -> PipelineFactory:
-    """What builds the crawl's analysis pipeline from the context's settings. Unless the
-    crawl analyses ``in_process`` (then the context's own, with its knowledge base), it is
-    picklable and carries no loaded knowledge base, so that analysis workers (separate
-    processes) each build their own once."""
-    if in_process:
-        return ctx.pipeline
-    fresh = Context(
-        home=ctx.home,
-        database_url=ctx.database_url,
-        pipeline_settings=ctx.pipeline_settings,
-        kb_dir=ctx.kb_dir,
-    )
-    return fresh.pipeline
+def executor_factory(ctx: Context) -> ExecutorFactory:
+    """What builds the crawl's analysis executor from the context's settings: the pipeline
+    in this process for 0 workers, else that many worker processes, started with spawn
+    (the crawler's process holds an event loop and open files, which fork would copy)."""
+
+    def build(workers: int) -> Executor:
+        if workers <= 0:
+            return ctx.executor(jobs=1, processes=False)
+        return ctx.executor(jobs=workers, processes=True, start_method="spawn")
+
+    return build
 
 
 def crawl_job(
@@ -56,8 +54,6 @@ def crawl_job(
     """Run (or ``resume``) a crawl to its end or a limit, archiving under the context's
     archive root, then link the documents it stored into actors (unless ``link`` is
     false). ``overrides`` change stored settings of a resumed job."""
-    # A resumed job's settings are the stored ones: its workers are not known here.
-    in_process = settings is not None and settings.analysis_workers == 0 and not resume
     with ctx.open_store() as store:
         summary = run_crawl(
             store,
@@ -65,7 +61,7 @@ def crawl_job(
             settings,
             archive=ctx.archive_root,
             custody=ctx.custody(),
-            pipeline=pipeline_factory(ctx, in_process=in_process),
+            executor=executor_factory(ctx),
             job=job,
             resume=resume,
             overrides=overrides,
@@ -74,5 +70,5 @@ def crawl_job(
         if link and summary.pages:
             from narcwatch.link import Linker
 
-            summary.linked = Linker(store).link().summary()
+            summary.linked = Linker(store, kb=ctx.kb).link().summary()
     return summary
