@@ -50,6 +50,10 @@ class InputError(NarcwatchError):
     def to_dict(self) -> dict[str, str | None]:
         return {"source": self.source, "location": self.location, "reason": self.reason}
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str | None, str]]:
+        # Errors cross process boundaries (worker pools, a cluster): rebuild from fields.
+        return (type(self), (self.source, self.location, self.reason))
+
 
 class NoInputError(InputError):
     """No input at all could be read."""
@@ -68,6 +72,9 @@ class KnowledgeBaseError(NarcwatchError):
         where = file + (f" [{entry}]" if entry else "") + (f" .{field}" if field else "")
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_knowledge_base_error, (self.file, self.reason, self.entry, self.field))
+
 
 class ComponentError(NarcwatchError):
     """A pipeline component is unknown or its requirements are not met."""
@@ -75,3 +82,9 @@ class ComponentError(NarcwatchError):
 
 class StoreError(NarcwatchError):
     """The data layer failed (cannot open, migrate or write)."""
+
+
+def _knowledge_base_error(
+    file: str, reason: str, entry: str | None, field: str | None
+) -> KnowledgeBaseError:
+    return KnowledgeBaseError(file, reason, entry=entry, field=field)
