@@ -83,3 +83,20 @@ def test_the_summary_is_a_valid_crawl_summary(site: Site, store, crawl_home, fas
     jsonschema.Draft202012Validator(schema_of(CrawlSummary)).validate(data)
     assert data["error_samples"] == [{"url": site.base + "/seized", "error": "HTTP 410"}]
     assert {u.state for u in FrontierRepository(store, "s").urls()} == {"done", "failed"}
+
+
+def test_the_analysts_site_profiles_come_from_the_home(site: Site, store, crawl_home, fast):
+    """A profile in HOME/profiles reads a listing's fields (vendor) during a crawl."""
+    profiles = crawl_home / "profiles"
+    profiles.mkdir(parents=True, exist_ok=True)
+    (profiles / "shops.yaml").write_text(
+        "profiles:\n  - id: test-shop\n    description: the test site's shop pages\n"
+        "    detect: body\n    fields: {title: title}\n    sources: [narcwatch-curated]\n"
+        "    examples: [{html: '<html><title>A</title><body>x</body></html>', "
+        "expect: {title: A}}]\n",
+        encoding="utf-8",
+    )
+    fast.max_depth = 0
+    crawl(crawl_home, [site.base + "/shop/a"], fast, job="profiled")
+    (finding,) = store.findings()
+    assert (finding.doc.fields or {}).get("profile") == "test-shop"

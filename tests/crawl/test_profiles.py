@@ -40,7 +40,7 @@ def test_home_profiles_are_read_and_bad_ones_named(tmp_path):
         encoding="utf-8",
     )
     html = b"<div class=listing><h2>Coke 1g</h2><span class=seller>snowman</span></div>"
-    assert page_fields(html, None, home=tmp_path) == {
+    assert page_fields(html, None, profiles=tmp_path / "profiles") == {
         "title": "Coke 1g",
         "vendor": "snowman",
         "profile": "my-market",

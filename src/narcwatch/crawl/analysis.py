@@ -45,14 +45,20 @@ class PageAnalyst:
     """``await analyst(response, capture)``: the page's finding and links."""
 
     def __init__(
-        self, executor: ExecutorFactory, archive: Path, *, workers: int, max_links: int
+        self,
+        executor: ExecutorFactory,
+        archive: Path,
+        *,
+        workers: int,
+        max_links: int,
+        profiles: Path | None = None,
     ) -> None:
-        self.archive, self.max_links = archive, max_links
+        self.archive, self.max_links, self.profiles = archive, max_links, profiles
         self.executor = executor(workers)
         self.in_workers = workers > 0
 
     async def __call__(self, response: Exchange, capture: Capture) -> PageResult:
-        page = read_page(response, capture, self.archive)
+        page = read_page(response, capture, self.archive, profiles=self.profiles)
         links: Links = []
         if "html" in response.content_type or response.content_type == "":
             links = extract_links(decode(response.body), response.url, self.max_links)

@@ -48,6 +48,7 @@ class Crawler:
         archive: Path,
         custody: CustodyLog,
         executor: ExecutorFactory,
+        profiles: Path | None = None,
         progress: ProgressFn | None = None,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
@@ -56,6 +57,7 @@ class Crawler:
         self.settings, self.seeds = settings, seeds
         self.progress = progress
         self.executor = executor
+        self.profiles = profiles  # the analyst's site profiles (HOME/profiles)
         self.scope = Scope.build(
             seeds,
             same_host=settings.same_host,
@@ -91,7 +93,11 @@ class Crawler:
         self.robots = Robots(self.fetcher, ignore=s.ignore_robots)
         self.warc = WarcWriter(self.archive / self.job, job=self.job, software=CRAWLER, fsync=False)
         self.analyst = PageAnalyst(
-            self.executor, self.archive, workers=s.analysis_workers, max_links=s.max_links
+            self.executor,
+            self.archive,
+            workers=s.analysis_workers,
+            max_links=s.max_links,
+            profiles=self.profiles,
         )
         self.sink = CaptureSink(
             self.store,

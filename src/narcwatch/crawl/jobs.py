@@ -80,6 +80,7 @@ def run_crawl(
     archive: Path,
     custody: CustodyLog,
     executor: ExecutorFactory,
+    profiles: Path | None = None,
     job: str | None = None,
     resume: str | None = None,
     overrides: dict[str, object] | None = None,
@@ -104,6 +105,7 @@ def run_crawl(
         archive=archive,
         custody=custody,
         executor=executor,
+        profiles=profiles,
         progress=progress,
         clock=clock,
     )

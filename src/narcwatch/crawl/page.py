@@ -14,9 +14,12 @@ from narcwatch.ingest.decode import decode
 from narcwatch.ingest.html import read_html
 
 
-def read_page(response: Exchange, capture: Capture, archive: Path) -> RawDocument | None:
+def read_page(
+    response: Exchange, capture: Capture, archive: Path, *, profiles: Path | None = None
+) -> RawDocument | None:
     """The page's document (``url`` the final URL, ``platform`` its host, fields from the
-    site profile that fits its layout), or None when it has no visible text."""
+    site profile that fits its layout, the analyst's in ``profiles`` first), or None when
+    it has no visible text."""
     try:
         where = str(Path(capture.warc_path).relative_to(archive))
     except ValueError:
@@ -35,7 +38,7 @@ def read_page(response: Exchange, capture: Capture, archive: Path) -> RawDocumen
         doc = doc_or_error
         doc.location = location
         # A site profile reads the listing's fields (title, price, vendor, ...) by layout.
-        fields = page_fields(response.body, response.url, home=archive.parent)
+        fields = page_fields(response.body, response.url, profiles=profiles)
         if fields:
             doc.title = fields.pop("title", None) or doc.title
             doc.author = fields.pop("vendor", None) or doc.author

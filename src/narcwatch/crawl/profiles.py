@@ -99,14 +99,15 @@ def load_profiles(*dirs: Path) -> list[SiteProfile]:
 
 
 @lru_cache(maxsize=8)
-def _cached(home: Path | None) -> tuple[SiteProfile, ...]:
-    return tuple(load_profiles(*([home / "profiles"] if home else [])))
+def _cached(directory: Path | None) -> tuple[SiteProfile, ...]:
+    return tuple(load_profiles(*([directory] if directory else [])))
 
 
-def page_fields(html: bytes, url: str | None, *, home: Path | None = None) -> dict[str, str]:
-    """The fields of the first profile that applies to this page ({} when none does)."""
+def page_fields(html: bytes, url: str | None, *, profiles: Path | None = None) -> dict[str, str]:
+    """The fields of the first profile that applies to this page ({} when none does):
+    the analyst's profiles in ``profiles`` (``HOME/profiles``) first, then the packaged."""
     tree = HTMLParser(html)
-    for profile in _cached(home):
+    for profile in _cached(profiles):
         if profile.applies(tree, url):
             return profile.read(tree) | {"profile": profile.id}
     return {}

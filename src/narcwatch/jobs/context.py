@@ -166,6 +166,11 @@ class Context:
         return self.home / "custody.jsonl"
 
     @property
+    def profiles_dir(self) -> Path:
+        """``HOME/profiles/*.yaml``: the analyst's own site profiles for the crawler."""
+        return self.home / "profiles"
+
+    @property
     def cache_root(self) -> Path:
         return self.home / "cache"
 

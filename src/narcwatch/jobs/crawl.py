@@ -62,6 +62,7 @@ def crawl_job(
             archive=ctx.archive_root,
             custody=ctx.custody(),
             executor=executor_factory(ctx),
+            profiles=ctx.profiles_dir,
             job=job,
             resume=resume,
             overrides=overrides,
