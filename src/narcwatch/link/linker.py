@@ -87,18 +87,20 @@ class Linker:
     # --- incremental ------------------------------------------------------------------
 
     def link(self, *, progress: Callable[[int], None] | None = None) -> LinkResult:
-        """Link every stored (latest) document that is not in an actor yet."""
+        """Link every stored (latest) document that is not in an actor yet. One process
+        links at a time (a second waits, then finds the documents linked)."""
         result = LinkResult()
-        with self.repo.transaction() as tx:
-            self._drop_superseded(tx, result)
-        while True:
+        with self.repo.exclusive():
             with self.repo.transaction() as tx:
-                pks = tx.unlinked_documents(BATCH, all_documents=self.all_documents)
-                if not pks:
-                    return result
-                self._link_batch(tx, pks, result)
-            if progress:
-                progress(len(pks))
+                self._drop_superseded(tx, result)
+            while True:
+                with self.repo.transaction() as tx:
+                    pks = tx.unlinked_documents(BATCH, all_documents=self.all_documents)
+                    if not pks:
+                        return result
+                    self._link_batch(tx, pks, result)
+                if progress:
+                    progress(len(pks))
 
     def status_for(self, key: LinkKey, rejected: AbstractSet[str] = frozenset()) -> str:
         if key.ident in rejected:

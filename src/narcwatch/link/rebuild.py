@@ -25,7 +25,7 @@ from narcwatch.link.linker import Linker, LinkResult, actor_id_for
 def rebuild(linker: Linker) -> LinkResult:
     result = LinkResult(rebuild=True)
     now = datetime.now(UTC)
-    with linker.repo.transaction() as tx:
+    with linker.repo.exclusive(), linker.repo.transaction() as tx:
         old = tx.memberships()
         old_ids = set(old.values())
         rejected = tx.link_keys.rejected()

@@ -20,7 +20,7 @@ def reject(linker: Linker, key: LinkKey, *, reason: str = "", analyst: str = "")
     """Mark ``key`` as a wrong link; returns what was split."""
     result = LinkResult()
     now = datetime.now(UTC)
-    with linker.repo.transaction() as tx:
+    with linker.repo.exclusive(), linker.repo.transaction() as tx:
         tx.link_keys.set_rejection(
             key.ident, key.type, key.value, key.scope, reason=reason, analyst=analyst, now=now
         )
@@ -44,7 +44,7 @@ def restore(linker: Linker, key: LinkKey, *, analyst: str = "") -> LinkResult:
     """Withdraw a rejection: the key links again (unless its spread makes it a market's)."""
     result = LinkResult()
     now = datetime.now(UTC)
-    with linker.repo.transaction() as tx:
+    with linker.repo.exclusive(), linker.repo.transaction() as tx:
         had = tx.link_keys.remove_verdict(key.ident)
         st = state.load_keys(tx, [key]).get(key.ident)
         tx.event(

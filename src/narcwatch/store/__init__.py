@@ -10,6 +10,7 @@ Alembic migrations shipped in the package, run when the store opens.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -21,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, insert, select, update
+from sqlalchemy import Engine, create_engine, event, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -94,9 +95,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 class Store:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, file: Path | None = None) -> None:
         self.engine = engine
+        self.file = file  # the SQLite database file, when there is one
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._held: dict[str, int] = {}
 
     @classmethod
     def open(cls, url: str, *, home: Path | None = None) -> Store:
@@ -128,7 +131,7 @@ class Store:
                 f"cannot open the store at {parsed!r}: {exc.__class__.__name__}: "
                 f"{str(exc).splitlines()[0]}"
             ) from None
-        return cls(engine)
+        return cls(engine, file=file)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -138,6 +141,47 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """Hold the store-wide lock ``name`` across processes (re-entrant in one store):
+        work that reads, decides and writes shared state (linking documents into actors)
+        runs one process at a time, so two writers never mint the same actor twice.
+
+        SQLite: a lock file beside the database; PostgreSQL: a session advisory lock;
+        an in-memory database has one process by definition."""
+        if self._held.get(name):
+            self._held[name] += 1
+            try:
+                yield
+            finally:
+                self._held[name] -= 1
+            return
+        self._held[name] = 1
+        try:
+            with self._lock(name):
+                yield
+        finally:
+            self._held.pop(name, None)
+
+    @contextmanager
+    def _lock(self, name: str) -> Iterator[None]:
+        if self.file is not None:
+            from filelock import FileLock
+
+            with FileLock(self.file.with_name(f"{self.file.name}.{name}.lock"), timeout=600):
+                yield
+        elif self.engine.dialect.name == "postgresql":
+            key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big")
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+                try:
+                    yield
+                finally:
+                    connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    connection.commit()
+        else:
+            yield
 
     @contextmanager
     def session(self) -> Iterator[Session]:

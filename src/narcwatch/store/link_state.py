@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
@@ -98,6 +98,10 @@ def linkable(*, all_documents: bool = False) -> list[ColumnElement[bool]]:
 class LinkRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        """The linking lock: one process links at a time (see :meth:`Store.exclusive`)."""
+        return self.store.exclusive("link")
 
     @contextmanager
     def transaction(self) -> Iterator[LinkTransaction]:
