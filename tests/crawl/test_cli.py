@@ -21,7 +21,7 @@ FAST = ["--delay", "0", "--allow-address", "127.0.0.1", "--quiet"]
 def test_crawl_then_resume(site: Site, cli, home: Path) -> None:
     first = cli("crawl", site.base + "/", "--job", "cli", "--max-pages", "3", *FAST)
     assert first.code == 0, first.stderr
-    again = cli("crawl", "--resume", "cli", "--max-pages", "6", *FAST[:-1])
+    again = cli("crawl", "--resume", "cli", *FAST[:-1])  # carries on: 3 more pages
     assert again.code == 0, again.stderr
     assert "job cli: 3 pages archived" in again.stderr
     assert max(site.page_hits().values()) == 1 and sum(site.page_hits().values()) == 6

@@ -85,9 +85,20 @@ def test_max_pages_then_resume_with_more(site: Site, store, crawl_home, fast):
     fast.max_pages = 4
     first = crawl(crawl_home, [site.base + "/"], fast, job="m")
     assert first.pages == 4 and first.status == "stopped" and first.queued > 0
-    second = crawl(crawl_home, [], resume="m", overrides={"max_pages": 10})
-    assert second.pages == 6
+    second = crawl(crawl_home, [], resume="m", overrides={"max_pages": 6})
+    assert second.pages == 6  # limits are per run: up to 6 more
     assert max(site.page_hits().values()) == 1
+
+
+def test_a_resumed_job_carries_on_with_its_own_limit(site: Site, store, crawl_home, fast):
+    """Was: `crawl --resume` after a `--max-pages 2` stop did nothing unless --max-pages
+    was given again."""
+    fast.max_pages = 2
+    first = crawl(crawl_home, [site.base + "/"], fast, job="c")
+    assert first.pages == 2 and first.stop_reason == "--max-pages 2"
+    second = crawl(crawl_home, [], resume="c")
+    assert second.pages == 2  # two more, none twice
+    assert sum(site.page_hits().values()) == 4 and max(site.page_hits().values()) == 1
 
 
 def test_ignore_robots_fetches_disallowed_pages(site: Site, store, crawl_home, fast):

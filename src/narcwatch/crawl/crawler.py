@@ -73,7 +73,6 @@ class Crawler:
         self.scorer = LinkScorer() if settings.focus else None
         self.summary = CrawlSummary(job=job)
         self._active = 0
-        self._done_before = 0
         self._stop: str | None = None
         self._start = 0.0
         self._shown = 0.0
@@ -88,7 +87,6 @@ class Crawler:
         fetched until then is committed first."""
         s = self.settings
         self._start = self.clock.now()
-        self._done_before = self.frontier.counts().get("done", 0)
         self.fetcher = Fetcher(s, self.policy, clock=self.clock)
         self.robots = Robots(self.fetcher, ignore=s.ignore_robots)
         self.warc = WarcWriter(self.archive / self.job, job=self.job, software=CRAWLER, fsync=False)
@@ -143,10 +141,12 @@ class Crawler:
         ]
 
     def _limit_reached(self) -> str | None:
+        """Limits are per run: a job resumed with ``--resume`` fetches up to ``max_pages``
+        more pages and runs up to ``time_limit`` more seconds (it carries on)."""
         s = self.settings
         if s.time_limit is not None and self.clock.now() - self._start >= s.time_limit:
             return f"--time-limit {s.time_limit:g} s"
-        if s.max_pages is not None and self._done_before + self.summary.pages >= s.max_pages:
+        if s.max_pages is not None and self.summary.pages >= s.max_pages:
             return f"--max-pages {s.max_pages}"
         return None
 
@@ -156,7 +156,7 @@ class Crawler:
         s = self.settings
         if s.max_pages is None:
             return True
-        return self._done_before + self.summary.pages + self._active < s.max_pages
+        return self.summary.pages + self._active < s.max_pages
 
     async def _worker(self) -> None:
         while True:
@@ -203,7 +203,7 @@ class Crawler:
         if not self._claimed:
             wanted = max(self.settings.concurrency, 1)
             if self.settings.max_pages is not None:
-                left = self.settings.max_pages - self._done_before - self.summary.pages
+                left = self.settings.max_pages - self.summary.pages
                 wanted = max(min(wanted, left - self._active), 1)
             self._claimed.extend(self.frontier.claim(wanted))
         return self._claimed.popleft() if self._claimed else None
