@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,11 @@ import jsonschema
 import pytest
 
 from narcwatch.schemas import finding_schema
+
+# Every pipeline the suite builds runs in check mode: a component touching a Doc attribute
+# it did not declare fails the test that ran it (set before any test, and inherited by the
+# CLI subprocesses and worker processes the tests start).
+os.environ.setdefault("NARCWATCH_CHECK_COMPONENTS", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

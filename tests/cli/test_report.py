@@ -43,7 +43,14 @@ def test_changed_record_is_a_new_version(cli, posts):
 def test_report_formats(cli):
     assert cli("scan", str(EXAMPLES), "-q").code == 0
     data = json.loads(cli("report", "--format", "json", "--top", "3").stdout)
-    assert set(data) == {"totals", "by_platform", "by_published_day", "by_stored_day", "top_substances", "top_selectors"}
+    assert set(data) == {
+        "totals",
+        "by_platform",
+        "by_published_day",
+        "by_stored_day",
+        "top_substances",
+        "top_selectors",
+    }
     assert len(data["top_substances"]) == 3
     assert data["top_substances"][0]["id"] == "cocaine"
     assert {p["platform"] for p in data["by_platform"]} >= {"telegram", "reddit", "twitter"}

@@ -53,7 +53,8 @@ def test_every_format_renders(filled, fmt):
 
 def test_empty_store(store):
     r = build_report(store)
-    assert r.totals.documents == 0 and r.by_published_day == r.by_stored_day == [] and r.top_substances == []
+    assert r.totals.documents == 0
+    assert r.by_published_day == r.by_stored_day == [] and r.top_substances == []
 
 
 def test_documents_without_a_platform_count_as_one_platform(store):
