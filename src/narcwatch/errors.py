@@ -9,7 +9,10 @@ line or field::
     │   └── NoInputError      nothing at all could be read (CLI exit 1)
     ├── KnowledgeBaseError    a knowledge-base entry is invalid (file, entry, field)
     ├── ComponentError        unknown or misconfigured pipeline component
-    └── StoreError            the data layer failed
+    ├── StoreError            the data layer failed
+    ├── NotFoundError         no such record, or one the caller may not see (API 404)
+    ├── ConflictError         the record exists already (API 409)
+    └── AccessError           not authenticated (401) or not allowed (403)
 """
 
 from __future__ import annotations
@@ -84,7 +87,31 @@ class StoreError(NarcwatchError):
     """The data layer failed (cannot open, migrate or write)."""
 
 
+class NotFoundError(NarcwatchError):
+    """No such record, or one the caller may not see: the two are never told apart."""
+
+
+class ConflictError(NarcwatchError):
+    """The record exists already (an organisation, user or group of that name)."""
+
+
+class AccessError(NarcwatchError):
+    """Not authenticated (``status`` 401: no, unknown, expired or revoked token) or not
+    allowed (403: a reader writing, another organisation editing)."""
+
+    def __init__(self, message: str, *, status: int = 403) -> None:
+        self.status = status
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_access_error, (str(self), self.status))
+
+
 def _knowledge_base_error(
     file: str, reason: str, entry: str | None, field: str | None
 ) -> KnowledgeBaseError:
     return KnowledgeBaseError(file, reason, entry=entry, field=field)
+
+
+def _access_error(message: str, status: int) -> AccessError:
+    return AccessError(message, status=status)
