@@ -52,6 +52,10 @@ class ByteMeter:
             self._finished += self._position(stream)
             self._current = None
 
+    def add(self, size: int) -> None:
+        """Count ``size`` bytes read elsewhere (a partition a cluster worker finished)."""
+        self._finished += size
+
     @staticmethod
     def _position(stream: BinaryIO) -> int:
         try:

@@ -90,6 +90,13 @@ def _by_content(head: bytes) -> ReaderSpec:
     return get_reader(name if score > 0 else "text")
 
 
+def reader_for(source: str, head: bytes, fmt: str | None = None) -> ReaderSpec:
+    """The reader :func:`read_stream` picks for an uncompressed input: ``fmt`` when forced,
+    else the extension's, else the content's (a cluster plans its partitions with it)."""
+    spec = get_reader(fmt) if fmt is not None else None
+    return spec or _by_extension(source, head) or _by_content(head)
+
+
 def read_stream(
     stream: BinaryIO, source: str, fmt: str | None, options: ReadOptions
 ) -> Iterator[ReadItem]:
