@@ -76,11 +76,26 @@ class SubstanceHit(_Model):
 
 
 class SelectorHit(_Model):
+    """One selector value, once per document, with every place the text gives it."""
+
+    omit_none: ClassVar[frozenset[str]] = frozenset({"field"})
+
     type: str
     value: str = Field(description="validated, normalized value")
-    matched: str
-    span: Span = Field(description=SPAN_HELP)
+    matched: str = Field(description="the text at the first span, or the field as written")
+    span: Span | None = Field(
+        description=f"the first occurrence: {SPAN_HELP}; null when the value came from an "
+        "input field (see field) and the text does not give it"
+    )
+    spans: list[Span] = Field(
+        default_factory=list,
+        description="every occurrence in text order (span is the first; at most 50, the "
+        "rest counted in omitted)",
+    )
     strength: Literal["strong", "weak"] = "strong"
+    field: str | None = Field(
+        None, description="the input field the value was taken from (author), if not the text"
+    )
 
 
 class Quantity(_Model):
@@ -145,10 +160,18 @@ class Finding(_Model):
         for optional in ("text", "fields"):
             if doc.get(optional) is None:
                 doc.pop(optional, None)
-        for key in ("substances", "selectors", "quantities", "prices"):
+        for key, model in _HIT_MODELS.items():
             items = data[key]
             assert isinstance(items, list)
             for item in items:
-                for k in [k for k, v in item.items() if v is None and k != "category"]:
+                for k in [k for k in model.omit_none if item.get(k, 0) is None]:
                     del item[k]
         return data
+
+
+_HIT_MODELS: dict[str, type[_Model]] = {
+    "substances": SubstanceHit,
+    "selectors": SelectorHit,
+    "quantities": Quantity,
+    "prices": Price,
+}

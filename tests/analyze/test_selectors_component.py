@@ -58,7 +58,7 @@ def test_pipeline_passes_the_selectors_config():
 @pytest.mark.parametrize(
     ("text", "author", "span", "matched"),
     [
-        ("no name here", "  PlugShop ", (0, 0), "PlugShop"),
+        ("no name here", "  PlugShop ", None, "PlugShop"),
         ("sold by PlugShop since 2019", "PlugShop", (8, 16), "PlugShop"),
         ("sold by plugshop since 2019", "PlugShop", (8, 16), "plugshop"),
     ],
@@ -66,7 +66,18 @@ def test_pipeline_passes_the_selectors_config():
 def test_author_is_a_weak_vendor_selector(text, author, span, matched):
     (vendor,) = [h for h in run(text, author).selectors if h.type == "vendor"]
     assert vendor.value == "plugshop" and vendor.strength == "weak"
-    assert vendor.span == span and vendor.matched == matched
+    assert vendor.span == span and vendor.matched == matched and vendor.field == "author"
+    assert vendor.spans == ([] if span is None else [span])
+
+
+def test_a_vendor_the_text_does_not_name_has_a_null_span_in_the_json():
+    # A span of [0, 0] pointed at no text; the finding says where the name came from.
+    pipe = Pipeline(("selectors",))
+    finding = pipe(raw("no name here", "PlugShop")).to_json_dict()
+    (vendor,) = [s for s in finding["selectors"] if s["type"] == "vendor"]
+    assert vendor["span"] is None and vendor["spans"] == [] and vendor["field"] == "author"
+    (other,) = pipe(raw("mail a.b@example.com")).to_json_dict()["selectors"]
+    assert "field" not in other and other["spans"] == [other["span"]]
 
 
 @pytest.mark.parametrize("author", [None, "", "   "])
@@ -77,8 +88,11 @@ def test_no_author_no_vendor(author):
 def test_vendor_is_sorted_with_the_rest():
     doc = run(f"{BTC} from PlugShop", "PlugShop")
     assert [h.type for h in doc.selectors] == ["btc", "vendor"]
-    doc = run(f"{BTC} from x", "PlugShop")
+    doc = run(f"PlugShop: {BTC}", "PlugShop")
     assert [h.type for h in doc.selectors] == ["vendor", "btc"]
+    # Named by no text: after those the text gives.
+    doc = run(f"{BTC} from x", "PlugShop")
+    assert [h.type for h in doc.selectors] == ["btc", "vendor"]
 
 
 MIXED = (

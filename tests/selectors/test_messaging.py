@@ -126,11 +126,19 @@ def test_handle_far_from_the_platform_word_is_not_telegram():
     assert [h for h in extract(text) if h.type == "telegram"] == []
 
 
-def test_link_and_handle_of_one_shop_give_two_hits_with_one_value():
+def test_link_and_handle_of_one_shop_give_one_hit_with_both_spans():
     text = "t.me/plugshop or telegram @PlugShop"
-    hits = [h for h in extract(text) if h.type == "telegram"]
-    assert [h.value for h in hits] == ["plugshop", "plugshop"]
-    assert hits[0].span < hits[1].span
+    (hit,) = [h for h in extract(text) if h.type == "telegram"]
+    assert hit.value == "plugshop" and hit.matched == "t.me/plugshop"
+    assert hit.span == hit.spans[0] and hit.spans[0] < hit.spans[1] and len(hit.spans) == 2
+    assert [text[s:e] for s, e in hit.spans] == ["t.me/plugshop", "@PlugShop"]
+
+
+def test_a_channel_repeated_eleven_times_is_one_selector_with_eleven_spans():
+    # The case: one Telegram message gave 11 identical telegram selectors.
+    text = "\n".join(f"Order now: t.me/plugshop (line {i})" for i in range(11))
+    (hit,) = [h for h in extract(text) if h.type == "telegram"]
+    assert len(hit.spans) == 11 and all(text[s:e] == "t.me/plugshop" for s, e in hit.spans)
 
 
 @pytest.mark.parametrize(

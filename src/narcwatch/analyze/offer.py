@@ -21,6 +21,7 @@ from narcwatch.analyze.doc import Doc
 from narcwatch.analyze.offer_model import OfferModel, default_model, model_title
 from narcwatch.analyze.registry import ComponentFunc, register_component
 from narcwatch.kb import KnowledgeBase
+from narcwatch.model import SelectorHit
 
 CONTACT_TYPES = frozenset(
     {
@@ -60,6 +61,10 @@ def scoring_params() -> dict[str, Any]:
     text = (resources.files("narcwatch.analyze") / "data" / "scoring.yaml").read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
+
+
+def _occurrences(hits: list[SelectorHit]) -> int:
+    return sum(len(h.spans) or 1 for h in hits)
 
 
 def collect_evidence(doc: Doc) -> tuple[dict[str, int], list[str]]:
@@ -103,11 +108,12 @@ def collect_evidence(doc: Doc) -> tuple[dict[str, int], list[str]]:
         for s in doc.selectors
         if s.type in CONTACT_TYPES or (s.type == "handle" and s.strength == "strong")
     ]
+    # Counted per occurrence, as the model was trained (a value is one hit with its spans).
     if contacts:
-        add("contact_selector", len(contacts), f"contact: {contacts[0].type}")
+        add("contact_selector", _occurrences(contacts), f"contact: {contacts[0].type}")
     wallets = [s for s in doc.selectors if s.type in WALLET_TYPES]
     if wallets:
-        add("wallet", len(wallets), f"{wallets[0].type} address")
+        add("wallet", _occurrences(wallets), f"{wallets[0].type} address")
     if doc.raw.author:
         add("vendor_field", 1, f"vendor '{doc.raw.author}'")
     price_field = next((k for k in doc.raw.fields if k.casefold() in PRICE_FIELDS), None)

@@ -19,9 +19,9 @@ from narcwatch.selectors import ExtractOptions, extract
 
 
 def vendor_selector(doc: Doc) -> SelectorHit | None:
-    """The author/vendor field as a weak selector (value casefolded). Its span is where the
-    text names it (case-insensitively), else [0, 0]: the name came from a field, not the
-    text, and ``matched`` is then the field as written."""
+    """The author/vendor field as a weak selector (value casefolded, ``field: "author"``).
+    Its span is where the text names it (case-insensitively); when the text does not, the
+    span is null and ``matched`` is the field as written."""
     author = (doc.raw.author or "").strip()
     if not author:
         return None
@@ -31,11 +31,21 @@ def vendor_selector(doc: Doc) -> SelectorHit | None:
         # Case-insensitive only when lower-casing keeps offsets ("İ" would shift them).
         if len(low) == len(doc.text):
             pos = low.find(author.lower())
-    matched = doc.text[pos : pos + len(author)] if pos >= 0 else author
-    span = (pos, pos + len(author)) if pos >= 0 else (0, 0)
+    if pos < 0:
+        return SelectorHit(
+            type="vendor", value=author.casefold(), matched=author, span=None, spans=[],
+            strength="weak", field="author",
+        )  # fmt: skip
+    span = (pos, pos + len(author))
     return SelectorHit(
-        type="vendor", value=author.casefold(), matched=matched, span=span, strength="weak"
-    )
+        type="vendor", value=author.casefold(), matched=doc.text[span[0] : span[1]],
+        span=span, spans=[span], strength="weak", field="author",
+    )  # fmt: skip
+
+
+def _text_order(hit: SelectorHit) -> tuple[int, int]:
+    # A value taken from a field alone goes after those the text gives.
+    return hit.span if hit.span is not None else (1 << 62, 0)
 
 
 @register_component(
@@ -54,7 +64,7 @@ def make_selectors(config: Mapping[str, Any], kb: KnowledgeBase) -> ComponentFun
         vendor = vendor_selector(doc)
         if vendor is not None:
             hits.append(vendor)
-            hits.sort(key=lambda h: h.span)  # stable: text order kept for equal spans
+            hits.sort(key=_text_order)  # stable: text order kept for equal spans
         doc.selectors = hits
 
     return selectors

@@ -78,6 +78,10 @@ def resolve_actor(store: Store, actor_id: str, *, visibility: Visibility | None 
     return found
 
 
+def _span(start: int | None, end: int | None) -> tuple[int, int] | None:
+    return None if start is None or end is None else (start, end)
+
+
 def show_actor(store: Store, actor_id: str, *, visibility: Visibility | None = None) -> ActorDetail:
     """One actor with its documents, spans, links, timeline and history. A merged actor's
     id leads to the actor it was merged into."""
@@ -88,7 +92,7 @@ def show_actor(store: Store, actor_id: str, *, visibility: Visibility | None = N
     spans: dict[int, list[SelectorSpan]] = defaultdict(list)
     for h in hits:
         spans[h.document_pk].append(
-            SelectorSpan(type=h.type, value=h.value, matched=h.matched, span=(h.start, h.end))
+            SelectorSpan(type=h.type, value=h.value, matched=h.matched, span=_span(h.start, h.end))
         )
     dated = sorted(docs, key=lambda d: (d.published or d.first_seen.isoformat(), d.doc_id))
     return ActorDetail(
@@ -206,7 +210,7 @@ def find_selector(
             type=r.type,
             value=r.value,
             matched=r.matched,
-            span=(r.start, r.end),
+            span=_span(r.start, r.end),
             doc_id=r.doc_id,
             source=r.source,
             location=r.location,

@@ -111,7 +111,7 @@ class SelectorSpan(Record):
     type: str
     value: str
     matched: str
-    span: Span
+    span: Span | None = Field(description="null: the value came from an input field (author)")
 
 
 class ActorDocument(Record):
@@ -212,7 +212,7 @@ class SelectorOccurrence(Record):
     type: str
     value: str
     matched: str
-    span: Span
+    span: Span | None = Field(description="null: the value came from an input field (author)")
     doc_id: str
     source: str
     location: str

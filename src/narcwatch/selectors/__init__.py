@@ -5,8 +5,9 @@
 
 Families live in their own modules (``crypto``, ``messaging``, ``contact``, ``web``,
 ``pgp``, ``payments``) and register through :func:`register_extractor`, as plugins do
-(``extractors()`` lists them). Every hit's ``span`` indexes the text given and ``matched``
-is exactly ``text[span]``.
+(``extractors()`` lists them). A value is reported once, at its first occurrence: its
+``span`` indexes the text given, ``matched`` is exactly ``text[span]``, and ``spans``
+lists every occurrence.
 
 Overlaps are settled here, so each stretch of text is reported once, most specific first:
 - strong selectors never overlap: the longest wins, and on an equal span a specific type
@@ -203,13 +204,28 @@ def extract(
         settled += [c for c in riders if (c.start, c.end) in kept]
         settled.sort(key=lambda c: c.start)
     settled = _bounded(settled, {} if omitted is None else omitted)
-    return [
-        SelectorHit(
-            type=c.type,
-            value=c.value,
-            matched=text[c.start : c.end],
-            span=(c.start, c.end),
-            strength=c.strength,
-        )
-        for c in settled
-    ]
+    return _one_per_value(text, settled)
+
+
+def _one_per_value(text: str, settled: list[Candidate]) -> list[SelectorHit]:
+    """One hit per (type, value), at its first occurrence, with every span it was read at:
+    a Telegram post that repeats its channel eleven times names one channel. A value read
+    strong anywhere is strong."""
+    hits: dict[tuple[str, str], SelectorHit] = {}
+    for c in settled:
+        hit = hits.get((c.type, c.value))
+        if hit is None:
+            hits[c.type, c.value] = SelectorHit(
+                type=c.type,
+                value=c.value,
+                matched=text[c.start : c.end],
+                span=(c.start, c.end),
+                spans=[(c.start, c.end)],
+                strength=c.strength,
+                field=None,
+            )
+            continue
+        hit.spans.append((c.start, c.end))
+        if c.strength == "strong":
+            hit.strength = "strong"
+    return list(hits.values())

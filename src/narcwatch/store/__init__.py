@@ -308,16 +308,23 @@ def _substance_hits(f: Finding, document_pk: int) -> list[dict[str, Any]]:
     ]
 
 
+_NO_SPAN: list[tuple[int, int] | None] = [None]
+
+
 def _selector_hits(f: Finding, document_pk: int) -> list[dict[str, Any]]:
+    # One row per occurrence (a value found at no span, from a field, is one row with a
+    # NULL span), so "where in this page" queries need no JSON; ``matched`` is the value
+    # as first written.
     return [
         {
             "document_pk": document_pk,
             "type": s.type,
             "value": s.value[:1024],
             "matched": s.matched,
-            "start": s.span[0],
-            "end": s.span[1],
+            "start": span[0] if span else None,
+            "end": span[1] if span else None,
             "strength": s.strength,
         }
         for s in f.selectors
+        for span in s.spans or _NO_SPAN
     ]

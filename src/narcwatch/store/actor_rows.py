@@ -61,8 +61,8 @@ class MemberHit(NamedTuple):
     value: str
     strength: str
     matched: str
-    start: int
-    end: int
+    start: int | None
+    end: int | None
 
 
 class StoredEvent(NamedTuple):
@@ -85,8 +85,8 @@ class Occurrence(NamedTuple):
     type: str
     value: str
     matched: str
-    start: int
-    end: int
+    start: int | None
+    end: int | None
     doc_id: str
     source: str
     location: str

@@ -89,8 +89,9 @@ class SelectorHitRow(Base):
     type: Mapped[str] = mapped_column(String(64))
     value: Mapped[str] = mapped_column(String(1024))
     matched: Mapped[str] = mapped_column(Text)
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
+    # NULL: a value read from an input field (the vendor from the author field), not text.
+    start: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    end: Mapped[int | None] = mapped_column(Integer, nullable=True)
     strength: Mapped[str] = mapped_column(String(16))
 
 
