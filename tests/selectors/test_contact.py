@@ -144,3 +144,40 @@ def test_phone_span_stops_before_the_token_after_it(text):
     (hit,) = [h for h in extract(text) if h.type == "phone"]
     assert hit.matched.startswith("+") and hit.matched[-1].isdigit()
     assert text[hit.span[1] :] == " 24/7"
+
+
+def _example_numbers():
+    import phonenumbers as pn
+
+    for region in sorted(pn.SUPPORTED_REGIONS):
+        number = pn.example_number_for_type(region, pn.PhoneNumberType.MOBILE)
+        if number is not None:
+            yield region, number
+
+
+CONTEXTS = ["call {} 24/7", "WhatsApp me {}", "contact: {} for prices", "tel {}.", "text ({})"]
+
+
+def test_every_countrys_mobile_numbers_are_read_as_people_write_them():
+    # phonenumbers' example mobile number of every region (not numbers we wrote), in its
+    # international, E.164 and national forms (national ones with the region given), in
+    # the contexts real offers put them. Numbers of fewer than 8 digits are not read
+    # without a region (they are everywhere in text): the few plans that short are skipped.
+    import phonenumbers as pn
+
+    fmt = pn.PhoneNumberFormat
+    tried, missed = 0, []
+    for region, number in _example_numbers():
+        e164 = pn.format_number(number, fmt.E164)
+        if len(e164) - 1 - len(str(number.country_code)) < 7:
+            continue
+        forms = [(pn.format_number(number, f), None) for f in (fmt.INTERNATIONAL, fmt.E164)]
+        if sum(c.isdigit() for c in pn.format_number(number, fmt.NATIONAL)) >= 8:
+            forms.append((pn.format_number(number, fmt.NATIONAL), region))
+        for written, given in forms:
+            for context in CONTEXTS:
+                tried += 1
+                text = context.format(written)
+                if e164 not in {h.value for h in extract(text, region=given)}:
+                    missed.append((region, text))
+    assert tried > 2000 and len(missed) <= tried // 200, (tried, missed[:20])

@@ -34,6 +34,7 @@ _DOT_SPLIT = re.compile(_DOT)
 _PHONE = re.compile(r"[+\d][\d\s().\-/]{6,20}\d(?!\w)")
 # Without a default region only international numbers count: start the search at "+"/"00".
 _PHONE_INTL = re.compile(r"(?:\+|00)\d[\d\s().\-/]{6,20}\d(?![\w])")
+_SCHEDULE_TAIL = re.compile(r"\s+\d{1,2}/\d{1,2}$")
 _LEAD_WORD = re.compile(r"[^\W\d_]+")
 # Where an address may be: each "@", each bracketed "at" (brackets are rare, so this regex
 # skips through text fast), each " at " followed by a dotted or "dot" host. The e-mail
@@ -182,6 +183,10 @@ def extract_phone(text: str, options: ExtractOptions) -> Iterator[Candidate]:
     for m in pattern.finditer(text):
         if m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "+"):
             continue
-        found = _phone_at(text, m.start(), m.group(0), options)
+        # "+43 664 123456 24/7": a last group that is a short fraction ("24/7", "7/24")
+        # is a schedule, not digits of the number; in numbering plans of variable length
+        # the run with it is valid too, and wrong.
+        raw = _SCHEDULE_TAIL.sub("", m.group(0))
+        found = _phone_at(text, m.start(), raw, options)
         if found is not None:
             yield found
