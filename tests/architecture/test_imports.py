@@ -19,7 +19,9 @@ import narcwatch
 
 PACKAGE = Path(narcwatch.__file__).parent
 
-FOUNDATION = ["__init__", "errors", "limits", "model", "results", "settings", "plugins", "schemas"]
+FOUNDATION = [
+    "__init__", "_native", "errors", "limits", "model", "results", "settings", "plugins", "schemas"
+]  # fmt: skip
 STAGES = [
     "ingest", "kb", "selectors", "analyze", "evaluate", "link", "crawl", "evidence", "render"
 ]  # fmt: skip

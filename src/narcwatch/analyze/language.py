@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from narcwatch import _native
 from narcwatch.analyze.doc import Doc
 from narcwatch.analyze.registry import ComponentFunc, register_component
 from narcwatch.kb import KnowledgeBase, default_kb
@@ -52,18 +53,25 @@ class LanguageDetector:
             found = self._by_script(sample)
             if found is not None:
                 return found
-        counts: Counter[str] = Counter()
-        get = self.stopwords.get
-        for w in _WORD.findall(sample.lower()):
-            langs = get(w)
-            if langs:
-                counts.update(langs)
+        counts = self.counts(sample.lower())
         if not counts:
             return None
         (best, n), *rest = [*counts.most_common(2), ("", 0)]
         if n < MIN_HITS or n == rest[0][1]:
             return None
         return best
+
+    def counts(self, low: str) -> Counter[str]:
+        """How many function words of each language ``low`` (lower-cased) holds."""
+        if (native := _native.speedups) is not None:
+            return Counter(native.stopword_counts(low, self.stopwords))
+        counts: Counter[str] = Counter()
+        get = self.stopwords.get
+        for w in _WORD.findall(low):
+            langs = get(w)
+            if langs:
+                counts.update(langs)
+        return counts
 
     def _by_script(self, sample: str) -> str | None:
         letters = len(_LETTER.findall(sample))

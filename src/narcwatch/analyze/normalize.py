@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from narcwatch import _native
 from narcwatch.analyze.doc import Doc, NormalizedText
 from narcwatch.analyze.offsets import OffsetMap, identity
 from narcwatch.analyze.registry import ComponentFunc, register_component
@@ -70,9 +71,15 @@ class Normalizer:
         if g:
             seams += [f"[a-z][{g}]", f"[{g}][a-z]"]
         self.seam = re.compile("|".join(seams) or r"(?!)")
+        self.native_leet = _native_leet(homoglyphs, leet)
 
     def __call__(self, text: str) -> NormalizedText:
         if text.isascii():
+            if self.native_leet is not None and (native := _native.speedups) is not None:
+                s, drops = native.ascii_normalize(text, self.native_leet)
+                return NormalizedText(
+                    s, None if drops is None else identity().without(drops, len(text))
+                )
             low = text.lower()
             if not _ASCII_WORK.search(low):
                 return NormalizedText(low, None)
@@ -117,6 +124,21 @@ class Normalizer:
         ):
             return mapped
         return tok
+
+
+def _native_leet(homoglyphs: Mapping[str, str], leet: Mapping[str, str]) -> bytes | None:
+    """The leet map as the native ASCII path reads it (128 bytes: the letter each character
+    stands for, 0 elsewhere), or None where that path would not do what ``__call__`` does:
+    a leet character or its letter that is not one ASCII character, a leet character that
+    is a letter, or an ASCII look-alike (an ASCII token could then have a look-alike seam)."""
+    table = bytearray(128)
+    for ch, to in leet.items():
+        if len(ch) != 1 or len(to) != 1 or not (ch + to).isascii() or ch.isalpha() or to == "\0":
+            return None
+        table[ord(ch)] = ord(to)
+    if any(c.isascii() for c in homoglyphs):
+        return None
+    return bytes(table)
 
 
 def _fold(text: str) -> tuple[str, OffsetMap | None]:

@@ -32,6 +32,8 @@ from typing import Any
 
 import numpy as np
 
+from narcwatch import _native
+
 EVIDENCE = (
     "substance",
     "substance_more",
@@ -84,9 +86,21 @@ def model_title(title: str | None, text: str) -> str | None:
     return title if title and title != text else None
 
 
+def known_terms(norm_text: str, title: str | None, vocab: dict[str, int]) -> list[int]:
+    """``vocab``'s indices of the document's :func:`tokens`, in their order (repeats kept)."""
+    if (native := _native.speedups) is not None:
+        low = title.lower() if title else None
+        return native.offer_known(norm_text, low, vocab, MAX_CHARS, MAX_WORDS, TITLE_WORDS)
+    return [j for j in map(vocab.get, tokens(norm_text, title)) if j is not None]
+
+
 def text_vector(terms: Iterable[str], vocab: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Indices and unit-length values of the terms known to ``vocab``."""
-    known = [j for j in map(vocab.get, terms) if j is not None]  # map: no Python call per term
+    return known_vector([j for j in map(vocab.get, terms) if j is not None])
+
+
+def known_vector(known: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and unit-length values of a document's known term indices."""
     if not known:
         return np.empty(0, np.int64), np.empty(0, np.float32)
     idx, counts = np.unique(np.asarray(known, np.int64), return_counts=True)
@@ -122,7 +136,7 @@ class OfferModel:
         self, norm_text: str, counts: Mapping[str, int], title: str | None = None
     ) -> tuple[tuple[float, float], list[tuple[float, str]]]:
         """Raw scores of both heads, and the drug head's largest word contributions."""
-        idx, val = text_vector(tokens(norm_text, title), self.vocab)
+        idx, val = known_vector(known_terms(norm_text, title, self.vocab))
         ev = evidence_vector(counts)
         z = [
             float(self.intercept[r]) + sum(w * x for w, x in zip(self._ev[r], ev, strict=True))

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from narcwatch import _native
 from narcwatch.analyze.amount_words import AmountWords
 from narcwatch.analyze.doc import Doc
 from narcwatch.analyze.numbers import DIGIT, NUM, NUMBER, parse_number
@@ -88,24 +89,15 @@ class QuantityReader:
         quantities: list[Quantity] = []
         prices: list[Price] = []
         pos = 0
-        while d := DIGIT.search(low, pos):
-            s = d.start()
-            if s > 0 and low[s - 1] in ".," and (s < 2 or not low[s - 2].isdigit()):
-                s -= 1  # ".5g"
-            m = NUMBER.match(low, s)
-            if m is None:
-                pos = d.end()
-                continue
-            s, e = m.span()
+        native, lex = _native.speedups, self.lex
+        while number := (
+            native.next_number(low, pos, lex.symbols_before, lex.codes)
+            if native is not None
+            else next_number(low, pos, lex)
+        ):
+            s, e = number
             pos = e
-            prev = low[s - 1] if s else " "
-            if prev in ".,":
-                continue  # a version number ("v1.2.3")
-            if prev.isalnum() and not self.lex.currency_before(low, s):
-                continue  # part of a word or a model number ("iPhone12", "S21")
-            if low.startswith("%", e) or low.startswith(" %", e):
-                continue  # a purity or a discount
-            raw = m.group(0)
+            raw = low[s:e]
             year = len(raw) == 4 and raw.isdigit() and int(raw) in YEARS
             tok = self.lex.token(text, low, e, year)
             found: Quantity | Price | None = None
@@ -232,6 +224,30 @@ class QuantityReader:
         return Quantity(
             amount=amount, unit=unit, span=(start, stop), count=count, amount_max=amount_max
         )
+
+
+def next_number(low: str, pos: int, lex: UnitWords) -> tuple[int, int] | None:
+    """The span of the next number of ``low`` (lower-cased text) from ``pos`` that may be an
+    amount or a price. The native path (``_native``) does the same in C."""
+    while d := DIGIT.search(low, pos):
+        s = d.start()
+        if s > 0 and low[s - 1] in ".," and (s < 2 or not low[s - 2].isdigit()):
+            s -= 1  # ".5g"
+        m = NUMBER.match(low, s)
+        if m is None:
+            pos = d.end()
+            continue
+        s, e = m.span()
+        pos = e
+        prev = low[s - 1] if s else " "
+        if prev in ".,":
+            continue  # a version number ("v1.2.3")
+        if prev.isalnum() and not lex.currency_before(low, s):
+            continue  # part of a word or a model number ("iPhone12", "S21")
+        if low.startswith("%", e) or low.startswith(" %", e):
+            continue  # a purity or a discount
+        return s, e
+    return None
 
 
 _NO_GROUPS = str.maketrans("", "", " \u00a0\u202f'’")

@@ -1,0 +1,622 @@
+/* Native fast paths of narcwatch's hot loops.
+ *
+ * Every function here has a pure-Python reference in the package (named in its comment)
+ * and must give exactly what that reference gives: tests/native/ runs both over real
+ * documents and generated strings. Where a case is rare and fiddly (non-ASCII text in
+ * normalization and the word view) the function returns None and the caller runs the
+ * Python path, so only the common case is written twice.
+ *
+ * Character classes follow Python's `re` on str patterns: \w is Py_UNICODE_ISALNUM or
+ * '_', \d is Py_UNICODE_ISDECIMAL, [^\W\d_] is a word character that is neither.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+static inline int is_word(Py_UCS4 c) { return c == '_' || Py_UNICODE_ISALNUM(c); }
+static inline int is_letter(Py_UCS4 c) {
+    return c != '_' && !Py_UNICODE_ISDECIMAL(c) && Py_UNICODE_ISALNUM(c);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* ASCII helpers */
+
+static inline int a_lower(char c) { return c >= 'a' && c <= 'z'; }
+static inline int a_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static inline int a_digit(char c) { return c >= '0' && c <= '9'; }
+static inline int a_word(char c) { return a_alpha(c) || a_digit(c) || c == '_'; }
+static inline int a_lower_or_digit(char c) { return a_lower(c) || a_digit(c); }
+static inline int a_spacer(char c) {
+    return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*';
+}
+static inline int a_leetish(char c) { return a_digit(c) || c == '@' || c == '$'; }
+
+/* _ASCII_WORK of analyze/normalize.py on a lower-cased ASCII text. */
+static int ascii_work(const char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (i + 1 < n) {
+            char d = s[i + 1];
+            if ((a_lower(c) && a_leetish(d)) || (a_leetish(c) && a_lower(d))) return 1;
+        }
+        if (a_lower(c) && i + 4 < n && (i == 0 || !a_lower_or_digit(s[i - 1])) &&
+            a_spacer(s[i + 1]) && a_lower(s[i + 2]) && a_spacer(s[i + 3]) && a_lower(s[i + 4]) &&
+            (i + 5 == n || !a_lower_or_digit(s[i + 5])))
+            return 1;
+        if (a_lower(c) && i + 2 < n && s[i + 1] == c && s[i + 2] == c) return 1;
+    }
+    return 0;
+}
+
+/* Normalizer._map_token on one ASCII token, in place. */
+static void map_token(char *tok, Py_ssize_t n, const unsigned char *leet) {
+    int seam = 0;
+    for (Py_ssize_t i = 0; i < n && !seam; i++) {
+        if (!a_lower(tok[i])) continue;
+        /* [a-z][leet]+[a-z]: a letter after one or more leet characters */
+        for (Py_ssize_t j = i + 1; j < n && leet[(unsigned char)tok[j]]; j++) {
+            if (j + 1 < n && j > i && a_lower(tok[j + 1])) {
+                seam = 1;
+                break;
+            }
+        }
+    }
+    if (!seam) return;
+    int changed = 0, all_alpha = 1, letters = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)tok[i];
+        char m = leet[c] ? (char)leet[c] : (char)c;
+        if (m != (char)c) changed = 1;
+        if (!a_alpha(m)) all_alpha = 0;
+        if (a_alpha((char)c)) letters++;
+    }
+    if (!changed || !all_alpha || letters < 2) return;
+    /* _NUMBER_UNIT: digits then letters, the whole token ("10mg", "3mmc") */
+    Py_ssize_t k = 0;
+    while (k < n && a_digit(tok[k])) k++;
+    if (k > 0 && k < n) {
+        Py_ssize_t l = k;
+        while (l < n && a_alpha(tok[l])) l++;
+        if (l == n) return;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)tok[i];
+        if (leet[c]) tok[i] = (char)leet[c];
+    }
+}
+
+static inline int is_token_char(char c) { return a_word(c) || c == '@' || c == '$'; }
+
+/* Drops of _SPACED and _REPEAT (analyze/normalize.py) over s; marks them in `drop`.
+ * Returns how many positions were marked. */
+static Py_ssize_t mark_edits(const char *s, Py_ssize_t n, char *drop) {
+    Py_ssize_t count = 0;
+    /* _SPACED: (?<![\w])[^\W\d_](?:[ .\-_*][^\W\d_]){2,}(?![\w]); the repetition is
+     * greedy and backs off until the lookahead holds. */
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (a_alpha(s[i]) && (i == 0 || !a_word(s[i - 1]))) {
+            Py_ssize_t reps = 0, p = i + 1;
+            while (p + 1 < n && a_spacer(s[p]) && a_alpha(s[p + 1])) {
+                reps++;
+                p += 2;
+            }
+            Py_ssize_t end = -1;
+            for (Py_ssize_t k = reps; k >= 2; k--) {
+                Py_ssize_t e = i + 1 + 2 * k;
+                if (e == n || !a_word(s[e])) {
+                    end = e;
+                    break;
+                }
+            }
+            if (end >= 0) {
+                for (Py_ssize_t q = i + 1; q < end; q += 2) {
+                    if (!drop[q]) count++;
+                    drop[q] = 1;
+                }
+                i = end;
+                continue;
+            }
+        }
+        i++;
+    }
+    /* _REPEAT: (?!w)([^\W\d_])\1{2,} */
+    i = 0;
+    while (i < n) {
+        char c = s[i];
+        if (c != 'w' && a_alpha(c) && i + 2 < n && s[i + 1] == c && s[i + 2] == c) {
+            Py_ssize_t j = i + 3;
+            while (j < n && s[j] == c) j++;
+            for (Py_ssize_t q = i + 2; q < j; q++) {
+                if (!drop[q]) count++;
+                drop[q] = 1;
+            }
+            i = j;
+            continue;
+        }
+        i++;
+    }
+    return count;
+}
+
+/* ascii_normalize(text, leet) -> (normalized, drops or None), or None for non-ASCII text.
+ * Reference: Normalizer.__call__ on ASCII text (analyze/normalize.py). `leet` is 128
+ * bytes: the ASCII letter each leet character stands for, 0 elsewhere. */
+static PyObject *ascii_normalize(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer leet;
+    if (!PyArg_ParseTuple(args, "Uy*", &text, &leet)) return NULL;
+    if (leet.len != 128) {
+        PyBuffer_Release(&leet);
+        PyErr_SetString(PyExc_ValueError, "leet table must be 128 bytes");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(text)) {
+        PyBuffer_Release(&leet);
+        Py_RETURN_NONE;
+    }
+    unsigned char table[256] = {0};
+    memcpy(table, leet.buf, 128);
+    PyBuffer_Release(&leet);
+
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const char *src = (const char *)PyUnicode_DATA(text);
+    PyObject *out = PyUnicode_New(n, 127);
+    if (out == NULL) return NULL;
+    char *s = (char *)PyUnicode_DATA(out);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        char c = src[i];
+        s[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    if (!ascii_work(s, n)) return Py_BuildValue("(NO)", out, Py_None);
+
+    /* _map_tokens: tokens of [\w@$]+ of 3+ characters */
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (!is_token_char(s[i])) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i;
+        while (j < n && is_token_char(s[j])) j++;
+        if (j - i >= 3) map_token(s + i, j - i, table);
+        i = j;
+    }
+
+    char *drop = (char *)PyMem_Calloc(n ? n : 1, 1);
+    if (drop == NULL) {
+        Py_DECREF(out);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t ndrops = mark_edits(s, n, drop);
+    if (ndrops == 0) {
+        PyMem_Free(drop);
+        return Py_BuildValue("(NO)", out, Py_None);
+    }
+    PyObject *drops = PyList_New(ndrops);
+    PyObject *edited = PyUnicode_New(n - ndrops, 127);
+    if (drops == NULL || edited == NULL) {
+        PyMem_Free(drop);
+        Py_XDECREF(drops);
+        Py_XDECREF(edited);
+        Py_DECREF(out);
+        return NULL;
+    }
+    char *e = (char *)PyUnicode_DATA(edited);
+    Py_ssize_t k = 0, w = 0;
+    for (i = 0; i < n; i++) {
+        if (drop[i]) {
+            PyObject *v = PyLong_FromSsize_t(i);
+            if (v == NULL) {
+                PyMem_Free(drop);
+                Py_DECREF(drops);
+                Py_DECREF(edited);
+                Py_DECREF(out);
+                return NULL;
+            }
+            PyList_SET_ITEM(drops, k++, v);
+        } else {
+            e[w++] = s[i];
+        }
+    }
+    PyMem_Free(drop);
+    Py_DECREF(out);
+    return Py_BuildValue("(NN)", edited, drops);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* word_view(text) -> str, or None for non-ASCII text. Reference: kb/matcher.py word_view:
+ * letters and digits kept, anything else a space, an amount glued to the word after it
+ * ("10gCocaine") blanked, one space either side. */
+
+static const char *GLUED[] = {"g", "gr", "mg", "kg", "ml", "oz", "x"};
+
+static PyObject *word_view(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "word_view() needs a str");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    const char *src = (const char *)PyUnicode_DATA(arg);
+    PyObject *out = PyUnicode_New(n + 2, 127);
+    if (out == NULL) return NULL;
+    char *v = (char *)PyUnicode_DATA(out) + 1;
+    int glued = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        char c = src[i];
+        v[i] = (a_alpha(c) || a_digit(c)) ? c : ' ';
+        if (c == 'g' || c == 'G' || c == 'x') glued = 1;
+    }
+    v[-1] = ' ';
+    v[n] = ' ';
+    if (glued) {
+        /* (?<=\d)(?:g|gr|mg|kg|ml|oz|x)(?=[^\W\d_]{3}), ignoring case, over the view
+         * before any blanking (blanked characters are letters: no digit is lost) */
+        Py_ssize_t p = 1;
+        while (p < n) {
+            if (!a_digit(v[p - 1])) {
+                p++;
+                continue;
+            }
+            Py_ssize_t hit = 0;
+            for (size_t a = 0; a < sizeof(GLUED) / sizeof(GLUED[0]) && !hit; a++) {
+                const char *u = GLUED[a];
+                Py_ssize_t len = (Py_ssize_t)strlen(u);
+                if (p + len + 3 > n) continue;
+                int ok = 1;
+                for (Py_ssize_t q = 0; q < len && ok; q++) ok = (v[p + q] | 32) == u[q];
+                for (Py_ssize_t q = 0; q < 3 && ok; q++) ok = a_alpha(v[p + len + q]);
+                if (ok) hit = len;
+            }
+            if (hit) {
+                for (Py_ssize_t q = 0; q < hit; q++) v[p + q] = ' ';
+                p += hit;
+            } else {
+                p++;
+            }
+        }
+    }
+    return out;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Words of `[^\W\d_]+` (min_len 1) or `[^\W\d_]{2,}|\d+` (offer model) over text[0:end). */
+
+typedef struct {
+    int kind;   /* PyUnicode kind */
+    const void *data;
+    Py_ssize_t end;
+} Text;
+
+/* The next word at or after *pos: [start, stop). Returns 0 when there is none. */
+static int next_letters(const Text *t, Py_ssize_t *pos, Py_ssize_t *start, Py_ssize_t *stop) {
+    Py_ssize_t i = *pos;
+    while (i < t->end && !is_letter(PyUnicode_READ(t->kind, t->data, i))) i++;
+    if (i >= t->end) return 0;
+    Py_ssize_t j = i + 1;
+    while (j < t->end && is_letter(PyUnicode_READ(t->kind, t->data, j))) j++;
+    *start = i;
+    *stop = j;
+    *pos = j;
+    return 1;
+}
+
+/* `[^\W\d_]{2,}|\d+`: the next match at or after *pos. */
+static int next_model_word(const Text *t, Py_ssize_t *pos, Py_ssize_t *start, Py_ssize_t *stop) {
+    Py_ssize_t i = *pos;
+    while (i < t->end) {
+        Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
+        if (is_letter(c)) {
+            Py_ssize_t j = i + 1;
+            while (j < t->end && is_letter(PyUnicode_READ(t->kind, t->data, j))) j++;
+            if (j - i >= 2) {
+                *start = i;
+                *stop = *pos = j;
+                return 1;
+            }
+            i++; /* a lone letter: a digit run may start right after it */
+            continue;
+        }
+        if (Py_UNICODE_ISDECIMAL(c)) {
+            Py_ssize_t j = i + 1;
+            while (j < t->end && Py_UNICODE_ISDECIMAL(PyUnicode_READ(t->kind, t->data, j))) j++;
+            *start = i;
+            *stop = *pos = j;
+            return 1;
+        }
+        i++;
+    }
+    return 0;
+}
+
+/* stopword_counts(sample, stopwords) -> dict. Reference: LanguageDetector.__call__
+ * (analyze/language.py): for each word of `[^\W\d_]+` in the (lower-cased) sample, each
+ * language of stopwords.get(word) counted once, in order of first count. */
+static PyObject *stopword_counts(PyObject *self, PyObject *args) {
+    PyObject *sample, *stopwords;
+    if (!PyArg_ParseTuple(args, "UO!", &sample, &PyDict_Type, &stopwords)) return NULL;
+    Text t = {PyUnicode_KIND(sample), PyUnicode_DATA(sample), PyUnicode_GET_LENGTH(sample)};
+    PyObject *counts = PyDict_New();
+    if (counts == NULL) return NULL;
+    Py_ssize_t pos = 0, a, b;
+    while (next_letters(&t, &pos, &a, &b)) {
+        PyObject *w = PyUnicode_Substring(sample, a, b);
+        if (w == NULL) goto fail;
+        PyObject *langs = PyDict_GetItemWithError(stopwords, w);
+        Py_DECREF(w);
+        if (langs == NULL) {
+            if (PyErr_Occurred()) goto fail;
+            continue;
+        }
+        PyObject *seq = PySequence_Fast(langs, "stopword languages must be a sequence");
+        if (seq == NULL) goto fail;
+        Py_ssize_t m = PySequence_Fast_GET_SIZE(seq);
+        for (Py_ssize_t k = 0; k < m; k++) {
+            PyObject *code = PySequence_Fast_GET_ITEM(seq, k);
+            PyObject *old = PyDict_GetItemWithError(counts, code);
+            long v = 0;
+            if (old != NULL) v = PyLong_AsLong(old);
+            else if (PyErr_Occurred()) {
+                Py_DECREF(seq);
+                goto fail;
+            }
+            PyObject *nv = PyLong_FromLong(v + 1);
+            if (nv == NULL || PyDict_SetItem(counts, code, nv) < 0) {
+                Py_XDECREF(nv);
+                Py_DECREF(seq);
+                goto fail;
+            }
+            Py_DECREF(nv);
+        }
+        Py_DECREF(seq);
+    }
+    return counts;
+fail:
+    Py_DECREF(counts);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* offer_known(norm_text, title, vocab, max_chars, max_words, title_words) -> list[int].
+ * Reference: [j for j in map(vocab.get, tokens(norm_text, title)) if j is not None]
+ * (analyze/offer_model.py); `title` is already lower-cased, or None. */
+
+static PyObject *shape_of(PyObject *src, Py_ssize_t a, Py_ssize_t b) {
+    static const char *shapes[] = {"", "#", "##", "###", "####"};
+    Py_UCS4 c = PyUnicode_READ_CHAR(src, a);
+    if (Py_UNICODE_ISDIGIT(c)) {
+        Py_ssize_t len = b - a > 4 ? 4 : b - a;
+        return PyUnicode_FromString(shapes[len]);
+    }
+    return PyUnicode_Substring(src, a, b);
+}
+
+/* a + sep + b (sep an ASCII prefix joined before b when a is NULL), in the canonical
+ * representation a dict lookup needs; faster than PyUnicode_FromFormat. */
+static PyObject *join2(PyObject *a, const char *sep, PyObject *b) {
+    Py_ssize_t la = a ? PyUnicode_GET_LENGTH(a) : 0, ls = (Py_ssize_t)strlen(sep);
+    Py_ssize_t lb = PyUnicode_GET_LENGTH(b);
+    Py_UCS4 maxa = a ? PyUnicode_MAX_CHAR_VALUE(a) : 127, maxb = PyUnicode_MAX_CHAR_VALUE(b);
+    PyObject *out = PyUnicode_New(la + ls + lb, maxa > maxb ? maxa : maxb);
+    if (out == NULL) return NULL;
+    if (a && PyUnicode_CopyCharacters(out, 0, a, 0, la) < 0) goto fail;
+    for (Py_ssize_t i = 0; i < ls; i++) PyUnicode_WRITE(PyUnicode_KIND(out), PyUnicode_DATA(out), la + i, (Py_UCS4)(unsigned char)sep[i]);
+    if (PyUnicode_CopyCharacters(out, la + ls, b, 0, lb) < 0) goto fail;
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+static int add_known(PyObject *known, PyObject *vocab, PyObject *term) {
+    if (term == NULL) return -1;
+    PyObject *j = PyDict_GetItemWithError(vocab, term);
+    Py_DECREF(term);
+    if (j == NULL) return PyErr_Occurred() ? -1 : 0;
+    if (j == Py_None) return 0;
+    return PyList_Append(known, j);
+}
+
+static PyObject *offer_known(PyObject *self, PyObject *args) {
+    PyObject *text, *title, *vocab;
+    Py_ssize_t max_chars, max_words, title_words;
+    if (!PyArg_ParseTuple(args, "UOO!nnn", &text, &title, &PyDict_Type, &vocab, &max_chars,
+                          &max_words, &title_words))
+        return NULL;
+    if (title != Py_None && !PyUnicode_Check(title)) {
+        PyErr_SetString(PyExc_TypeError, "title must be a str or None");
+        return NULL;
+    }
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), len < max_chars ? len : max_chars};
+    PyObject *known = PyList_New(0);
+    PyObject *words = PyList_New(0);
+    if (known == NULL || words == NULL) goto fail;
+    Py_ssize_t pos = 0, a, b;
+    while (PyList_GET_SIZE(words) < max_words && next_model_word(&t, &pos, &a, &b)) {
+        PyObject *w = shape_of(text, a, b);
+        if (w == NULL) goto fail;
+        int r = PyList_Append(words, w);
+        Py_DECREF(w);
+        if (r < 0) goto fail;
+    }
+    Py_ssize_t nw = PyList_GET_SIZE(words);
+    for (Py_ssize_t k = 0; k < nw; k++) {
+        PyObject *w = PyList_GET_ITEM(words, k);
+        Py_INCREF(w);
+        if (add_known(known, vocab, w) < 0) goto fail;
+    }
+    for (Py_ssize_t k = 0; k + 1 < nw; k++) {
+        PyObject *pair = join2(PyList_GET_ITEM(words, k), " ", PyList_GET_ITEM(words, k + 1));
+        if (add_known(known, vocab, pair) < 0) goto fail;
+    }
+    if (title != Py_None && PyUnicode_GET_LENGTH(title) > 0) {
+        Text tt = {PyUnicode_KIND(title), PyUnicode_DATA(title), PyUnicode_GET_LENGTH(title)};
+        Py_ssize_t count = 0;
+        pos = 0;
+        while (count < title_words && next_model_word(&tt, &pos, &a, &b)) {
+            PyObject *w = shape_of(title, a, b);
+            if (w == NULL) goto fail;
+            PyObject *term = join2(NULL, "t:", w);
+            Py_DECREF(w);
+            if (add_known(known, vocab, term) < 0) goto fail;
+            count++;
+        }
+    }
+    Py_DECREF(words);
+    return known;
+fail:
+    Py_XDECREF(known);
+    Py_XDECREF(words);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* next_number(low, pos, symbols_before, codes) -> (start, end) | None. Reference:
+ * quantities.next_number (analyze/quantities.py): the next number of the lower-cased text
+ * from `pos` that the reader looks at; symbols_before and codes are UnitWords' (a number
+ * glued to a letter or digit counts only after a currency: UnitWords.currency_before). */
+
+static inline int q_digit(Py_UCS4 c) { return c >= '0' && c <= '9'; }
+static inline int q_vulgar(Py_UCS4 c) {
+    return (c >= 0xBC && c <= 0xBE) || (c >= 0x2150 && c <= 0x215E);
+}
+static inline int q_sep(Py_UCS4 c) { return c == '.' || c == ','; }
+
+/* NUMBER.match(low, s): the end of the match, or -1. */
+static Py_ssize_t number_match(int kind, const void *d, Py_ssize_t n, Py_ssize_t s) {
+#define C(i) PyUnicode_READ(kind, d, (i))
+    Py_ssize_t i = s;
+    while (i < n && q_digit(C(i))) i++;
+    Py_ssize_t digits_end = i;
+    /* [0-9]+/[1-9][0-9]*(?![.,]?[0-9]) */
+    if (digits_end > s && i + 1 < n && C(i) == '/' && C(i + 1) >= '1' && C(i + 1) <= '9') {
+        Py_ssize_t j = i + 2;
+        while (j < n && q_digit(C(j))) j++;
+        int blocked = (j < n && q_digit(C(j))) ||
+                      (j + 1 < n && q_sep(C(j)) && q_digit(C(j + 1)));
+        if (!blocked) return j;
+    }
+    /* [0-9]*[vulgar] */
+    if (digits_end < n && q_vulgar(C(digits_end))) return digits_end + 1;
+    /* [0-9]+(?:[.,][0-9]+)* */
+    if (digits_end > s) {
+        Py_ssize_t j = digits_end;
+        while (j + 1 < n && q_sep(C(j)) && q_digit(C(j + 1))) {
+            j += 2;
+            while (j < n && q_digit(C(j))) j++;
+        }
+        return j;
+    }
+    /* [.,][0-9]+ */
+    if (s < n && q_sep(C(s)) && s + 1 < n && q_digit(C(s + 1))) {
+        Py_ssize_t j = s + 2;
+        while (j < n && q_digit(C(j))) j++;
+        return j;
+    }
+    return -1;
+#undef C
+}
+
+/* UnitWords.currency_before(low, s) != None, for a number whose previous character is a
+ * letter or digit (so no gap is skipped). -1 on error. */
+static int currency_before(PyObject *low, Py_ssize_t j, PyObject *symbols, PyObject *codes) {
+    int kind = PyUnicode_KIND(low);
+    const void *d = PyUnicode_DATA(low);
+    if (j <= 0) return 0;
+    PyObject *last = PyUnicode_FromOrdinal(PyUnicode_READ(kind, d, j - 1));
+    if (last == NULL) return -1;
+    PyObject *forms = PyDict_GetItemWithError(symbols, last);
+    Py_DECREF(last);
+    if (forms == NULL && PyErr_Occurred()) return -1;
+    if (forms != NULL) {
+        PyObject *seq = PySequence_Fast(forms, "symbols must be sequences");
+        if (seq == NULL) return -1;
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
+            PyObject *item = PySequence_Fast_GET_ITEM(seq, i);
+            PyObject *form = PyTuple_Check(item) && PyTuple_GET_SIZE(item) ? PyTuple_GET_ITEM(item, 0) : NULL;
+            if (form == NULL || !PyUnicode_Check(form)) {
+                Py_DECREF(seq);
+                PyErr_SetString(PyExc_TypeError, "symbols must hold (form, code) tuples");
+                return -1;
+            }
+            Py_ssize_t r = PyUnicode_Tailmatch(low, form, 0, j, 1);
+            if (r != 0) {
+                Py_DECREF(seq);
+                return r < 0 ? -1 : 1;
+            }
+        }
+        Py_DECREF(seq);
+    }
+    Py_ssize_t k = j;
+    while (k > 0 && j - k < 5 && Py_UNICODE_ISALPHA(PyUnicode_READ(kind, d, k - 1))) k--;
+    if (k == j || (k > 0 && Py_UNICODE_ISALPHA(PyUnicode_READ(kind, d, k - 1)))) return 0;
+    PyObject *word = PyUnicode_Substring(low, k, j);
+    if (word == NULL) return -1;
+    PyObject *code = PyDict_GetItemWithError(codes, word);
+    Py_DECREF(word);
+    if (code == NULL) return PyErr_Occurred() ? -1 : 0;
+    return code != Py_None;
+}
+
+static PyObject *next_number(PyObject *self, PyObject *args) {
+    PyObject *low, *symbols, *codes;
+    Py_ssize_t pos;
+    if (!PyArg_ParseTuple(args, "UnO!O!", &low, &pos, &PyDict_Type, &symbols, &PyDict_Type,
+                          &codes))
+        return NULL;
+    int kind = PyUnicode_KIND(low);
+    const void *d = PyUnicode_DATA(low);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(low);
+#define C(i) PyUnicode_READ(kind, d, (i))
+    if (pos < 0) pos = 0;
+    while (pos < n) {
+        Py_ssize_t s = pos;
+        while (s < n && !q_digit(C(s)) && !q_vulgar(C(s))) s++;
+        if (s >= n) break;
+        Py_ssize_t dstart = s;
+        if (s > 0 && q_sep(C(s - 1)) && (s < 2 || !Py_UNICODE_ISDIGIT(C(s - 2)))) s -= 1;
+        Py_ssize_t e = number_match(kind, d, n, s);
+        if (e < 0) {
+            pos = dstart + 1;
+            continue;
+        }
+        pos = e;
+        Py_UCS4 prev = s ? C(s - 1) : ' ';
+        if (q_sep(prev)) continue;
+        if (e < n && C(e) == '%') continue;
+        if (e + 1 < n && C(e) == ' ' && C(e + 1) == '%') continue;
+        if (Py_UNICODE_ISALNUM(prev)) {
+            int r = currency_before(low, s, symbols, codes);
+            if (r < 0) return NULL;
+            if (r == 0) continue; /* part of a word or a model number ("iPhone12") */
+        }
+        return Py_BuildValue("(nn)", s, e);
+    }
+    Py_RETURN_NONE;
+#undef C
+}
+
+/* ------------------------------------------------------------------------------------ */
+
+static PyMethodDef methods[] = {
+    {"ascii_normalize", ascii_normalize, METH_VARARGS,
+     "ascii_normalize(text, leet) -> (text, drops | None) | None"},
+    {"word_view", word_view, METH_O, "word_view(text) -> str | None"},
+    {"stopword_counts", stopword_counts, METH_VARARGS,
+     "stopword_counts(sample, stopwords) -> dict[str, int]"},
+    {"offer_known", offer_known, METH_VARARGS,
+     "offer_known(text, title, vocab, max_chars, max_words, title_words) -> list[int]"},
+    {"next_number", next_number, METH_VARARGS,
+     "next_number(low, pos, symbols_before, codes) -> (start, end) | None"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_speedups", "Native fast paths of narcwatch (see _native/__init__.py)",
+    -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__speedups(void) {
+    return PyModule_Create(&module);
+}
