@@ -25,7 +25,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("UPDATE selector_hits SET start = 0, \"end\" = 0 WHERE start IS NULL")
+    op.execute('UPDATE selector_hits SET start = 0, "end" = 0 WHERE start IS NULL')
     with op.batch_alter_table("selector_hits") as batch:
         batch.alter_column("start", existing_type=sa.Integer(), nullable=False)
         batch.alter_column("end", existing_type=sa.Integer(), nullable=False)
