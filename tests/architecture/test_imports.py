@@ -1,7 +1,7 @@
 """The tree is the architecture: imports run one way, and all SQL lives in ``store/``.
 
     front doors (cli, __main__) -> jobs -> stages (ingest, kb, selectors, analyze,
-    evaluate, link, crawl, evidence, render) -> store -> foundation (model, results,
+    evaluate, link, crawl, evidence, render, cluster) -> store -> foundation (model, results,
     errors, settings, limits, plugins, schemas)
 
 Every import is read from the source (including those inside functions, which is where
@@ -23,7 +23,8 @@ FOUNDATION = [
     "__init__", "_native", "errors", "limits", "model", "results", "settings", "plugins", "schemas"
 ]  # fmt: skip
 STAGES = [
-    "ingest", "kb", "selectors", "analyze", "evaluate", "link", "crawl", "evidence", "render"
+    "ingest", "kb", "selectors", "analyze", "evaluate", "link", "crawl", "evidence", "render",
+    "cluster",
 ]  # fmt: skip
 LAYERS: dict[str, int] = {
     **dict.fromkeys(FOUNDATION, 0),
