@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
@@ -77,6 +77,35 @@ def scan_command(
         False, "--no-link", help="Store without linking into actors (run `narcwatch link` later)."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+    cluster: str | None = typer.Option(
+        None,
+        "--cluster",
+        metavar="SPEC",
+        help="Analyse on a Dask cluster: local or local:N (N worker processes on this "
+        "machine), or tcp://HOST:8786 (a running scheduler). Workers read the inputs from "
+        "paths they all see; this process stores and links. Needs the cluster extra.",
+    ),
+    resume: str | None = typer.Option(
+        None,
+        "--resume",
+        metavar="RUN",
+        help="With --cluster: go on with the stopped run RUN (printed when it started), "
+        "same inputs and options; finished partitions are not analysed again.",
+    ),
+    partition_size: str = typer.Option(
+        "16MB",
+        "--partition-size",
+        metavar="SIZE",
+        help="With --cluster: input bytes per task (e.g. 4MB, 64MB); big JSONL, CSV and "
+        "WARC files are split, other files go whole.",
+    ),
+    output_parquet: Path | None = typer.Option(
+        None,
+        "--output-parquet",
+        metavar="DIR",
+        help="With --cluster: also write the findings as a Parquet dataset in DIR "
+        "(for pandas, Polars or DuckDB).",
+    ),
 ) -> None:
     """Analyse collected content: which controlled substances are offered, by whom, how much,
     at what price and how sure we are. Formats (detected, or forced with --input-format):
@@ -105,10 +134,16 @@ def scan_command(
     options = ReadOptions(
         text_fields=[f.strip() for f in text_field.split(",") if f.strip()] if text_field else None
     )
+    if cluster is None:
+        given = [n for n, v in (("--resume", resume), ("--output-parquet", output_parquet)) if v]
+        if given:
+            raise UsageError(f"{given[0]} goes with --cluster")
+    elif jobs > 1:
+        raise UsageError("--jobs sets processes on this machine; with --cluster, workers do")
     ctx = Context.build(
         home=home,
         db=db,
-        needs_home=not no_store,
+        needs_home=not no_store or cluster is not None,  # a cluster run keeps HOME/runs/RUN
         config_file=config,
         region=region,
         threshold=threshold,
@@ -126,19 +161,26 @@ def scan_command(
             if err_file is not None:
                 err_file.write(json.dumps(err.to_dict(), ensure_ascii=False) + "\n")
 
-        summary = scan_job(
-            ctx,
-            inputs,
-            input_format=input_format,
-            read_options=options,
-            include_text=include_text,
-            store=not no_store,
-            link=not no_link,
-            on_finding=[writer.write],
-            on_error=[report_error],
-            progress=partial(_progress, meter=meter) if meter is not None else None,
-            meter=meter,
-        )
+        common: dict[str, Any] = {
+            "input_format": input_format,
+            "read_options": options,
+            "include_text": include_text,
+            "store": not no_store,
+            "link": not no_link,
+            "on_finding": [writer.write],
+            "on_error": [report_error],
+            "progress": partial(_progress, meter=meter) if meter is not None else None,
+            "meter": meter,
+        }
+        if cluster is None:
+            summary = scan_job(ctx, inputs, **common)
+        else:
+            from narcwatch.cli.cluster import cluster_scan
+
+            summary = cluster_scan(
+                ctx, inputs, cluster=cluster, resume=resume, partition_size=partition_size,
+                output_parquet=output_parquet, quiet=quiet, **common,
+            )  # fmt: skip
         writer.close()
 
     if not quiet or summary.interrupted:

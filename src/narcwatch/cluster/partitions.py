@@ -1,0 +1,323 @@
+"""Inputs to partitions, and a partition back to the documents a plain scan reads from it.
+
+A partition names a piece of one file by position, never by content, so the driver ships
+a few numbers per task and each worker reads its own bytes from a path every worker sees:
+
+* ``lines``: JSON Lines between two byte offsets that start lines, with the number of the
+  first line (the planner counts newlines once, at disk speed, without parsing);
+* ``rows``: CSV rows whose first line is in [start, stop); the worker reads the file from
+  its head (so the header, delimiter and encoding are the same as a plain scan's) and
+  analyses only its rows: parsing is cheap next to analysis, reading is repeated;
+* ``warc``: WARC records between two record offsets (found once by the planner);
+* ``file``: a whole file (gzip, HTML, text, Telegram and Reddit exports, JSON documents).
+
+Every partition yields exactly the items (documents and errors, with the same source and
+location) that a plain scan yields for its part of the file: the cluster's output is the
+plain scan's output.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from narcwatch.errors import InputError, NoInputError, UsageError
+from narcwatch.ingest.base import ReadItem, ReadOptions, get_reader
+from narcwatch.ingest.sources import GZIP_MAGIC, read_stream, reader_for, walk_files
+
+__all__ = ["FileStamp", "Partition", "plan", "read_partition"]
+
+Kind = Literal["file", "lines", "rows", "warc"]
+_CHUNK = 1 << 20
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16/32: lines are not byte lines
+
+
+@dataclass(frozen=True, slots=True)
+class Partition:
+    index: int
+    path: str  # absolute: what a worker opens
+    source: str  # the input's name as a plain scan reports it
+    kind: Kind
+    fmt: str | None  # the forced --input-format, if any
+    start: int = 0  # byte offset (lines, warc) or first line (rows)
+    stop: int | None = None  # byte offset or line bound, exclusive; None: to the end
+    first_line: int = 1  # lines: the number of the line at ``start``
+    size: int = 0  # bytes of the file this partition covers (for the progress bar)
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """A planned file as it was: a resumed run refuses to go on over a changed input."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+def plan(
+    inputs: Sequence[str], fmt: str | None, options: ReadOptions, target_bytes: int
+) -> tuple[list[Partition], list[FileStamp], list[InputError]]:
+    """Partitions of about ``target_bytes`` over ``inputs`` in plain-scan order, the files
+    they read, and the inputs that could not be opened (reported, as a plain scan does)."""
+    if fmt is not None:
+        get_reader(fmt)
+    parts: list[Partition] = []
+    stamps: list[FileStamp] = []
+    errors: list[InputError] = []
+    opened = 0
+    for item in inputs:
+        if item == "-":
+            raise UsageError("a cluster scan reads files every worker sees, not standard input")
+        path = Path(item)
+        files: list[Path | InputError]
+        if path.is_dir():
+            opened += 1
+            files = list(walk_files(path))
+        else:
+            files = [path]
+        for file in files:
+            if isinstance(file, InputError):
+                errors.append(file)
+                continue
+            try:
+                got = _plan_file(file, fmt, options, max(1, target_bytes), len(parts))
+            except OSError as exc:
+                errors.append(InputError(str(file), None, f"cannot open: {exc.strerror or exc}"))
+                continue
+            if file is path:
+                opened += 1
+            stamp, file_parts = got
+            stamps.append(stamp)
+            parts += file_parts
+    if opened == 0:
+        reasons = "; ".join(str(e) for e in errors) or "no input given"
+        raise NoInputError(", ".join(inputs) or "-", None, f"no input could be read ({reasons})")
+    return parts, stamps, errors
+
+
+def _plan_file(
+    file: Path, fmt: str | None, options: ReadOptions, target: int, first: int
+) -> tuple[FileStamp, list[Partition]]:
+    with file.open("rb") as fh:
+        st = os.fstat(fh.fileno())
+        size = st.st_size
+        stamp = FileStamp(str(file.resolve()), size, st.st_mtime_ns)
+        head = fh.read(1 << 16)
+        fh.seek(0)
+        ranges: list[tuple[int, int | None, int]] = []  # start, stop, first line
+        kind: Kind = "file"
+        if size > target and not _wide(head, options.encoding):
+            name = _format(str(file), head, fmt)
+            if name == "jsonl" and _line_records(head):
+                kind, ranges = "lines", list(_line_cuts(fh, size, target, options.max_record_bytes))
+            elif name == "csv":
+                kind, ranges = "rows", [(a, b, 1) for a, b in _row_cuts(fh, size, target)]
+            elif name == "warc":
+                kind, ranges = "warc", [(a, b, 1) for a, b in _record_cuts(fh, target)]
+        if len(ranges) <= 1:
+            return stamp, [Partition(first, stamp.path, str(file), "file", fmt, size=size)]
+        parts = []
+        for i, (start, stop, line) in enumerate(ranges):
+            if kind == "rows":  # bytes are not known by line: each row range gets its share
+                share = size * (i + 1) // len(ranges) - size * i // len(ranges)
+            else:
+                share = (size if stop is None else stop) - start
+            parts.append(
+                Partition(first + i, stamp.path, str(file), kind, fmt, start, stop, line, share)
+            )
+        return stamp, parts
+
+
+def _wide(head: bytes, encoding: str | None) -> bool:
+    """UTF-16/32 input: its lines are not byte lines, so it is read whole."""
+    name = (encoding or "").lower().replace("_", "-")
+    return head.startswith(_WIDE_BOMS) or name.startswith(("utf-16", "utf-32", "utf16", "utf32"))
+
+
+def _format(source: str, head: bytes, fmt: str | None) -> str | None:
+    """The reader a plain scan would use; "warc" for a per-record gzipped WARC (its members
+    start at record offsets); None for other gzip (a stream has no offsets to split at)."""
+    if head.startswith(GZIP_MAGIC):
+        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            inner = inflate.decompress(head, 1 << 20)
+        except zlib.error:
+            return None
+        # One member per record (the standard) ends its first member before the second
+        # record's header; a whole-file member shows it.
+        per_record = inflate.eof and b"\r\n\r\nWARC/1." not in inner
+        return (
+            "warc" if inner.startswith(b"WARC/") and fmt in (None, "warc") and per_record else None
+        )
+    return reader_for(source, head, fmt).name
+
+
+def _line_records(head: bytes) -> bool:
+    """JSON Lines whose first record is an object on its line (not a whole JSON document)."""
+    first = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").split(b"\n", 1)[0].strip()
+    return first.startswith(b"{") and first != b"{"
+
+
+def _splits_here(line: bytes) -> bool:
+    # The JSON Lines reader reads a whole document when a file's first line opens one; a
+    # partition may start only on a line it reads as one record, as it does mid-file.
+    data = line.strip()
+    return data.startswith(b"{") and data != b"{"
+
+
+def _line_cuts(
+    fh: BinaryIO, size: int, target: int, limit: int
+) -> Iterator[tuple[int, int | None, int]]:
+    """(start, stop, first line number) of JSON Lines partitions of about ``target`` bytes,
+    each starting on a record line. Newlines are counted a chunk at a time."""
+    start, start_line = 0, 1
+    pos, line = 0, 1  # ``line``: the number of the line ``pos`` is in
+    at_line_start = True
+    while pos < size:
+        cut_at = start + target
+        while pos < cut_at:  # skip to the cut, counting lines
+            chunk = fh.read(min(_CHUNK, cut_at - pos))
+            if not chunk:
+                break
+            line += chunk.count(b"\n")
+            pos += len(chunk)
+            at_line_start = chunk.endswith(b"\n")
+        found = False
+        while True:  # the first record line at or after the cut
+            data = fh.readline(limit + 1)
+            if not data:
+                break
+            if at_line_start and _splits_here(data) and pos > start:
+                found = True
+                break
+            at_line_start = data.endswith(b"\n")
+            line += at_line_start
+            pos += len(data)
+        if not found:
+            break
+        yield start, pos, start_line
+        start, start_line = pos, line
+        line += data.endswith(b"\n")
+        pos += len(data)
+        at_line_start = data.endswith(b"\n")
+    yield start, None, start_line
+
+
+def _row_cuts(fh: BinaryIO, size: int, target: int) -> Iterator[tuple[int, int | None]]:
+    """Line ranges [start, stop) of CSV partitions: the file's lines shared evenly."""
+    lines = 0
+    while chunk := fh.read(_CHUNK):
+        lines += chunk.count(b"\n")
+    parts = max(1, min(-(-size // target), lines))
+    bounds = [1 + round(i * lines / parts) for i in range(parts)]
+    for i, start in enumerate(bounds):
+        yield start, bounds[i + 1] if i + 1 < parts else None
+
+
+def _record_cuts(fh: BinaryIO, target: int) -> Iterator[tuple[int, int | None]]:
+    """Byte ranges of whole WARC records; a damaged record ends the last range at the end
+    of the file, so the error it gives is the plain scan's."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    start = 0
+    iterator = ArchiveIterator(fh)
+    try:
+        for _record in iterator:
+            offset = iterator.offset
+            if offset - start >= target:
+                yield start, offset
+                start = offset
+            iterator.read_to_end()
+    except Exception:  # the worker reads the damage and reports it, as a plain scan does
+        pass
+    yield start, None
+
+
+def read_partition(part: Partition, options: ReadOptions) -> Iterator[ReadItem]:
+    """The documents and errors a plain scan reads from ``part``'s piece of its file."""
+    try:
+        fh = open(part.path, "rb")  # noqa: SIM115  (closed below, after the generator)
+    except OSError as exc:
+        yield InputError(part.source, None, f"cannot open: {exc.strerror or exc}")
+        return
+    with fh:
+        if part.kind == "file":
+            yield from read_stream(fh, part.source, part.fmt, options)
+        elif part.kind == "rows":
+            yield from _rows(read_stream(fh, part.source, part.fmt, options), part)
+        else:
+            fh.seek(part.start)
+            piece = _Window(fh, None if part.stop is None else part.stop - part.start)
+            fmt = "jsonl" if part.kind == "lines" else "warc"
+            prefix, base = (
+                ("line ", part.first_line - 1) if fmt == "jsonl" else ("offset ", part.start)
+            )
+            stream = io.BufferedReader(piece, _CHUNK)
+            for item in read_stream(stream, part.source, fmt, options):
+                if part.start and item.location is None and "empty file" in _reason(item):
+                    continue  # a piece of blank lines, not an empty file
+                yield _moved(item, prefix, base)
+
+
+def _reason(item: ReadItem) -> str:
+    return item.reason if isinstance(item, InputError) else ""
+
+
+def _moved(item: ReadItem, prefix: str, base: int) -> ReadItem:
+    """``item`` with its 'line N' / 'offset N' counted from the file's start."""
+    loc = item.location
+    if not base or loc is None or not loc.startswith(prefix):
+        return item
+    number = loc[len(prefix) :]
+    if not number.isdigit():
+        return item
+    moved = f"{prefix}{int(number) + base}"
+    if isinstance(item, InputError):
+        return InputError(item.source, moved, item.reason)
+    item.location = moved
+    return item
+
+
+def _line_of(item: ReadItem) -> int | None:
+    loc = item.location or ""
+    return int(loc[5:]) if loc.startswith("line ") and loc[5:].isdigit() else None
+
+
+def _rows(items: Iterator[ReadItem], part: Partition) -> Iterator[ReadItem]:
+    """The items whose first line is in the partition's range; an item without a line
+    belongs where the last located item was (the first partition before any)."""
+    last = 0
+    for item in items:
+        line = _line_of(item)
+        if line is not None:
+            last = line
+        if part.stop is not None and last >= part.stop:
+            return
+        if last >= part.start or part.start <= 1:
+            yield item
+
+
+class _Window(io.RawIOBase):
+    """At most ``length`` bytes of ``stream`` from where it stands (all with None)."""
+
+    def __init__(self, stream: BinaryIO, length: int | None) -> None:
+        self._stream = stream
+        self._left = length
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        want = len(buffer) if self._left is None else min(len(buffer), self._left)
+        if want <= 0:
+            return 0
+        data = self._stream.read(want)
+        buffer[: len(data)] = data
+        if self._left is not None:
+            self._left -= len(data)
+        return len(data)
