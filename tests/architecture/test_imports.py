@@ -24,7 +24,7 @@ FOUNDATION = [
 ]  # fmt: skip
 STAGES = [
     "ingest", "kb", "selectors", "analyze", "evaluate", "link", "crawl", "evidence", "render",
-    "cluster",
+    "cluster", "share",
 ]  # fmt: skip
 LAYERS: dict[str, int] = {
     **dict.fromkeys(FOUNDATION, 0),
@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(STAGES, 2),
     "jobs": 3,
     "cli": 4,
+    "server": 4,
     "__main__": 4,
 }
 

@@ -64,6 +64,7 @@ def _register_commands() -> None:
         link,
         report,
         scan,
+        share,
     )
 
 

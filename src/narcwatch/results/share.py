@@ -1,0 +1,253 @@
+"""What the sharing server and its admin commands return (issue 17).
+
+Organisations, users, tokens and sharing groups as ``narcwatch admin`` prints them;
+correlation alerts as ``GET /api/v1/alerts`` serves them (the other side's incident only
+where the reader may see it); the audit log and its verification. A user's password
+hash and a token's hash never appear in any of these.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from narcwatch.results.base import Record
+from narcwatch.results.incident import (
+    Country,
+    Incident,
+    IncidentKind,
+    IncidentSelector,
+    IncidentStatus,
+    IncidentSubstance,
+    LinkedDocument,
+    ModusOperandi,
+    Tlp,
+)
+
+__all__ = [
+    "Alert",
+    "AlertOther",
+    "AlertPage",
+    "AuditEntry",
+    "AuditReport",
+    "Health",
+    "IncidentCount",
+    "IncidentPage",
+    "IncidentPatch",
+    "IncidentWrite",
+    "Login",
+    "Organisation",
+    "Role",
+    "SharingGroup",
+    "TokenInfo",
+    "TokenIssued",
+    "User",
+]
+
+
+class Role(StrEnum):
+    """admin and analyst write their organisation's incidents; readers only read."""
+
+    ADMIN = "admin"
+    ANALYST = "analyst"
+    READER = "reader"
+
+
+class Organisation(Record):
+    schema_id: ClassVar[str] = "narcwatch.organisation/1"
+    columns: ClassVar[tuple[str, ...]] = ("name", "contact", "created")
+
+    name: str
+    contact: str = Field(default="", description="Whom other organisations ask (focal point)")
+    created: datetime
+
+
+class User(Record):
+    schema_id: ClassVar[str] = "narcwatch.user/1"
+    columns: ClassVar[tuple[str, ...]] = ("email", "org", "role", "created")
+
+    email: str
+    org: str
+    role: Role
+    created: datetime
+
+
+class TokenIssued(Record):
+    """A new API token: the secret is shown here once and stored only as a hash."""
+
+    schema_id: ClassVar[str] = "narcwatch.token-issued/1"
+    columns: ClassVar[tuple[str, ...]] = ("token", "id", "email", "expires")
+
+    token: str = Field(description="The bearer token; not retrievable later")
+    id: str = Field(description="The token's public id, for revoke-token")
+    email: str
+    expires: datetime | None
+
+
+class TokenInfo(Record):
+    schema_id: ClassVar[str] = "narcwatch.token-info/1"
+    columns: ClassVar[tuple[str, ...]] = ("id", "email", "expires", "revoked")
+
+    id: str
+    email: str
+    expires: datetime | None
+    revoked: datetime | None
+
+
+class SharingGroup(Record):
+    schema_id: ClassVar[str] = "narcwatch.sharing-group/1"
+    columns: ClassVar[tuple[str, ...]] = ("name", "members")
+
+    name: str
+    members: list[str]
+
+
+class IncidentPage(Record):
+    """One page of ``GET /api/v1/incidents``; ``next`` is the cursor of the next page."""
+
+    schema_id: ClassVar[str] = "narcwatch.incident-page/1"
+
+    items: list[Incident]
+    next: str | None = None
+
+
+class IncidentWrite(Record):
+    """What creating or editing an incident did: the stored incident and the correlation
+    alerts raised (``common_values``: matches not alerted because the value is common)."""
+
+    schema_id: ClassVar[str] = "narcwatch.incident-write/1"
+
+    incident: Incident
+    alerts_raised: int = 0
+    common_values: int = 0
+
+
+class AlertOther(Record):
+    """The other organisation's incident, as far as the reader may see it."""
+
+    id: str
+    title: str
+    kind: str
+
+
+class Alert(Record):
+    """A correlation alert for one organisation: its incident shares ``match_kind``
+    (selector, document or route) with an incident of ``other_org``. ``other`` is that
+    incident when the reader may see it, else null: ask ``contact`` at ``other_org``."""
+
+    schema_id: ClassVar[str] = "narcwatch.alert/1"
+    columns: ClassVar[tuple[str, ...]] = (
+        "id",
+        "incident",
+        "match_kind",
+        "match_value",
+        "other_org",
+        "other_tlp",
+        "created",
+    )
+
+    id: int
+    org: str = Field(description="The organisation alerted")
+    incident: str = Field(description="The alerted organisation's own incident")
+    match_kind: str = Field(pattern=r"^(selector|document|route)$")
+    match_value: str
+    other_org: str
+    other_tlp: Tlp
+    other: AlertOther | None = None
+    contact: str = ""
+    created: datetime
+
+
+class AlertPage(Record):
+    schema_id: ClassVar[str] = "narcwatch.alert-page/1"
+
+    items: list[Alert]
+    next: int | None = Field(default=None, description="Pass as ?after= for the next page")
+
+
+class AuditEntry(Record):
+    """One hash-chained audit entry: ``hash`` = SHA-256 of ``prev`` and the entry's
+    canonical JSON, so changing, removing or reordering any entry breaks the chain."""
+
+    schema_id: ClassVar[str] = "narcwatch.audit-entry/1"
+    columns: ClassVar[tuple[str, ...]] = ("seq", "at", "actor", "org", "action", "target")
+
+    seq: int
+    at: datetime
+    actor: str
+    org: str | None = None
+    action: str
+    target: str | None = None
+    detail: dict[str, Any] = Field(default_factory=dict)
+    prev: str
+    hash: str = ""
+
+    def canonical(self) -> bytes:
+        """What the hash covers: every field but ``hash``, as sorted compact JSON."""
+        import json
+
+        data = self.model_dump(mode="json", exclude={"hash"})
+        return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+
+    def chain_hash(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.prev.encode() + b"\n" + self.canonical()).hexdigest()
+
+
+class AuditReport(Record):
+    """``narcwatch audit verify``: ``ok`` unless an entry's hash or link is wrong;
+    ``first_broken`` is the sequence number of the first bad entry."""
+
+    schema_id: ClassVar[str] = "narcwatch.audit-report/1"
+    columns: ClassVar[tuple[str, ...]] = ("ok", "entries", "first_broken", "reason")
+
+    ok: bool
+    entries: int
+    first_broken: int | None = None
+    reason: str | None = None
+
+
+class Health(Record):
+    schema_id: ClassVar[str] = "narcwatch.health/1"
+
+    status: str
+    version: str
+    database: str
+
+
+class IncidentPatch(Record):
+    """``PATCH /api/v1/incidents/{id}``: the fields to change (absent: unchanged)."""
+
+    schema_id: ClassVar[str] = "narcwatch.incident-patch/1"
+
+    kind: IncidentKind | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    tlp: Tlp | None = None
+    sharing_group: str | None = None
+    status: IncidentStatus | None = None
+    substances: list[IncidentSubstance] | None = Field(default=None, max_length=200)
+    selectors: list[IncidentSelector] | None = Field(default=None, max_length=1000)
+    countries: list[Country] | None = Field(default=None, max_length=50)
+    occurred: date | None = None
+    modus_operandi: ModusOperandi | None = None
+    documents: list[LinkedDocument] | None = Field(default=None, max_length=1000)
+    notes: str | None = Field(default=None, max_length=100_000)
+
+
+class Login(Record):
+    """``POST /api/v1/login``: an e-mail and password for a short-lived token."""
+
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1024)
+
+
+class IncidentCount(Record):
+    """``GET /api/v1/incidents/count``: how many incidents the caller may see match."""
+
+    schema_id: ClassVar[str] = "narcwatch.incident-count/1"
+
+    count: int

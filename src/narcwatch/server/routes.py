@@ -1,0 +1,154 @@
+"""The API under ``/api/v1``: incidents, alerts, the directory, login, health.
+
+Thin: each route validates its input (pydantic models, bounded query values), calls one
+job of :class:`~narcwatch.jobs.share.ShareService` with the authenticated caller, and
+returns its typed result. Authorization is not decided here but in the store's reads;
+an incident the caller may not see is a 404 exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
+
+from narcwatch import __version__
+from narcwatch.jobs.share import Caller, ShareService
+from narcwatch.results.incident import Incident, IncidentDraft
+from narcwatch.results.share import (
+    AlertPage,
+    Health,
+    IncidentCount,
+    IncidentPage,
+    IncidentPatch,
+    IncidentWrite,
+    Login,
+    Organisation,
+    SharingGroup,
+    TokenIssued,
+)
+from narcwatch.server.auth import caller, service
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+CallerDep = Annotated[Caller, Depends(caller)]
+ServiceDep = Annotated[ShareService, Depends(service)]
+IncidentId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+
+# The list filters, shared by the list and its count.
+Selector = Annotated[
+    str | None,
+    Query(max_length=1100, description="TYPE:VALUE, normalised as stored (btc:bc1q...)"),
+]
+Substance = Annotated[str | None, Query(max_length=128, description="Knowledge-base id")]
+Kind = Annotated[str | None, Query(max_length=32, description="Incident kind")]
+CountryQ = Annotated[
+    str | None, Query(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")
+]
+Since = Annotated[datetime | None, Query(description="Updated at or after (ISO 8601)")]
+
+
+@router.get("/health", response_model=Health, tags=["server"])
+def health(svc: ServiceDep) -> Health:
+    """Liveness: no authentication, names the database backend only."""
+    return Health(status="ok", version=__version__, database=svc.database)
+
+
+@router.post("/login", response_model=TokenIssued, status_code=201, tags=["auth"])
+def login(request: Request, body: Login, svc: ServiceDep) -> TokenIssued:
+    """A bearer token valid for a day, for a user's e-mail and password (audited)."""
+    host = request.client.host if request.client else "?"
+    request.app.state.limiter.hit("login:" + host)
+    return svc.login(body.email, body.password)
+
+
+@router.get("/organisations", response_model=list[Organisation], tags=["directory"])
+def organisations(who: CallerDep, svc: ServiceDep) -> list[Organisation]:
+    """The organisations on the server and their contacts (whom to ask about a match)."""
+    return svc.organisations(who)
+
+
+@router.get("/groups", response_model=list[SharingGroup], tags=["directory"])
+def groups(who: CallerDep, svc: ServiceDep) -> list[SharingGroup]:
+    """The sharing groups the caller's organisation belongs to."""
+    return svc.groups(who)
+
+
+@router.post("/incidents", response_model=IncidentWrite, status_code=201, tags=["incidents"])
+def create_incident(
+    draft: Annotated[IncidentDraft, Body()], who: CallerDep, svc: ServiceDep, response: Response
+) -> IncidentWrite:
+    """Share an incident (admins and analysts; readers may not write). Correlation runs
+    at once: the result says how many alerts it raised."""
+    written = svc.create_incident(who, draft)
+    response.headers["Location"] = f"/api/v1/incidents/{written.incident.id}"
+    return written
+
+
+@router.get("/incidents", response_model=IncidentPage, tags=["incidents"])
+def list_incidents(
+    who: CallerDep,
+    svc: ServiceDep,
+    selector: Selector = None,
+    substance: Substance = None,
+    kind: Kind = None,
+    country: CountryQ = None,
+    since: Since = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=64)] = None,
+) -> IncidentPage:
+    """Incidents the caller may see, newest first; pass ``next`` as ``cursor``."""
+    return svc.list_incidents(
+        who, selector=selector, substance=substance, kind=kind, country=country,
+        since=since, limit=limit, cursor=cursor,
+    )  # fmt: skip
+
+
+@router.get("/incidents/count", response_model=IncidentCount, tags=["incidents"])
+def count_incidents(
+    who: CallerDep,
+    svc: ServiceDep,
+    selector: Selector = None,
+    substance: Substance = None,
+    kind: Kind = None,
+    country: CountryQ = None,
+    since: Since = None,
+) -> IncidentCount:
+    """How many incidents the caller may see match the filters."""
+    n = svc.count_incidents(
+        who, selector=selector, substance=substance, kind=kind, country=country, since=since
+    )
+    return IncidentCount(count=n)
+
+
+@router.get("/incidents/{incident_id}", response_model=Incident, tags=["incidents"])
+def get_incident(incident_id: IncidentId, who: CallerDep, svc: ServiceDep) -> Incident:
+    """One incident; 404 when it does not exist or the caller may not see it."""
+    result: Incident = svc.get_incident(who, incident_id)
+    return result
+
+
+@router.patch("/incidents/{incident_id}", response_model=IncidentWrite, tags=["incidents"])
+def update_incident(
+    incident_id: IncidentId,
+    patch: Annotated[IncidentPatch, Body()],
+    who: CallerDep,
+    svc: ServiceDep,
+) -> IncidentWrite:
+    """Change an incident: only its organisation's admins and analysts may (403 for
+    others who can see it, 404 for those who cannot). Correlation runs again."""
+    return svc.update_incident(who, incident_id, patch)
+
+
+@router.get("/alerts", response_model=AlertPage, tags=["alerts"])
+def alerts(
+    who: CallerDep,
+    svc: ServiceDep,
+    after: Annotated[int, Query(ge=0, description="Alerts after this alert id")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> AlertPage:
+    """The caller organisation's correlation alerts, oldest first."""
+    return svc.list_alerts(who, after=after, limit=limit)

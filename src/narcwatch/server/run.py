@@ -1,0 +1,47 @@
+"""Run the sharing server under uvicorn (``narcwatch serve``)."""
+
+from __future__ import annotations
+
+import os
+
+from narcwatch.jobs.context import ENV_DATABASE_URL, Context
+from narcwatch.jobs.share import ShareService
+from narcwatch.server.app import ENV_SETTINGS, ServerSettings, create_app, settings_env
+from narcwatch.settings import ENV_HOME
+
+__all__ = ["serve"]
+
+
+def serve(
+    ctx: Context,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    settings: ServerSettings | None = None,
+    log_level: str = "info",
+) -> None:
+    """Serve until interrupted. The store is opened (created and migrated) here first,
+    so a bad database URL fails before any worker starts."""
+    import uvicorn
+
+    settings = settings or ServerSettings()
+    ShareService.open(ctx).close()
+    if workers == 1:
+        app = create_app(settings, ctx=ctx)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)
+        return
+    # Worker processes import the application by name: hand them the context and the
+    # settings through the environment they inherit.
+    os.environ[ENV_HOME] = str(ctx.home)
+    os.environ[ENV_DATABASE_URL] = ctx.database_url
+    os.environ[ENV_SETTINGS] = settings_env(settings)
+    uvicorn.run(
+        "narcwatch.server.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        server_header=False,
+    )

@@ -1,0 +1,87 @@
+"""``GET /api/v1/alerts/stream``: the caller's alerts as Server-Sent Events.
+
+The stream reads new alerts through the same job and store read as ``GET /alerts``
+(so the same visibility applies), every ``poll_seconds``. Reading the database rather
+than an in-process queue means an alert raised by any worker process, or by another
+server on the same PostgreSQL, reaches every stream; the cost is up to one poll interval
+of delay and one indexed query per stream per interval. LISTEN/NOTIFY would remove the
+delay on PostgreSQL; polling works on both backends.
+
+Each event is ``id: <alert id>``, ``event: alert``, ``data: <Alert JSON>``; a client
+that reconnects with ``Last-Event-ID`` (or ``?after=``) resumes after it. ``?limit=N``
+ends the stream after N alerts (scripts, tests). The token is checked again at every
+poll: a revoked or expired token ends the stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials
+
+from narcwatch.errors import AccessError
+from narcwatch.jobs.share import Caller, ShareService
+from narcwatch.server.auth import bearer, caller, service
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+
+@router.get(
+    "/alerts/stream",
+    tags=["alerts"],
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "Alert events"}},
+)
+async def stream_alerts(
+    request: Request,
+    who: Annotated[Caller, Depends(caller)],
+    svc: Annotated[ShareService, Depends(service)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    after: Annotated[int, Query(ge=0, description="Alerts after this alert id")] = 0,
+    limit: Annotated[int | None, Query(ge=1, description="Close after this many")] = None,
+    last_event_id: Annotated[str | None, Header(max_length=20)] = None,
+) -> StreamingResponse:
+    """New correlation alerts of the caller's organisation as they are raised (SSE)."""
+    if last_event_id and last_event_id.isdigit():
+        after = max(after, int(last_event_id))
+    token = credentials.credentials if credentials else None
+    settings = request.app.state.settings
+
+    async def events() -> AsyncIterator[str]:
+        nonlocal who
+        last, sent, idle = after, 0, 0.0
+        yield "retry: 3000\n\n"
+        while True:
+            page = await run_in_threadpool(svc.list_alerts, who, after=last, limit=100)
+            for alert in page.items:
+                yield f"id: {alert.id}\nevent: alert\ndata: {alert.model_dump_json()}\n\n"
+                last, sent, idle = alert.id, sent + 1, 0.0
+                if limit is not None and sent >= limit:
+                    return
+            if page.items:
+                continue
+            if await request.is_disconnected():
+                return
+            await asyncio.sleep(settings.poll_seconds)
+            idle += settings.poll_seconds
+            if idle >= settings.heartbeat_seconds:
+                yield ": keep-alive\n\n"
+                idle = 0.0
+            try:
+                who = await run_in_threadpool(svc.authenticate, token)
+            except AccessError:
+                yield "event: end\ndata: token no longer valid\n\n"
+                return
+
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )

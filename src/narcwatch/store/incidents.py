@@ -1,0 +1,221 @@
+"""Incidents of the sharing server, and the one place their visibility becomes SQL.
+
+Every read takes a :class:`Visibility` (required, keyword-only) and filters with
+:func:`visible`, built from :data:`~narcwatch.store.visibility.AUDIENCES`: lists, gets,
+counts, filters and the correlation lookups all go through it. An incident the caller
+may not see is :class:`NotFoundError`, exactly like one that does not exist.
+
+``incident_keys`` rows (:class:`Key`) come from :mod:`narcwatch.share.keys`; the store
+only writes and looks them up by ``ident``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, and_, false, func, insert, or_, select, true
+
+from narcwatch.errors import AccessError, NotFoundError
+from narcwatch.results.incident import Incident, IncidentDraft
+from narcwatch.store.audit import Event, run_audited, utc
+from narcwatch.store.share_tables import IncidentKeyRow, IncidentRow, SharingGroupRow
+from narcwatch.store.visibility import AUDIENCES, Audience, Visibility
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from narcwatch.store import Store
+
+__all__ = ["IncidentFilter", "IncidentRepository", "Key", "StoredIncident", "visible"]
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """One index entry of an incident: ``kind`` selector | document | route | substance
+    | country; ``ident`` the digest looked up; ``value`` the normalised value."""
+
+    kind: str
+    ident: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFilter:
+    """``idents``: keys the incident must all have (selector, substance, country)."""
+
+    idents: tuple[str, ...] = ()
+    kind: str | None = None
+    since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredIncident:
+    pk: int
+    incident: Incident
+
+
+def visible(vis: Visibility, table: type[IncidentRow] | Any = IncidentRow) -> ColumnElement[bool]:
+    """The SQL form of :func:`~narcwatch.store.visibility.may_see` over ``table``
+    (IncidentRow or an alias of it), built from the same rules."""
+    if vis.organisation is None:
+        return true()
+    terms: list[ColumnElement[bool]] = []
+    for tlp, audiences in AUDIENCES.items():
+        who: list[ColumnElement[bool]] = []
+        if Audience.SERVER in audiences:
+            who.append(true())
+        if Audience.OWNER in audiences:
+            who.append(table.org == vis.organisation)
+        if Audience.GROUP in audiences and vis.groups:
+            who.append(table.sharing_group.in_(sorted(vis.groups)))
+        if Audience.SERVER_IF_NO_GROUP in audiences:
+            who.append(table.sharing_group.is_(None))
+        if who:
+            terms.append(and_(table.tlp == tlp, or_(*who)))
+    return or_(*terms) if terms else false()
+
+
+def _incident(row: IncidentRow) -> Incident:
+    return Incident(
+        **json.loads(row.body),
+        id=row.id,
+        org=row.org,
+        created=utc(row.created),
+        updated=utc(row.updated),
+    )
+
+
+def _key_rows(pk: int, org: str, keys: list[Key]) -> list[dict[str, Any]]:
+    return [
+        {"incident_pk": pk, "org": org, "kind": k.kind, "ident": k.ident, "value": k.value[:1024]}
+        for k in keys
+    ]
+
+
+class IncidentRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- writes (audited) -------------------------------------------------------------
+    def add(
+        self, incident_id: str, org: str, draft: IncidentDraft, keys: list[Key], event: Event
+    ) -> StoredIncident:
+        now = datetime.now(UTC)
+
+        def body(session: Session) -> StoredIncident:
+            self._check_group(session, draft)
+            row = IncidentRow(
+                id=incident_id,
+                org=org,
+                kind=draft.kind.value,
+                tlp=draft.tlp.value,
+                sharing_group=draft.sharing_group,
+                status=draft.status.value,
+                title=draft.title,
+                body=draft.model_dump_json(),
+                created=now,
+                updated=now,
+            )
+            session.add(row)
+            session.flush()
+            if keys:
+                session.execute(insert(IncidentKeyRow), _key_rows(row.pk, org, keys))
+            return StoredIncident(row.pk, _incident(row))
+
+        result: StoredIncident = run_audited(self.store, event, body)
+        return result
+
+    def update(
+        self,
+        incident_id: str,
+        change: Any,
+        keys_of: Any,
+        event: Event,
+        *,
+        visibility: Visibility,
+    ) -> StoredIncident:
+        """Apply ``change(draft) -> draft`` to the incident, if the caller's organisation
+        owns it (others: 403 when they may see it, 404 when they may not), and replace
+        its keys with ``keys_of(new draft)``."""
+
+        def body(session: Session) -> StoredIncident:
+            row = session.scalars(
+                select(IncidentRow).where(IncidentRow.id == incident_id, visible(visibility))
+            ).first()
+            if row is None:
+                raise NotFoundError(f"no incident {incident_id!r}")
+            if visibility.organisation is not None and row.org != visibility.organisation:
+                raise AccessError("only the organisation that owns an incident may edit it")
+            draft: IncidentDraft = change(IncidentDraft.model_validate_json(row.body))
+            self._check_group(session, draft)
+            row.kind, row.tlp, row.status = draft.kind.value, draft.tlp.value, draft.status.value
+            row.sharing_group, row.title = draft.sharing_group, draft.title
+            row.body = draft.model_dump_json()
+            row.updated = datetime.now(UTC)
+            session.query(IncidentKeyRow).filter(IncidentKeyRow.incident_pk == row.pk).delete()
+            keys = keys_of(draft)
+            if keys:
+                session.execute(insert(IncidentKeyRow), _key_rows(row.pk, row.org, keys))
+            session.flush()
+            return StoredIncident(row.pk, _incident(row))
+
+        result: StoredIncident = run_audited(self.store, event, body)
+        return result
+
+    @staticmethod
+    def _check_group(session: Session, draft: IncidentDraft) -> None:
+        if draft.sharing_group is not None and (
+            session.get(SharingGroupRow, draft.sharing_group) is None
+        ):
+            raise NotFoundError(f"no sharing group {draft.sharing_group!r}")
+
+    # -- reads (visibility required) --------------------------------------------------
+    def get(self, incident_id: str, *, visibility: Visibility) -> StoredIncident:
+        with self.store.session() as session:
+            row = session.scalars(
+                select(IncidentRow).where(IncidentRow.id == incident_id, visible(visibility))
+            ).first()
+            if row is None:
+                raise NotFoundError(f"no incident {incident_id!r}")
+            return StoredIncident(row.pk, _incident(row))
+
+    def _where(self, query: Any, visibility: Visibility, where: IncidentFilter) -> Any:
+        query = query.where(visible(visibility))
+        for ident in where.idents:
+            query = query.where(
+                IncidentRow.pk.in_(
+                    select(IncidentKeyRow.incident_pk).where(IncidentKeyRow.ident == ident)
+                )
+            )
+        if where.kind:
+            query = query.where(IncidentRow.kind == where.kind)
+        if where.since:
+            query = query.where(IncidentRow.updated >= where.since)
+        return query
+
+    def page(
+        self,
+        *,
+        visibility: Visibility,
+        where: IncidentFilter = IncidentFilter(),
+        limit: int = 50,
+        before: int | None = None,
+    ) -> tuple[list[StoredIncident], int | None]:
+        """Newest first; the second value is the ``before`` of the next page (None: last)."""
+        query = self._where(select(IncidentRow), visibility, where)
+        if before is not None:
+            query = query.where(IncidentRow.pk < before)
+        query = query.order_by(IncidentRow.pk.desc()).limit(limit + 1)
+        with self.store.session() as session:
+            rows = list(session.scalars(query))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return [StoredIncident(r.pk, _incident(r)) for r in rows], rows[-1].pk if more else None
+
+    def count(self, *, visibility: Visibility, where: IncidentFilter = IncidentFilter()) -> int:
+        query = self._where(select(func.count()).select_from(IncidentRow), visibility, where)
+        with self.store.session() as session:
+            return int(session.scalar(query) or 0)
