@@ -1,0 +1,95 @@
+"""Partitions read exactly what a plain scan reads: the same documents and errors, with the
+same source and location, in the same order, whatever the partition size."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from narcwatch.cluster.partitions import plan, read_partition
+from narcwatch.errors import InputError, NoInputError, UsageError
+from narcwatch.ingest.base import ReadOptions
+from narcwatch.ingest.sources import read_inputs
+from tests.conftest import EXAMPLES, ROOT
+
+HOSTILE = ROOT / "tests" / "data" / "hostile"
+
+
+def _key(item: object) -> tuple:
+    if isinstance(item, InputError):
+        return ("error", item.source, item.location, item.reason)
+    return ("doc", item.source, item.location, item.sha256, item.text)  # type: ignore[attr-defined]
+
+
+def _plain(inputs: list[str]) -> list[tuple]:
+    return [_key(i) for i in read_inputs(inputs, None, ReadOptions())]
+
+
+def _partitioned(inputs: list[str], target: int) -> tuple[list[tuple], list]:
+    parts, _, errors = plan(inputs, None, ReadOptions(), target)
+    items = [_key(e) for e in errors]
+    for part in parts:
+        items += [_key(i) for i in read_partition(part, ReadOptions())]
+    return items, parts
+
+
+@pytest.fixture
+def odd_inputs(tmp_path: Path) -> list[str]:
+    """Blank lines, a list mid-file, a lone brace, bad JSON; quoted newlines and a bad quote
+    in CSV; an uncompressed, a per-record gzipped, a whole-file gzipped and a cut WARC."""
+    (tmp_path / "odd.jsonl").write_bytes(
+        b'{"text": "a cocaine"}\n\n\n[1, 2]\n{"text": "b"}\n{\n{"text": "c heroin"}\n'
+        b'not json\n{"text": "d"}\n' * 3
+    )
+    (tmp_path / "q.csv").write_bytes(
+        b'text,price\n"multi\nline cocaine",3\nplain,4\n"x\n\ny\nz",5\nbad"quote,6\nlast,7\n'
+    )
+    warc = gzip.decompress((EXAMPLES / "market-capture.warc.gz").read_bytes())
+    (tmp_path / "u.warc").write_bytes(warc)
+    (tmp_path / "cut.warc").write_bytes(warc[:2000])
+    (tmp_path / "whole.warc.gz").write_bytes(gzip.compress(warc))
+    return [str(tmp_path), str(EXAMPLES), str(HOSTILE)]
+
+
+@pytest.mark.parametrize("target", [1, 40, 300, 1 << 20])
+def test_partitions_read_what_a_plain_scan_reads(odd_inputs: list[str], target: int) -> None:
+    items, parts = _partitioned(odd_inputs, target)
+    assert items == _plain(odd_inputs)
+    assert [p.index for p in parts] == list(range(len(parts)))
+
+
+def test_big_files_are_split_by_kind(odd_inputs: list[str]) -> None:
+    _, parts = _partitioned(odd_inputs, 100)
+    kinds = {(Path(p.source).name, p.kind) for p in parts}
+    assert {("odd.jsonl", "lines"), ("market_listings.csv", "rows"), ("u.warc", "warc")} <= kinds
+    # a per-record gzipped WARC splits at its members; a whole-file gzip cannot be split
+    assert ("market-capture.warc.gz", "warc") in kinds
+    assert ("whole.warc.gz", "file") in kinds
+    # the partitions of each file cover it exactly: the progress bar's total is the input's
+    for name in ("odd.jsonl", "u.warc", "market_listings.csv"):
+        mine = [p for p in parts if Path(p.source).name == name]
+        assert len(mine) > 1
+        assert sum(p.size for p in mine) == Path(mine[0].path).stat().st_size
+
+
+def test_jsonl_partitions_start_on_record_lines(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b"".join(b'{"text": "doc %d"}\n' % i for i in range(100)))
+    parts, _, _ = plan([str(path)], None, ReadOptions(), 100)
+    assert len(parts) > 10
+    data = path.read_bytes()
+    for part in parts[1:]:
+        assert data[part.start - 1 : part.start + 1] == b"\n{"
+        assert part.first_line == data[: part.start].count(b"\n") + 1
+
+
+def test_standard_input_is_refused() -> None:
+    with pytest.raises(UsageError, match="standard input"):
+        plan(["-"], None, ReadOptions(), 100)
+
+
+def test_nothing_readable_is_no_input(tmp_path: Path) -> None:
+    with pytest.raises(NoInputError):
+        plan([str(tmp_path / "missing.jsonl")], None, ReadOptions(), 100)
