@@ -24,7 +24,7 @@ FOUNDATION = [
 ]  # fmt: skip
 STAGES = [
     "ingest", "kb", "selectors", "analyze", "evaluate", "link", "crawl", "evidence", "render",
-    "cluster", "share",
+    "cluster", "share", "exchange",
 ]  # fmt: skip
 LAYERS: dict[str, int] = {
     **dict.fromkeys(FOUNDATION, 0),

@@ -59,6 +59,7 @@ def _register_commands() -> None:
         crawl,
         evaluate,
         evidence,
+        exchange,
         importer,
         kb,
         link,
