@@ -2,7 +2,7 @@
 
 import shutil
 
-from narcwatch.kb.cache import cached, data_digest
+from narcwatch.kb.cache import cached, clear_digests
 from narcwatch.kb.loader import data_dir
 
 
@@ -21,7 +21,7 @@ def test_cache_hit_and_invalidation(tmp_path, monkeypatch):
     assert cached("thing", root, build) == {"built": 1}  # from disk
     assert len(calls) == 1
     (root / "units.yaml").write_text((root / "units.yaml").read_text() + "\n# edited\n")
-    data_digest.cache_clear()
+    clear_digests()
     assert cached("thing", root, build) == {"built": 2}
 
 
@@ -66,9 +66,9 @@ def test_a_poisoned_cache_does_not_fail_a_scan(tmp_path, monkeypatch):
 def test_cache_key_knows_the_code_and_libraries(monkeypatch):
     from narcwatch.kb import cache
 
-    cache.data_digest.cache_clear()
+    cache.clear_digests()
     before = cache.data_digest(data_dir())
     monkeypatch.setattr(cache, "_PICKLED_LIBRARIES", (*cache._PICKLED_LIBRARIES, "pytest"))
-    cache.data_digest.cache_clear()
+    cache.clear_digests()
     assert cache.data_digest(data_dir()) != before
-    cache.data_digest.cache_clear()
+    cache.clear_digests()

@@ -33,14 +33,22 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"narcwatch {__version__}")
+        from narcwatch import _native
+
+        # Which build runs: the C fast path, or pure Python (NARCWATCH_NATIVE=0, no compiler).
+        native = "yes" if _native.in_use() else "no"
+        typer.echo(f"narcwatch {__version__} (native: {native}, {_native.build_id()})")
         raise typer.Exit()
 
 
 @app.callback()
 def _root(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
+        help="Print the version, whether the native fast path is in use, and exit.",
     ),
 ) -> None:
     """Find, link and share intelligence on online drug trafficking."""

@@ -2,8 +2,9 @@
 entries, compiled matchers): ~1.1 s from YAML, ~0.1 s from the cache.
 
 Entries live under ``HOME/cache`` named by a digest of every data file, of the modules whose
-classes are pickled, and of the narcwatch, Python and library versions (``data_digest``), so
-an edited file, a code change or an upgrade rebuilds them; an entry that fails its smoke
+classes are pickled, of the narcwatch, Python and library versions, and of the build in use
+(pure Python, or the native fast path and a digest of its compiled module: ``data_digest``),
+so an edited file, a code change, an upgrade or another build rebuilds them; an entry that fails its smoke
 check after loading is rebuilt too; a cache that cannot be read or
 written is ignored (the build result is used directly). The files are pickles written by
 this user into this user's home, and read only from there.
@@ -21,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-from narcwatch import __version__
+from narcwatch import __version__, _native
 
 T = TypeVar("T")
 
@@ -31,14 +32,25 @@ T = TypeVar("T")
 _PICKLED_LIBRARIES = ("pyahocorasick", "pydantic", "pydantic-core", "numpy")
 
 
-@lru_cache(maxsize=4)
 def data_digest(root: Path) -> str:
     """Digest of the data files, of every module of the packages whose classes are pickled
-    (``kb`` and ``analyze``), and of the interpreter and library versions."""
+    (``kb`` and ``analyze``), of the interpreter and library versions, and of the build in
+    use (``_native.build_id()``: native and pure-Python builds never share an entry)."""
+    return _digest(root, _native.build_id())
+
+
+def clear_digests() -> None:
+    """Forget the digests computed so far (after data files were edited in place)."""
+    _digest.cache_clear()
+
+
+@lru_cache(maxsize=8)
+def _digest(root: Path, build: str) -> str:
     import sys
     from importlib.metadata import PackageNotFoundError, version
 
     h = hashlib.sha256(__version__.encode())
+    h.update(build.encode())
     h.update(sys.version.encode())
     for lib in _PICKLED_LIBRARIES:
         with contextlib.suppress(PackageNotFoundError):

@@ -1,0 +1,215 @@
+"""The native fast path against its Python reference: same output, function by function and
+whole findings, on real documents and on generated strings.
+
+A faster path that changes a single finding is a defect: every comparison here is exact
+(texts, offset maps, counts in order, spans, whole findings as JSON).
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from narcwatch import _native
+from narcwatch.analyze.language import default_detector
+from narcwatch.analyze.normalize import default_normalizer
+from narcwatch.analyze.offer_model import MAX_CHARS, MAX_WORDS, TITLE_WORDS, default_model
+from narcwatch.analyze.pipeline import Pipeline
+from narcwatch.analyze.quantities import default_reader, next_number
+from narcwatch.ingest.base import RawDocument
+from narcwatch.kb.matcher import word_view
+
+pytestmark = pytest.mark.usefixtures("native_built")
+
+
+def _origin(norm):
+    o = norm.origin
+    return None if o is None else (o.n_starts, o.o_starts, o.steps)
+
+
+def check_normalize(text: str) -> None:
+    normalizer = default_normalizer()
+    with _native.use_native(False):
+        ref = normalizer(text)
+    got = _native.BUILT.ascii_normalize(text, normalizer.native_leet)
+    if not text.isascii():
+        assert got is None  # the Python path runs: nothing to compare
+        return
+    s, _drops = got
+    with _native.use_native(True):
+        via = normalizer(text)
+    assert (s, via.text, _origin(via)) == (ref.text, ref.text, _origin(ref))
+
+
+def check_word_view(text: str) -> None:
+    with _native.use_native(False):
+        ref = word_view(text)
+    got = _native.BUILT.word_view(text)
+    assert got == (ref if text.isascii() else None)
+
+
+def check_language(text: str) -> None:
+    detector = default_detector()
+    low = text.lower()
+    with _native.use_native(False):
+        ref = detector.counts(low)
+        ref_lang = detector(text)
+    got = _native.BUILT.stopword_counts(low, detector.stopwords)
+    assert list(got.items()) == list(ref.items())
+    with _native.use_native(True):
+        assert detector(text) == ref_lang
+
+
+def check_offer_terms(text: str, title: str | None = None) -> None:
+    from narcwatch.analyze.offer_model import known_terms
+
+    model = default_model()
+    if model is None:
+        pytest.skip("no trained offer model shipped")
+    norm = text.lower()
+    with _native.use_native(False):
+        ref = known_terms(norm, title, model.vocab)
+    low_title = title.lower() if title else None
+    got = _native.BUILT.offer_known(norm, low_title, model.vocab, MAX_CHARS, MAX_WORDS, TITLE_WORDS)
+    assert got == ref
+
+
+def _numbers(low: str, scan, starts) -> list:
+    out = []
+    for pos in starts:
+        while (found := scan(low, pos)) is not None:
+            out.append(found)
+            pos = found[1]
+        out.append(None)
+    return out
+
+
+def check_numbers(text: str, extra_starts: int = 3) -> None:
+    lex = default_reader().lex
+    low = text.lower()
+    rng = random.Random(len(text))
+    starts = [0, *(rng.randrange(len(low) + 1) for _ in range(extra_starts))]
+    ref = _numbers(low, lambda s, p: next_number(s, p, lex), starts)
+    native = _native.BUILT.next_number
+    got = _numbers(low, lambda s, p: native(s, p, lex.symbols_before, lex.codes), starts)
+    assert got == ref
+
+
+CHECKS = [check_normalize, check_word_view, check_language, check_offer_terms, check_numbers]
+
+
+# ---------------------------------------------------------------------------- real text
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+def test_each_function_on_real_documents(check, real_texts):
+    failures = []
+    for i, text in enumerate(real_texts):
+        try:
+            check(text)
+        except AssertionError:
+            failures.append(i)
+    assert failures == [], f"{len(failures)} of {len(real_texts)} real texts differ"
+
+
+@pytest.mark.shared_data
+def test_the_native_path_runs_on_real_documents(real_texts):
+    """Most real pages are ASCII: the fast path is the common path, not a dead branch."""
+    ascii_share = sum(t.isascii() for t in real_texts) / len(real_texts)
+    assert ascii_share > 0.5
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("part", range(3))
+def test_whole_findings_on_real_documents(real_texts, part):
+    pipeline = _pipeline()
+    differ = []
+    for i, text in list(enumerate(real_texts))[part::3]:
+        raw = RawDocument(text, "native-test", str(i), text.encode())
+        with _native.use_native(True):
+            fast = pipeline(raw).model_dump_json()
+        with _native.use_native(False):
+            ref = pipeline(raw).model_dump_json()
+        if fast != ref:
+            differ.append(i)
+    assert differ == [], f"{len(differ)} of {len(real_texts)} findings differ: {differ[:10]}"
+
+
+# ---------------------------------------------------------------------- generated strings
+
+# What the hot loops react to: leet digits and symbols, separators, repeated letters, the
+# glued units, prices and fractions, case, non-ASCII letters and combining marks.
+_FOCUS = [
+    *"aAbcCeEgGiIklmMnNoOsStTwWxXyz0123456789@$ .,-_*/%'\n\t",
+    *"\u00a0\u00bd\u215b\u00e9\u0301\u0441\u00df\u0130\u200b\u20ac\u00b2\u0663\u00aa",
+]
+focused = st.text(alphabet=st.sampled_from(_FOCUS), max_size=200)
+ascii_text = st.text(alphabet=st.characters(max_codepoint=127), max_size=200)
+any_text = st.text(max_size=200)  # every code point but surrogates
+marks = st.text(
+    alphabet=st.characters(whitelist_categories=("Mn", "Me", "Lu", "Ll", "Lo", "Nd", "No", "Zs")),
+    max_size=100,
+)
+digit_runs = st.tuples(focused, st.integers(1, 5000), focused).map(
+    lambda t: t[0] + "7" * t[1] + t[2]
+)
+texts = st.one_of(focused, ascii_text, any_text, marks, digit_runs, st.just(""))
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(texts)
+@example("C0CA1NE k e t a cocaaaine w.e.e.d www 10mg b_u_y")
+@example("a b c_d a_b_c x.y.z.w 3mmc m3th 5$ $$$ @@@a")
+def test_normalize_on_generated_strings(text):
+    check_normalize(text)
+
+
+@SETTINGS
+@given(texts)
+@example("10xabc 5Gcocaine 2mgXanax 3grWeed 1ozab 10XYZW")
+def test_word_view_on_generated_strings(text):
+    check_word_view(text)
+
+
+@SETTINGS
+@given(texts)
+def test_language_counts_on_generated_strings(text):
+    check_language(text)
+
+
+@SETTINGS
+@given(texts, st.one_of(st.none(), texts))
+def test_offer_terms_on_generated_strings(text, title):
+    check_offer_terms(text, title)
+
+
+@SETTINGS
+@given(texts)
+@example("usd300 eur 80 v1.2.3 .5g 1/8 oz 1½g 20% 3 %  iphone12 ab¼ 1,000.50 ,5")
+def test_number_scan_on_generated_strings(text):
+    check_numbers(text)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_whole_findings_on_generated_strings(text):
+    pipeline = _pipeline()
+    raw = RawDocument(text, "native-test", "x", text.encode())
+    with _native.use_native(True):
+        fast = pipeline(raw).model_dump_json()
+    with _native.use_native(False):
+        assert pipeline(raw).model_dump_json() == fast
+
+
+_PIPELINES: list[Pipeline] = []
+
+
+def _pipeline() -> Pipeline:
+    if not _PIPELINES:
+        _PIPELINES.append(Pipeline(check=False))
+    return _PIPELINES[0]
