@@ -84,6 +84,17 @@ def test_hit_carries_control_and_category(analyze):
         ("Fentanyl HCl 99%, 1g", ["fentanyl"]),
         # A list is not a description: both count.
         ("Verkaufe Gras und Hasch, 10 Gramm für 90€", ["cannabis", "cannabis-resin"]),
+        # A word with drugs on both sides is a list item, not a description of its neighbour.
+        (
+            "BUY TOP QUALITY coke cocaine weed shrooms heroin",
+            ["cannabis", "cocaine", "heroin", "psilocin", "psilocybin"],
+        ),
+        # Cosmetic acids and a steroid brand are not LSD or alpha-PVP.
+        ("Skinoren Azelaic acid 20% Cream 30 grams US$35.00", []),
+        ("Oxymetholone 50mg Alpha Pharma 100 Tablets $300", ["oxymetholone"]),
+        # Strain names are how cannabis is sold.
+        ("Authentic Durban Poison", ["cannabis"]),
+        ("7G (1/4 OZ) Train Wreck MEDICAL GRADE AAA+", ["cannabis"]),
         # Words inside e-mail addresses and handles are not words.
         ("Contact amy.chem@example.com for heroin", ["heroin"]),
         # Ordinary goods that contain a drug word.

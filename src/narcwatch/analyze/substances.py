@@ -254,12 +254,17 @@ class SubstanceFinder:
         kept = confident
         if ambiguous or common:
             index = Confident(confident)
+            # Every candidate, for "is this word one item of a list of drugs?": the items
+            # around it may be slang themselves ("cocaine weed shrooms").
+            anyhit = Confident(confident + ambiguous + common)
             near_drug = Positions(index.starts)
             near_cue = Positions([s for k, _, s, _ in cues if k in SUPPORTING_CUES])
             amounts = AmountScan(self.m.amount, text)
             supported = []
             for start, end, sid, via in sorted(ambiguous):
-                if index.describes_another(text, start, end, sid):
+                if index.describes_another(text, start, end, sid) and not anyhit.between_others(
+                    text, start, end, sid
+                ):
                     continue
                 lo, hi = start - CONTEXT_WINDOW, end + CONTEXT_WINDOW
                 if (
@@ -273,7 +278,9 @@ class SubstanceFinder:
                 # ("1g boy") or in a list of other drugs' names ("coke, weed, boy"); next to
                 # its own drug's name it is a verb or an adjective ("smoke weed"), and in a
                 # sentence that names a drug it is still a word ("felt down on Zoloft").
-                if index.describes_another(text, start, end, sid):
+                if index.describes_another(text, start, end, sid) and not anyhit.between_others(
+                    text, start, end, sid
+                ):
                     continue
                 if index.listed_with_another(text, start, end, sid) or (
                     amounts.any_within(start - AMOUNT_WINDOW, end + AMOUNT_WINDOW)

@@ -75,17 +75,16 @@ class Confident:
         self.starts = [h[0] for h in self.by_start]
         self.ends = [h[0] for h in self.by_end]
 
-    def _next_to_another(
-        self, text: str, start: int, end: int, sid: str, gap: re.Pattern[str], most: int
-    ) -> bool:
-        """Whether another substance's name sits right after or before ``[start, end)``,
-        with at most ``most`` characters between that ``gap`` matches whole."""
+    def _after(self, text: str, end: int, sid: str, gap: re.Pattern[str], most: int) -> bool:
         i = bisect_left(self.starts, end)
         while i < len(self.starts) and self.starts[i] <= end + most:
             s, _e, other = self.by_start[i]
             if other != sid and gap.fullmatch(text, end, s):
                 return True
             i += 1
+        return False
+
+    def _before(self, text: str, start: int, sid: str, gap: re.Pattern[str], most: int) -> bool:
         j = bisect_left(self.ends, start - most)
         while j < len(self.ends) and self.ends[j] <= start:
             e, _s, other = self.by_end[j]
@@ -93,6 +92,20 @@ class Confident:
                 return True
             j += 1
         return False
+
+    def _next_to_another(
+        self, text: str, start: int, end: int, sid: str, gap: re.Pattern[str], most: int
+    ) -> bool:
+        """Whether another substance's name sits right after or before ``[start, end)``,
+        with at most ``most`` characters between that ``gap`` matches whole."""
+        return self._after(text, end, sid, gap, most) or self._before(text, start, sid, gap, most)
+
+    def between_others(self, text: str, start: int, end: int, sid: str) -> bool:
+        """Another drug's term on both sides with only list separators between: a member
+        of a list ("coke cocaine weed shrooms"), not a word describing its neighbour."""
+        return self._before(text, start, sid, LIST_GAP, LIST_GAP_MAX) and self._after(
+            text, end, sid, LIST_GAP, LIST_GAP_MAX
+        )
 
     def listed_with_another(self, text: str, start: int, end: int, sid: str) -> bool:
         """Another drug's name with only a list separator between ("coke, weed, boy")."""
