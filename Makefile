@@ -10,8 +10,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Installing builds the optional C fast path (setup.py) with this machine's compiler; a
+# failed build installs pure Python (the --version line says which runs).
+$(VENV)/.installed: pyproject.toml setup.py src/narcwatch/_native/_speedups.c | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/narcwatch --version
 	touch $@
 
 demo: $(VENV)/.installed  ## install, scan the sample data in examples/, print the report
@@ -33,4 +36,4 @@ bench: $(VENV)/.installed  ## speed figures (not part of the test suite)
 	$(BIN)/python benchmarks/bench_match.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache build src/narcwatch/_native/*.so
