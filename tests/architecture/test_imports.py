@@ -1,6 +1,6 @@
 """The tree is the architecture: imports run one way, and all SQL lives in ``store/``.
 
-    front doors (cli, __main__) -> jobs -> stages (ingest, kb, selectors, analyze,
+    front doors (cli, server, web, __main__) -> jobs -> stages (ingest, kb, selectors, analyze,
     evaluate, link, crawl, evidence, render, cluster) -> store -> foundation (model, results,
     errors, settings, limits, plugins, schemas)
 
@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "jobs": 3,
     "cli": 4,
     "server": 4,
+    "web": 4,
     "__main__": 4,
 }
 
@@ -100,10 +101,10 @@ def test_only_the_store_imports_table_definitions() -> None:
 
 
 def test_the_command_line_calls_jobs_not_the_store() -> None:
-    """The CLI parses, calls a job and renders: it never opens the store itself."""
+    """The CLI and the web UI parse, call a job and render: they never open the store."""
     direct = [
         f"{file}:{line}: imports {name}"
         for file, part, name, line in IMPORTS
-        if part == "cli" and _top(name) == "store"
+        if part in ("cli", "web") and _top(name) == "store"
     ]
     assert direct == []
