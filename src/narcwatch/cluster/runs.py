@@ -121,10 +121,14 @@ class RunDir:
                 done[index] = errors
         return done
 
-    def mark_done(self, index: int, errors: list[ErrorRow]) -> None:
-        line = json.dumps({"partition": index, "errors": errors}, ensure_ascii=False)
+    def mark_done(self, finished: list[tuple[int, list[ErrorRow]]]) -> None:
+        """Record partitions as finished (one write and one fsync for all of them)."""
+        lines = "".join(
+            json.dumps({"partition": index, "errors": errors}, ensure_ascii=False) + "\n"
+            for index, errors in finished
+        )
         with self.done_log.open("a", encoding="utf-8") as fh:
-            fh.write(line + "\n")
+            fh.write(lines)
             fh.flush()
             os.fsync(fh.fileno())
 

@@ -252,6 +252,10 @@ class _Driver:
         self.summary = ScanSummary(stored=store is not None)
         self._batch: list[Finding] = []
         self._fresh = False  # the items being yielded were analysed now (so not stored yet)
+        # Partitions whose findings are all in the batch: kept and recorded as finished
+        # when it is stored (one transaction per batch, not per partition: a commit costs
+        # tens of milliseconds, a small partition less).
+        self._ready: list[tuple[Partition, pa.Table, list[ErrorRow]]] = []
 
     def run(
         self,
@@ -277,19 +281,17 @@ class _Driver:
     ) -> Generator[Finding | InputError, None, None]:
         """The items of each partition in order. This generator is resumed for the next
         item only once the consumer has taken the last one, so at a partition's end every
-        one of its findings is in the store batch: it is flushed, then the partition is
-        kept as Parquet and recorded as finished."""
+        one of its findings is in the store batch (or stored): the partition is ready to be
+        recorded as finished when the batch is stored."""
         yield from unread
         for part, table, findings, errors, fresh in results:
             self._fresh = fresh
             yield from _merged(findings, errors)
             if fresh:
-                from narcwatch.cluster.arrow import write_parquet
-
-                self._flush()
                 assert table is not None
-                write_parquet(table, self.run_dir.part_path(part.index))
-                self.run_dir.mark_done(part.index, errors)
+                self._ready.append((part, table, errors))
+                if not self._batch:
+                    self._flush()
             if self.meter is not None:
                 self.meter.add(part.size)
 
@@ -310,12 +312,21 @@ class _Driver:
                 self._flush()
 
     def _flush(self) -> None:
+        """Store the batch, then keep the partitions it finished as Parquet and record
+        them (that order: a partition recorded as finished is in the store)."""
         if self.store is not None and self._batch:
             saved = self.store.save(self._batch)
             self.summary.stored_added += saved.added
             self.summary.stored_unchanged += saved.unchanged
             self.summary.stored_new_versions += saved.new_versions
         self._batch.clear()
+        if self._ready:
+            from narcwatch.cluster.arrow import write_parquet
+
+            for part, table, _ in self._ready:
+                write_parquet(table, self.run_dir.part_path(part.index))
+            self.run_dir.mark_done([(part.index, errors) for part, _, errors in self._ready])
+            self._ready.clear()
 
 
 def _merged(findings: list[Finding], errors: list[ErrorRow]) -> Iterator[Finding | InputError]:
