@@ -306,7 +306,7 @@ class _Driver:
         s.offers += item.offer
         for sink in self.finding_sinks:
             sink(item)
-        if self.store is not None and self._fresh:
+        if self._fresh:  # the batch also paces the Parquet files when nothing is stored
             self._batch.append(item)
             if len(self._batch) >= self.batch_size:
                 self._flush()
