@@ -43,8 +43,11 @@ def from_stix(
     if not isinstance(data, dict) or data.get("type") != "bundle":
         out.errors.append(InputError(source, None, 'not a STIX bundle (no "type": "bundle")'))
         return out
+    objects = each(data.get("objects"), source, "bundle .objects", out.errors)
+    if out.errors:
+        return out
     index: dict[str, dict[str, Any]] = {}
-    for i, obj in enumerate(each(data.get("objects"), source, "bundle .objects", out.errors)):
+    for i, obj in enumerate(objects):
         if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
             out.errors.append(InputError(source, f"objects[{i}] .id", "not an object with an id"))
             continue
