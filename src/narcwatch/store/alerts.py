@@ -110,14 +110,15 @@ class AlertRepository:
             try:
                 with self.store.session() as session, session.begin():
                     pks = {d.incident_pk for d in drafts} | {d.other_pk for d in drafts}
-                    existing = set(
-                        session.execute(
+                    existing = {
+                        (org, incident_pk, other_pk, ident)
+                        for org, incident_pk, other_pk, ident in session.execute(
                             select(
                                 AlertRow.org, AlertRow.incident_pk, AlertRow.other_pk,
                                 AlertRow.ident,
                             ).where(AlertRow.incident_pk.in_(pks))
-                        ).tuples()
-                    )  # fmt: skip
+                        )
+                    }  # fmt: skip
                     now = datetime.now(UTC)
                     new, seen = [], set(existing)
                     for d in drafts:
