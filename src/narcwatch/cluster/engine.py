@@ -55,6 +55,7 @@ def connect(spec: str) -> Iterator[Any]:
         )
         try:
             with Client(cluster) as client:
+                client.wait_for_workers(value)  # all of them: the window is sized by them
                 yield client
         finally:
             cluster.close()
