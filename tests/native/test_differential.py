@@ -98,7 +98,34 @@ def check_numbers(text: str, extra_starts: int = 3) -> None:
     assert got == ref
 
 
-CHECKS = [check_normalize, check_word_view, check_language, check_offer_terms, check_numbers]
+def check_substance_views(text: str) -> None:
+    from narcwatch.analyze.term_views import ELONGATED, SPACED_RUN
+
+    elongated = _native.BUILT.has_elongated(text)
+    assert elongated == (ELONGATED.search(text) is not None if text.isascii() else None)
+    assert _native.BUILT.has_spaced_run(text) == (SPACED_RUN.search(text) is not None)
+
+
+def check_fuzzy(text: str) -> None:
+    from narcwatch.analyze.substances import default_matchers
+
+    fuzzy = default_matchers().fuzzy
+    norm = default_normalizer()(text).text
+    for probe in (norm, text.lower()):
+        with _native.use_native(False):
+            ref = fuzzy.find(probe)
+        assert _native.BUILT.fuzzy_find(probe, fuzzy._names, fuzzy.exclude, fuzzy._keys) == ref
+
+
+CHECKS = [
+    check_normalize,
+    check_word_view,
+    check_language,
+    check_offer_terms,
+    check_numbers,
+    check_substance_views,
+    check_fuzzy,
+]
 
 
 # ---------------------------------------------------------------------------- real text
@@ -186,6 +213,27 @@ def test_language_counts_on_generated_strings(text):
 @given(texts, st.one_of(st.none(), texts))
 def test_offer_terms_on_generated_strings(text, title):
     check_offer_terms(text, title)
+
+
+@SETTINGS
+@given(texts)
+@example("cocaaaine WWW weeEed C O L O M B I A N C O C A I N E a b c d e f g h1")
+def test_substance_views_on_generated_strings(text):
+    check_substance_views(text)
+
+
+# Misspelt names: words one letter off the knowledge base's long names, with neighbours.
+misspelt = st.tuples(
+    st.sampled_from(["vlagra", "cialiis", "vlcodin", "adlpex", "oxycodne", "morphinee"]),
+    focused,
+).map(lambda t: f"{t[1]} {t[0]} {t[1]}")
+
+
+@SETTINGS
+@given(st.one_of(texts, misspelt))
+@example("buy vlagra and cialiis, oxycontine; heroine morphing abcdefghijklmnopqrstuvwxyz")
+def test_fuzzy_names_on_generated_strings(text):
+    check_fuzzy(text)
 
 
 @SETTINGS

@@ -598,6 +598,159 @@ static PyObject *next_number(PyObject *self, PyObject *args) {
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* Substance views (analyze/term_views.py). */
+
+/* has_elongated(text) -> bool | None: ELONGATED.search(text) is not None, where ELONGATED is
+ * (?!w)([^\W\d_])\1\1 ignoring case; None for non-ASCII text (case rules beyond ASCII are
+ * left to `re`). */
+static PyObject *has_elongated(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "has_elongated() needs a str");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    const char *s = (const char *)PyUnicode_DATA(arg);
+    for (Py_ssize_t i = 0; i + 2 < n; i++) {
+        char c = s[i] | 32;
+        if (a_alpha(s[i]) && c != 'w' && (s[i + 1] | 32) == c && (s[i + 2] | 32) == c &&
+            a_alpha(s[i + 1]) && a_alpha(s[i + 2]))
+            Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
+/* has_spaced_run(text) -> bool: SPACED_RUN.search(text) is not None, where SPACED_RUN is
+ * (?<!\w)[^\W\d_](?: [^\W\d_]){7,}(?!\w) ("C O L O M B I A N"). */
+static PyObject *has_spaced_run(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "has_spaced_run() needs a str");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(arg);
+    const void *d = PyUnicode_DATA(arg);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+#define C(i) PyUnicode_READ(kind, d, (i))
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!is_letter(C(i)) || (i > 0 && is_word(C(i - 1)))) continue;
+        Py_ssize_t reps = 0, p = i + 1;
+        while (p + 1 < n && C(p) == ' ' && is_letter(C(p + 1))) {
+            reps++;
+            p += 2;
+        }
+        for (Py_ssize_t k = reps; k >= 7; k--) {
+            Py_ssize_t e = i + 1 + 2 * k;
+            if (e == n || !is_word(C(e))) Py_RETURN_TRUE;
+        }
+    }
+    Py_RETURN_FALSE;
+#undef C
+}
+
+/* fuzzy_find(text, names, exclude, keys) -> list[(start, end, name)]. Reference:
+ * FuzzyIndex.find (kb/fuzzy.py): words of [a-z]{6,20} standing alone, each one edit from
+ * exactly one name (the union of keys[word] and keys[word minus one letter] has one
+ * element), unless the word is a name itself or excluded. */
+static PyObject *fuzzy_lookup(PyObject *word_obj, const char *w, Py_ssize_t len, PyObject *names,
+                              PyObject *exclude, PyObject *keys) {
+    int r = PySet_Contains(names, word_obj);
+    if (r != 0) return r < 0 ? NULL : Py_None;
+    r = PySet_Contains(exclude, word_obj);
+    if (r != 0) return r < 0 ? NULL : Py_None;
+    PyObject *found = NULL; /* the one name so far (borrowed) */
+    char buf[32];
+    for (Py_ssize_t i = -1; i < len; i++) {
+        PyObject *key;
+        if (i < 0) {
+            key = word_obj;
+            Py_INCREF(key);
+        } else {
+            memcpy(buf, w, (size_t)i);
+            memcpy(buf + i, w + i + 1, (size_t)(len - i - 1));
+            key = PyUnicode_FromStringAndSize(buf, len - 1);
+            if (key == NULL) return NULL;
+        }
+        PyObject *set = PyDict_GetItemWithError(keys, key);
+        Py_DECREF(key);
+        if (set == NULL) {
+            if (PyErr_Occurred()) return NULL;
+            continue;
+        }
+        PyObject *it = PyObject_GetIter(set);
+        if (it == NULL) return NULL;
+        PyObject *name;
+        while ((name = PyIter_Next(it)) != NULL) {
+            if (found == NULL) {
+                found = name;
+                Py_DECREF(name); /* kept alive by the set, which the dict keeps */
+                continue;
+            }
+            int same = PyObject_RichCompareBool(found, name, Py_EQ);
+            Py_DECREF(name);
+            if (same <= 0) {
+                Py_DECREF(it);
+                return same < 0 ? NULL : Py_None; /* two names: ambiguous */
+            }
+        }
+        Py_DECREF(it);
+        if (PyErr_Occurred()) return NULL;
+    }
+    return found ? found : Py_None;
+}
+
+static PyObject *fuzzy_find(PyObject *self, PyObject *args) {
+    PyObject *text, *names, *exclude, *keys;
+    if (!PyArg_ParseTuple(args, "UOOO!", &text, &names, &exclude, &PyDict_Type, &keys)) return NULL;
+    if (!PyAnySet_Check(names) || !PyAnySet_Check(exclude)) {
+        PyErr_SetString(PyExc_TypeError, "names and exclude must be sets");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *d = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+#define C(i) PyUnicode_READ(kind, d, (i))
+    Py_ssize_t i = 0;
+    char w[24];
+    while (i < n) {
+        Py_UCS4 c = C(i);
+        if (!(c >= 'a' && c <= 'z')) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i;
+        while (j < n && j - i < 20 && C(j) >= 'a' && C(j) <= 'z') j++;
+        if (j - i < 6) {
+            i = j; /* a shorter run: no match starts inside it either */
+            continue;
+        }
+        Py_ssize_t s = i, e = j;
+        i = j;
+        if ((s > 0 && Py_UNICODE_ISALNUM(C(s - 1))) || (e < n && Py_UNICODE_ISALNUM(C(e))))
+            continue; /* part of a longer token ("2cbfly", "abc123") */
+        for (Py_ssize_t k = s; k < e; k++) w[k - s] = (char)C(k);
+        PyObject *word = PyUnicode_FromStringAndSize(w, e - s);
+        if (word == NULL) goto fail;
+        PyObject *name = fuzzy_lookup(word, w, e - s, names, exclude, keys);
+        Py_DECREF(word);
+        if (name == NULL) goto fail;
+        if (name == Py_None) continue;
+        PyObject *hit = Py_BuildValue("(nnO)", s, e, name);
+        if (hit == NULL || PyList_Append(out, hit) < 0) {
+            Py_XDECREF(hit);
+            goto fail;
+        }
+        Py_DECREF(hit);
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+#undef C
+}
+
+/* ------------------------------------------------------------------------------------ */
 
 static PyMethodDef methods[] = {
     {"ascii_normalize", ascii_normalize, METH_VARARGS,
@@ -609,6 +762,10 @@ static PyMethodDef methods[] = {
      "offer_known(text, title, vocab, max_chars, max_words, title_words) -> list[int]"},
     {"next_number", next_number, METH_VARARGS,
      "next_number(low, pos, symbols_before, codes) -> (start, end) | None"},
+    {"has_elongated", has_elongated, METH_O, "has_elongated(text) -> bool | None"},
+    {"has_spaced_run", has_spaced_run, METH_O, "has_spaced_run(text) -> bool"},
+    {"fuzzy_find", fuzzy_find, METH_VARARGS,
+     "fuzzy_find(text, names, exclude, keys) -> list[(start, end, name)]"},
     {NULL, NULL, 0, NULL},
 };
 

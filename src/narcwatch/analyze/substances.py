@@ -29,9 +29,9 @@ from narcwatch.analyze.normalize import normalizer_for
 from narcwatch.analyze.registry import ComponentFunc, register_component
 from narcwatch.analyze.term_context import AmountScan, Confident, Positions
 from narcwatch.analyze.term_views import (
-    ELONGATED,
-    SPACED_RUN,
     elongated_words,
+    has_elongated,
+    has_spaced_run,
     inside_spaced_runs,
     squashed_hits,
     substring_automaton,
@@ -184,12 +184,12 @@ class SubstanceFinder:
         beyond: dict[str, int] = {}  # matches past MATCH_CAP, per term (term_matches)
         raw_hits = self.m.terms.find(norm.text, view, cap=MATCH_CAP, overflow=beyond)
         views = [(norm, raw_hits)]
-        if ELONGATED.search(text):
+        if has_elongated(text):
             # Found in the original text (normalization already cut runs to two letters);
             # squashed where they are in the normalized one.
             spans = [(to_norm(norm, a), to_norm(norm, b)) for a, b in elongated_words(text)]
             views.append((norm, squashed_hits(self.m.squashed, norm.text, spans)))
-        if SPACED_RUN.search(text):
+        if has_spaced_run(text):
             views.append((norm, inside_spaced_runs(self.m.inner, text, norm)))
         # Every cue counts (the offer model reads the counts), but only the first
         # MATCH_CAP of one word keep their positions, so a page of "price" stays small.

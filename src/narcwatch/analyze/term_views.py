@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from typing import Any
 
+from narcwatch import _native
 from narcwatch.analyze.doc import NormalizedText
 from narcwatch.kb import Term
 from narcwatch.kb.matcher import TermMatcher
@@ -49,6 +50,22 @@ def elongated_words(text: str) -> list[tuple[int, int]]:
 # "C O L O M B I A N C O C A I N E": spaced-out letters that normalization joins into one
 # word, where the drug's name is no longer a whole word.
 SPACED_RUN = re.compile(r"(?<!\w)[^\W\d_](?: [^\W\d_]){7,}(?!\w)")
+
+
+def has_elongated(text: str) -> bool:
+    """Whether ``text`` holds a letter written three times or more (``ELONGATED``)."""
+    if (native := _native.speedups) is not None and (
+        found := native.has_elongated(text)
+    ) is not None:
+        return found
+    return ELONGATED.search(text) is not None
+
+
+def has_spaced_run(text: str) -> bool:
+    """Whether ``text`` holds a run of spaced-out letters (``SPACED_RUN``)."""
+    if (native := _native.speedups) is not None:
+        return native.has_spaced_run(text)
+    return SPACED_RUN.search(text) is not None
 
 
 def substring_automaton(names: Mapping[str, list[Term]]) -> Any:

@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from narcwatch import _native
+
 if TYPE_CHECKING:
     from narcwatch.kb.loader import Term
 
@@ -64,6 +66,8 @@ class FuzzyIndex:
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, name)`` of every misspelt name in lower-case ``text``."""
+        if (native := _native.speedups) is not None:
+            return native.fuzzy_find(text, self._names, self.exclude, self._keys)
         out = []
         for m in _WORD.finditer(text):
             s, e = m.span()
