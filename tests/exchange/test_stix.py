@@ -49,6 +49,14 @@ def test_each_selector_type_round_trips(stype, value):
     assert roundtrip([inc])[0].selectors == inc.selectors
 
 
+def test_values_with_quotes_and_backslashes_make_valid_patterns():
+    inc = incident({"handle": "it's\\x", "pgp-uid": "Shop 'NL' \\ <orders@example.com>"})
+    bundle = write([inc], "stix")
+    patterns = [o["pattern"] for o in bundle["objects"] if o["type"] == "indicator"]
+    assert patterns[0] == "[user-account:account_login = 'it\\'s\\\\x']"
+    assert roundtrip([inc]) == [inc]  # stix2.parse runs the pattern grammar on each
+
+
 def test_observables_have_stix_ids_and_are_shared_between_incidents():
     a = incident({"email": "orders@example.com", "btc": SAMPLES["btc"]}, id="a", tlp="GREEN")
     b = incident({"email": "orders@example.com"}, id="b", tlp="RED")

@@ -110,7 +110,7 @@ def _incident_objects(
         )
         related.append(observed)
         for sel in inc.selectors:
-            indicator = stix2.Indicator(
+            indicator = so.Indicator(
                 id=so.stix_id("indicator", inc.id, sel.type, sel.value),
                 name=f"{sel.type} {sel.value}",
                 description=f"{sel.type} selector of incident {inc.id}: {inc.title}",
