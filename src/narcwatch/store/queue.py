@@ -1,0 +1,200 @@
+"""The review queue, one document, and offers over time: the web UI's reads of the
+findings (latest versions only), all filtering and sorting done in SQL."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import String, distinct, exists, func, select
+
+from narcwatch.errors import NotFoundError, UsageError
+from narcwatch.model import Finding
+from narcwatch.results.review import DocumentView, OfferPoint, OfferSeries, QueueItem, QueuePage
+from narcwatch.store import Store
+from narcwatch.store.audit import utc
+from narcwatch.store.review_tables import ReviewRow
+from narcwatch.store.reviews import ReviewRepository, latest_reviews
+from narcwatch.store.tables import ActorDocRow, DocumentRow, SubstanceHitRow
+from narcwatch.store.visibility import Visibility
+
+__all__ = ["QueueFilter", "document_view", "offer_series", "review_queue"]
+
+NO_PLATFORM = "(none)"
+# Findings are stored as the JSON ``json.dumps`` writes (", " and ": " separators, keys in
+# model order), so a finding's offer kind is this exact text: a value inside a string
+# would be escaped (\"offer_kind\") and cannot match.
+_KIND_TEXT = {
+    "drug": '%"offer_kind": "drug"%',
+    "other": '%"offer_kind": "other"%',
+    "talk": '%"offer_kind": null%',
+}
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    platform: str | None = None  # NO_PLATFORM: documents read without one
+    substance: str | None = None  # knowledge-base id
+    kind: str | None = None  # drug | other | talk
+    min_score: float | None = None  # offer_score at least
+    since: str | None = None  # YYYY-MM-DD, on the document's day
+    until: str | None = None
+    undecided: bool = False  # only findings nobody has decided on yet
+
+
+def _day() -> Any:
+    """Published date when the document says, else the day it was first stored."""
+    stored = func.substr(func.cast(DocumentRow.first_seen, String), 1, 10)
+    return func.coalesce(func.substr(DocumentRow.published, 1, 10), stored)
+
+
+def _conditions(where: QueueFilter) -> list[Any]:
+    found: list[Any] = [DocumentRow.is_latest.is_(True)]
+    if where.platform == NO_PLATFORM:
+        found.append(DocumentRow.platform.is_(None))
+    elif where.platform:
+        found.append(DocumentRow.platform == where.platform)
+    if where.substance:
+        found.append(
+            exists().where(
+                SubstanceHitRow.document_pk == DocumentRow.pk,
+                SubstanceHitRow.substance_id == where.substance,
+            )
+        )
+    if where.kind:
+        if where.kind not in _KIND_TEXT:
+            raise UsageError(f"unknown offer kind {where.kind!r}", options=list(_KIND_TEXT))
+        found.append(DocumentRow.finding.like(_KIND_TEXT[where.kind]))
+    if where.min_score is not None:
+        found.append(DocumentRow.offer_score >= where.min_score)
+    if where.since:
+        found.append(_day() >= where.since)
+    if where.until:
+        found.append(_day() <= where.until)
+    if where.undecided:
+        found.append(~exists().where(ReviewRow.doc_id == DocumentRow.doc_id))
+    return found
+
+
+def review_queue(
+    store: Store,
+    where: QueueFilter,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    visibility: Visibility | None = None,
+) -> QueuePage:
+    """Findings matching ``where``, highest risk first (then offer score, then oldest)."""
+    del visibility  # one home is one organisation's findings
+    conditions = _conditions(where)
+    query = (
+        select(DocumentRow.doc_id, DocumentRow.finding, _day(), DocumentRow.risk)
+        .where(*conditions)
+        .order_by(DocumentRow.risk.desc(), DocumentRow.offer_score.desc(), DocumentRow.pk)
+        .limit(limit)
+        .offset(offset)
+    )
+    latest = DocumentRow.is_latest.is_(True)
+    with store.session() as s:
+        rows = s.execute(query).all()
+        total = s.scalar(select(func.count()).select_from(DocumentRow).where(*conditions)) or 0
+        platforms = [
+            p or NO_PLATFORM
+            for p in s.scalars(
+                select(DocumentRow.platform).where(latest).distinct().order_by(DocumentRow.platform)
+            )
+        ]
+        substances = list(
+            s.scalars(
+                select(SubstanceHitRow.substance_id)
+                .join(DocumentRow, DocumentRow.pk == SubstanceHitRow.document_pk)
+                .where(latest)
+                .group_by(SubstanceHitRow.substance_id)
+                .order_by(SubstanceHitRow.substance_id)
+            )
+        )
+    reviews = latest_reviews(store, [r[0] for r in rows])
+    items = []
+    for doc_id, finding, day, risk in rows:
+        data = json.loads(finding)
+        doc = data.get("doc", {})
+        names = list(
+            dict.fromkeys(h.get("name", h.get("id", "")) for h in data.get("substances", []))
+        )
+        items.append(
+            QueueItem(
+                doc_id=doc_id,
+                title=doc.get("title"),
+                platform=doc.get("platform"),
+                author=doc.get("author"),
+                day=day,
+                risk=risk,
+                offer_score=float(data.get("offer_score", 0.0)),
+                offer_kind=data.get("offer_kind"),
+                substances=names,
+                review=reviews.get(doc_id),
+            )
+        )
+    return QueuePage(items=items, total=total, platforms=platforms, substances=substances)
+
+
+def document_view(
+    store: Store, doc_id: str, *, visibility: Visibility | None = None
+) -> DocumentView:
+    """One document by its id (or a unique prefix of 8 characters or more)."""
+    del visibility
+    if len(doc_id) < 8 or not all(c in "0123456789abcdef" for c in doc_id):
+        raise NotFoundError(f"no document {doc_id!r}")
+    with store.session() as s:
+        rows = s.execute(
+            select(DocumentRow, ActorDocRow.actor_id)
+            .outerjoin(ActorDocRow, ActorDocRow.document_pk == DocumentRow.pk)
+            .where(DocumentRow.doc_id.startswith(doc_id))
+            .limit(2)
+        ).all()
+    if len(rows) != 1:
+        raise NotFoundError(f"no document {doc_id!r}" if not rows else f"{doc_id!r} is ambiguous")
+    row, actor = rows[0]
+    return DocumentView(
+        finding=Finding.model_validate(json.loads(row.finding)),
+        version=row.version,
+        first_seen=utc(row.first_seen),
+        last_seen=utc(row.last_seen),
+        actor=actor,
+        reviews=ReviewRepository(store).history(row.doc_id),
+    )
+
+
+def offer_series(
+    store: Store, by: str, *, top: int = 8, visibility: Visibility | None = None
+) -> OfferSeries:
+    """Drug offers a day for the ``top`` substances or platforms (by offers overall)."""
+    del visibility
+    day = _day()
+    offers = func.count(distinct(DocumentRow.pk))
+    base = [DocumentRow.is_latest.is_(True), DocumentRow.offer.is_(True)]
+    if by == "substance":
+        key: Any = SubstanceHitRow.substance_id
+        query = select(day, key, offers).join(
+            SubstanceHitRow, SubstanceHitRow.document_pk == DocumentRow.pk
+        )
+    elif by == "platform":
+        key = func.coalesce(DocumentRow.platform, NO_PLATFORM)
+        query = select(day, key, offers)
+    else:
+        raise UsageError(f"cannot chart offers by {by!r}", options=["substance", "platform"])
+    with store.session() as s:
+        rows = s.execute(query.where(*base).group_by(day, key).order_by(day, key)).all()
+    totals: dict[str, int] = {}
+    for _, k, n in rows:
+        totals[k] = totals.get(k, 0) + n
+    keys = sorted(totals, key=lambda k: (-totals[k], k))[:top]
+    kept = set(keys)
+    points = [OfferPoint(day=d, key=k, offers=n) for d, k, n in rows if k in kept and d]
+    return OfferSeries(
+        by=by,  # type: ignore[arg-type]
+        days=sorted({p.day for p in points}),
+        keys=keys,
+        points=points,
+    )
