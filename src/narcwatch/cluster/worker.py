@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 from distributed import WorkerPlugin, get_worker
 
+from narcwatch import __version__
 from narcwatch.analyze.executors import analyze_one
 from narcwatch.analyze.pipeline import Pipeline
 from narcwatch.cluster.arrow import to_table
@@ -64,6 +65,7 @@ class PipelinePlugin(WorkerPlugin):
         self.kb_dir = kb_dir
         self.include_text = include_text
         self.read_options = read_options or ReadOptions()
+        self.version = __version__  # the driver's: a worker on another one refuses to start
         self._local: threading.local | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -74,6 +76,11 @@ class PipelinePlugin(WorkerPlugin):
     def setup(self, worker: Any) -> None:
         from narcwatch.kb.loader import default_kb, load_kb
 
+        if self.version != __version__:
+            raise RuntimeError(
+                f"the driver runs narcwatch {self.version}, this worker {__version__}: install "
+                "the same version everywhere (findings would differ)"
+            )
         if self.kb is None:
             self.kb = load_kb(self.kb_dir) if self.kb_dir else default_kb()
         self._local = threading.local()
