@@ -156,3 +156,15 @@ def test_usage_errors(cli, args: list[str], message: str) -> None:
     result = cli("scan", str(EXAMPLES), *args)
     assert result.code == 2, result.stderr
     assert message in result.stderr
+
+
+def test_a_worker_on_another_narcwatch_version_stops_the_run(
+    client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from narcwatch.cluster import worker
+    from narcwatch.errors import NarcwatchError
+
+    monkeypatch.setattr(worker, "__version__", "0.0.0-driver")
+    ctx = Context.build(home=tmp_path / "home")
+    with pytest.raises(NarcwatchError, match=r"driver runs narcwatch 0\.0\.0-driver"):
+        cluster_scan_job(ctx, [str(EXAMPLES)], client=client, store=False)

@@ -93,3 +93,20 @@ def test_standard_input_is_refused() -> None:
 def test_nothing_readable_is_no_input(tmp_path: Path) -> None:
     with pytest.raises(NoInputError):
         plan([str(tmp_path / "missing.jsonl")], None, ReadOptions(), 100)
+
+
+def test_fsspec_urls_are_read_by_the_workers_themselves(odd_inputs: list[str]) -> None:
+    """A ``file://`` URL goes through fsspec as ``s3://`` would: the same items, named by
+    their URLs."""
+    folder = odd_inputs[0]
+    items, parts = _partitioned([f"file://{folder}"], 40)
+    assert all(p.path.startswith("file://") for p in parts)
+    assert {p.kind for p in parts} >= {"lines", "rows", "warc"}
+    plain = _plain([folder])
+    assert [(k[0], k[2], *k[3:]) for k in items] == [(k[0], k[2], *k[3:]) for k in plain]
+    assert [k[1] for k in items] == [f"file://{Path(k[1]).resolve()}" for k in plain]
+
+
+def test_an_unknown_scheme_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="nosuch://x"):
+        plan(["nosuch://x"], None, ReadOptions(), 100)

@@ -19,16 +19,15 @@ plain scan's output.
 from __future__ import annotations
 
 import io
-import os
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO, Literal
 
+from narcwatch.cluster.storage import FileStamp, list_inputs, open_input, stamp
 from narcwatch.errors import InputError, NoInputError, UsageError
 from narcwatch.ingest.base import ReadItem, ReadOptions, get_reader
-from narcwatch.ingest.sources import GZIP_MAGIC, read_stream, reader_for, walk_files
+from narcwatch.ingest.sources import GZIP_MAGIC, read_stream, reader_for
 
 __all__ = ["FileStamp", "Partition", "plan", "read_partition"]
 
@@ -40,7 +39,7 @@ _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16/32: lines are not byte lines
 @dataclass(frozen=True, slots=True)
 class Partition:
     index: int
-    path: str  # absolute: what a worker opens
+    path: str  # what a worker opens: an absolute path or an fsspec URL
     source: str  # the input's name as a plain scan reports it
     kind: Kind
     fmt: str | None  # the forced --input-format, if any
@@ -48,15 +47,6 @@ class Partition:
     stop: int | None = None  # byte offset or line bound, exclusive; None: to the end
     first_line: int = 1  # lines: the number of the line at ``start``
     size: int = 0  # bytes of the file this partition covers (for the progress bar)
-
-
-@dataclass(frozen=True, slots=True)
-class FileStamp:
-    """A planned file as it was: a resumed run refuses to go on over a changed input."""
-
-    path: str
-    size: int
-    mtime_ns: int
 
 
 def plan(
@@ -73,26 +63,21 @@ def plan(
     for item in inputs:
         if item == "-":
             raise UsageError("a cluster scan reads files every worker sees, not standard input")
-        path = Path(item)
-        files: list[Path | InputError]
-        if path.is_dir():
-            opened += 1
-            files = list(walk_files(path))
-        else:
-            files = [path]
+        folder, files = list_inputs(item)
+        opened += folder
         for file in files:
             if isinstance(file, InputError):
                 errors.append(file)
                 continue
+            path, source = file
             try:
-                got = _plan_file(file, fmt, options, max(1, target_bytes), len(parts))
+                got = _plan_file(path, source, fmt, options, max(1, target_bytes), len(parts))
             except OSError as exc:
-                errors.append(InputError(str(file), None, f"cannot open: {exc.strerror or exc}"))
+                errors.append(InputError(source, None, f"cannot open: {exc.strerror or exc}"))
                 continue
-            if file is path:
-                opened += 1
-            stamp, file_parts = got
-            stamps.append(stamp)
+            opened += not folder
+            file_stamp, file_parts = got
+            stamps.append(file_stamp)
             parts += file_parts
     if opened == 0:
         reasons = "; ".join(str(e) for e in errors) or "no input given"
@@ -101,18 +86,17 @@ def plan(
 
 
 def _plan_file(
-    file: Path, fmt: str | None, options: ReadOptions, target: int, first: int
+    path: str, source: str, fmt: str | None, options: ReadOptions, target: int, first: int
 ) -> tuple[FileStamp, list[Partition]]:
-    with file.open("rb") as fh:
-        st = os.fstat(fh.fileno())
-        size = st.st_size
-        stamp = FileStamp(str(file.resolve()), size, st.st_mtime_ns)
+    file_stamp = stamp(path)
+    size = file_stamp.size
+    with open_input(path) as fh:
         head = fh.read(1 << 16)
         fh.seek(0)
         ranges: list[tuple[int, int | None, int]] = []  # start, stop, first line
         kind: Kind = "file"
         if size > target and not _wide(head, options.encoding):
-            name = _format(str(file), head, fmt)
+            name = _format(source, head, fmt)
             if name == "jsonl" and _line_records(head):
                 kind, ranges = "lines", list(_line_cuts(fh, size, target, options.max_record_bytes))
             elif name == "csv":
@@ -120,17 +104,15 @@ def _plan_file(
             elif name == "warc":
                 kind, ranges = "warc", [(a, b, 1) for a, b in _record_cuts(fh, target)]
         if len(ranges) <= 1:
-            return stamp, [Partition(first, stamp.path, str(file), "file", fmt, size=size)]
+            return file_stamp, [Partition(first, path, source, "file", fmt, size=size)]
         parts = []
         for i, (start, stop, line) in enumerate(ranges):
             if kind == "rows":  # bytes are not known by line: each row range gets its share
                 share = size * (i + 1) // len(ranges) - size * i // len(ranges)
             else:
                 share = (size if stop is None else stop) - start
-            parts.append(
-                Partition(first + i, stamp.path, str(file), kind, fmt, start, stop, line, share)
-            )
-        return stamp, parts
+            parts.append(Partition(first + i, path, source, kind, fmt, start, stop, line, share))
+        return file_stamp, parts
 
 
 def _wide(head: bytes, encoding: str | None) -> bool:
@@ -241,7 +223,7 @@ def _record_cuts(fh: BinaryIO, target: int) -> Iterator[tuple[int, int | None]]:
 def read_partition(part: Partition, options: ReadOptions) -> Iterator[ReadItem]:
     """The documents and errors a plain scan reads from ``part``'s piece of its file."""
     try:
-        fh = open(part.path, "rb")  # noqa: SIM115  (closed below, after the generator)
+        fh = open_input(part.path)
     except OSError as exc:
         yield InputError(part.source, None, f"cannot open: {exc.strerror or exc}")
         return

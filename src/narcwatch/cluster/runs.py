@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from narcwatch.cluster.partitions import FileStamp, Partition
+from narcwatch.cluster.partitions import Partition
+from narcwatch.cluster.storage import FileStamp, stamp
 from narcwatch.errors import UsageError
 
 __all__ = ["ErrorRow", "RunDir", "RunPlan", "check_resumable", "new_run_id"]
@@ -147,10 +148,10 @@ def check_resumable(plan: RunPlan, inputs: list[str], settings: dict[str, Any]) 
                 f"run {plan.run} ran with {key} = {plan.settings.get(key)!r}, not "
                 f"{settings.get(key)!r}: resume it with the same options"
             )
-    for stamp in plan.files:
+    for planned in plan.files:
         try:
-            st = os.stat(stamp.path)
+            now = stamp(planned.path)
         except OSError:
-            raise UsageError(f"run {plan.run}: {stamp.path} is gone") from None
-        if (st.st_size, st.st_mtime_ns) != (stamp.size, stamp.mtime_ns):
-            raise UsageError(f"run {plan.run}: {stamp.path} changed since the run started")
+            raise UsageError(f"run {plan.run}: {planned.path} is gone") from None
+        if now != planned:
+            raise UsageError(f"run {plan.run}: {planned.path} changed since the run started")

@@ -100,6 +100,8 @@ def cluster_scan_job(
     else:
         run_dir, plan = _new_run(runs, inputs, input_format, options, partition_bytes, settings)
     finished = run_dir.finished()
+    if meter is not None:  # the partitions' sizes: URLs have no size on this machine
+        meter.total = sum(p.size for p in plan.partitions)
     with ExitStack() as stack:
         if client is None:
             assert cluster is not None
