@@ -29,7 +29,7 @@ def client() -> Iterator[Client]:
     """Two single-threaded worker processes (a process can be killed; a thread cannot)."""
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         Client(cluster) as c,
     ):
