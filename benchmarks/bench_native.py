@@ -32,9 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_scan  # noqa: E402
+import bench_scan
 
-from narcwatch import _native  # noqa: E402
+from narcwatch import _native
 
 
 def _best(fn: Callable[[], object], rounds: int) -> float:
@@ -62,10 +62,12 @@ def functions(texts: list[str], rounds: int) -> list[tuple[str, float, float]]:
     from narcwatch.analyze.normalize import default_normalizer
     from narcwatch.analyze.offer_model import default_model, known_terms
     from narcwatch.analyze.quantities import default_reader, next_number
+    from narcwatch.analyze.substances import default_matchers
+    from narcwatch.analyze.term_views import has_elongated, has_spaced_run
     from narcwatch.kb.matcher import word_view
 
     normalizer, detector, lex = default_normalizer(), default_detector(), default_reader().lex
-    model = default_model()
+    model, fuzzy = default_model(), default_matchers().fuzzy
     with _native.use_native(False):
         norms = [normalizer(t).text for t in texts]
     lows = [t.lower() for t in texts]
@@ -86,6 +88,8 @@ def functions(texts: list[str], rounds: int) -> list[tuple[str, float, float]]:
         ("word view", lambda: [word_view(n) for n in norms]),
         ("language", lambda: [detector(t) for t in texts]),
         ("quantity numbers", numbers),
+        ("substance views", lambda: [(has_elongated(t), has_spaced_run(t)) for t in texts]),
+        ("misspelt names", lambda: [fuzzy.find(n) for n in norms]),
     ]
     if model is not None:
         vocab = model.vocab
