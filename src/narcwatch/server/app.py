@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from narcwatch import __version__
+from narcwatch import __version__, web
 from narcwatch.jobs.context import Context
 from narcwatch.jobs.share import ShareService
 from narcwatch.server import problems
@@ -92,6 +92,7 @@ def create_app(
 
     app.include_router(router, prefix="/api/v1")
     app.include_router(stream_router, prefix="/api/v1")
+    web.mount(app, ctx)  # the analyst's web UI at / (issue 18); none without a ctx
     app.add_middleware(problems.BodyLimit, limit=settings.max_body)
     return app
 
