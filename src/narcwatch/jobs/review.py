@@ -14,6 +14,7 @@ import csv
 import io
 from collections.abc import Iterator
 
+from narcwatch.errors import AccessError
 from narcwatch.jobs.context import Context
 from narcwatch.results.review import (
     Decision,
@@ -75,9 +76,13 @@ def decide(
     *,
     analyst: str,
     org: str | None = None,
+    role: str | None = None,
     note: str = "",
 ) -> Review:
-    """Record an analyst's decision on a document (audited as ``review.<decision>``)."""
+    """Record an analyst's decision on a document (audited as ``review.<decision>``).
+    ``role``: the server account's; a reader may look but not decide."""
+    if role == "reader":
+        raise AccessError("role 'reader' may read but not record decisions")
     with ctx.open_store() as store:
         return ReviewRepository(store).add(doc_id, decision, analyst=analyst, org=org, note=note)
 

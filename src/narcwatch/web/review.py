@@ -1,0 +1,126 @@
+"""The review queue, decisions, the labelled export and the document view."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
+
+from narcwatch.jobs import review as jobs
+from narcwatch.jobs.evidence import NoCaptureError, show_job
+from narcwatch.results.review import Decision
+from narcwatch.web.base import WebRoute, posted, state, user
+from narcwatch.web.highlight import segments, spans_of
+from narcwatch.web.session import WebUser
+from narcwatch.web.views import CAPTURE_CSP, render, secure
+
+router = APIRouter(route_class=WebRoute)
+
+Me = Annotated[WebUser, Depends(user)]
+DocId = Annotated[str, "a document id or a unique prefix"]
+PAGE = 50
+KINDS = {"drug": "drug offer", "other": "other offer", "talk": "talk (no offer)"}
+
+
+@router.get("/")
+def home(who: Me) -> Response:
+    return RedirectResponse("/queue", status_code=303)
+
+
+@router.get("/queue")
+def queue(
+    request: Request,
+    who: Me,
+    platform: Annotated[str | None, Query(max_length=128)] = None,
+    substance: Annotated[str | None, Query(max_length=128)] = None,
+    kind: Annotated[str | None, Query(pattern=r"^(drug|other|talk)?$")] = None,
+    min_score: Annotated[str | None, Query(max_length=8)] = None,
+    since: Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = None,
+    until: Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = None,
+    undecided: Annotated[str | None, Query(max_length=3)] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Response:
+    score = float(min_score) if min_score and _is_number(min_score) else None
+    where = jobs.QueueFilter(platform=platform or None, substance=substance or None,
+                             kind=kind or None, min_score=score, since=since or None,
+                             until=until or None, undecided=bool(undecided))  # fmt: skip
+    page = jobs.queue_job(state(request).ctx, where, limit=PAGE, offset=offset,
+                          visibility=who.caller.visibility)  # fmt: skip
+    return render(request, "queue.html", user=who, nav="queue", page=page, where=where,
+                  kinds=KINDS, offset=offset, size=PAGE, min_score=min_score or "")  # fmt: skip
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return 0.0 <= float(text) <= 1.0
+    except ValueError:
+        return False
+
+
+@router.post("/review/{doc_id}")
+def decide(
+    request: Request,
+    who: Me,
+    doc_id: str,
+    decision: Annotated[Decision, Form()],
+    csrf: Annotated[str | None, Form(max_length=100)] = None,
+    note: Annotated[str, Form(max_length=10_000)] = "",
+    back: Annotated[str, Form(max_length=2000)] = "/queue",
+) -> Response:
+    """Record a decision; the queue's script asks for JSON, a plain form gets a redirect."""
+    posted(request, who, csrf)
+    review = jobs.decide(state(request).ctx, doc_id, decision, analyst=who.email,
+                         org=who.org, role=who.caller.role, note=note)  # fmt: skip
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse(review.model_dump(mode="json"))
+    target = back if back.startswith("/") and not back.startswith("//") else "/queue"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/review/export.jsonl")
+def export(request: Request, who: Me) -> Response:
+    """Confirmed and dismissed findings as JSON Lines: ``narcwatch eval FILE --labels
+    label --positive offer`` reads it."""
+    records = jobs.export_labels(state(request).ctx, visibility=who.caller.visibility)
+    lines = (json.dumps(r.model_dump(mode="json"), ensure_ascii=False) + "\n" for r in records)
+    headers = {"Content-Disposition": 'attachment; filename="narcwatch-labels.jsonl"'}
+    return secure(StreamingResponse(lines, media_type="application/x-ndjson", headers=headers))
+
+
+@router.get("/documents/{doc_id}")
+def document(request: Request, who: Me, doc_id: str) -> Response:
+    ctx = state(request).ctx
+    view = jobs.show_document(ctx, doc_id, visibility=who.caller.visibility)
+    doc = view.finding.doc
+    try:
+        evidence = show_job(ctx, doc.id, visibility=who.caller.visibility)
+    except NoCaptureError:
+        evidence = None
+    text = doc.text
+    parts = segments(text, spans_of(view.finding)) if text else []
+    return render(request, "document.html", user=who, nav="queue", view=view, doc=doc,
+                  parts=parts, evidence=evidence, decisions=list(Decision))  # fmt: skip
+
+
+@router.get("/documents/{doc_id}/capture")
+def capture(request: Request, who: Me, doc_id: str) -> Response:
+    """The archived payload, to be shown in a sandboxed frame: its own CSP forbids every
+    script and every load (only inline styles and data: images)."""
+    with tempfile.TemporaryDirectory(prefix="narcwatch-web-") as tmp:
+        out = Path(tmp) / "payload"
+        try:
+            show_job(state(request).ctx, doc_id, html=out, max_text=0,
+                     visibility=who.caller.visibility)  # fmt: skip
+        except NoCaptureError:
+            return secure(Response("no archived capture", 404, media_type="text/plain"),
+                          CAPTURE_CSP)  # fmt: skip
+        body = out.read_bytes() if out.exists() else b""
+    kind = "text/html" if body.lstrip()[:1] == b"<" else "text/plain; charset=utf-8"
+    response = Response(body, media_type=kind)
+    secure(response, CAPTURE_CSP)
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
