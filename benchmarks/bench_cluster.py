@@ -18,11 +18,12 @@ without linking:
   worker processes (started before the clock starts; its start is reported apart).
 
 Scheduler overhead per partition: the same ``--sweep-docs`` corpus is scanned on one
-cluster with partitions of several sizes; the wall time grows with the number of
-partitions by ``c / threads`` per partition, and ``c`` (from a least-squares line) is what
-a partition costs beyond its documents: the task round trip, the Arrow table back, the
-driver's Parquet file and its finished record. Overhead is under 5% once a partition's
-analysis takes 20 c, i.e. at ``20 c / (CPU s per document)`` documents.
+cluster with partitions of several sizes; the CPU time of the driver (which runs the local
+scheduler) and the workers together grows with the number of partitions by ``c`` per
+partition (a least-squares line), what a partition costs beyond its documents: the task
+round trip, the Arrow table back, the driver's Parquet file and its finished record. CPU
+time, not wall time, so that a shared machine does not blur it. Overhead is under 5% once
+a partition's documents take 20 c, i.e. from ``20 c / (CPU s per document)`` documents.
 """
 
 from __future__ import annotations
@@ -248,26 +249,30 @@ def main() -> None:
             "sweep", str(root / "sweep"), str(root / "hs"), ",".join(map(str, sizes)), str(w)
         )
         print(f"\nsweep: {sweep_docs:,} documents on local:{w}")
-        print("| partition | partitions | documents each | wall s | busy share |")
-        print("|---|---|---|---|---|")
+        print("| partition | partitions | documents each | wall s | busy share | CPU s, all |")
+        print("|---|---|---|---|---|---|")
         for p in points:
             busy = p["compute"] / (p["seconds"] * w)
+            p["cpu"] = p["driver_cpu"] + p["worker_cpu"]
             print(
                 f"| {p['partition_bytes'] // 1024:,} KB | {p['partitions']} | "
-                f"{p['docs'] / p['partitions']:,.0f} | {p['seconds']:.2f} | {busy:.0%} |"
+                f"{p['docs'] / p['partitions']:,.0f} | {p['seconds']:.2f} | {busy:.0%} | "
+                f"{p['cpu']:.2f} |"
             )
-        # wall = a + (c / w) * partitions: least squares over the sweep
+        # CPU of driver (with the scheduler, in its process) and workers together:
+        # a + c * partitions, least squares. CPU, not wall time: the machine may be shared.
         xs = [p["partitions"] for p in points]
-        ys = [p["seconds"] for p in points]
+        ys = [p["cpu"] for p in points]
         mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / max(
+        cost = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / max(
             1e-9, sum((x - mx) ** 2 for x in xs)
         )
-        cost = slope * w
-        docs_5 = 20 * cost / per_doc_cpu
+        per_doc = (my - cost * mx) / sweep_docs  # the CPU of a document without partitions
+        docs_5 = 20 * cost / per_doc
         print(
-            f"\nscheduler overhead per partition: {1e3 * cost:.1f} ms (of worker time; "
-            f"a document takes {1e3 * per_doc_cpu:.2f} ms of CPU in one process)"
+            f"\noverhead per partition: {1e3 * cost:.1f} ms of CPU (driver, scheduler and "
+            f"workers; a document costs {1e3 * per_doc:.2f} ms in the cluster, "
+            f"{1e3 * per_doc_cpu:.2f} ms in one process)"
         )
         print(
             f"overhead under 5% from {docs_5:,.0f} documents per partition = "

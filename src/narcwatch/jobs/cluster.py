@@ -92,14 +92,13 @@ def cluster_scan_job(
     options = read_options or ReadOptions()
     settings = _settings(ctx, input_format, options, include_text)
     runs = ctx.home / "runs"
-    if resume:
-        from narcwatch.cluster.runs import RunDir
+    from narcwatch.cluster.runs import RunDir
 
+    if resume:
         run_dir, plan = RunDir.open(runs, resume)
         check_resumable(plan, list(inputs), settings)
-    else:
-        run_dir, plan = _new_run(runs, inputs, input_format, options, partition_bytes, settings)
-    finished = run_dir.finished()
+    else:  # planned before connecting (bad inputs fail fast), written once connected
+        plan = _new_plan(inputs, input_format, options, partition_bytes, settings)
     if meter is not None:  # the partitions' sizes: URLs have no size on this machine
         meter.total = sum(p.size for p in plan.partitions)
     with ExitStack() as stack:
@@ -107,6 +106,9 @@ def cluster_scan_job(
             assert cluster is not None
             client = stack.enter_context(connect(cluster))
         _register(client, ctx, include_text, options)
+        if not resume:
+            run_dir = RunDir.create(runs, plan)
+        finished = run_dir.finished()
         threads = worker_threads(client)
         if on_start is not None:
             on_start(
@@ -145,19 +147,18 @@ def _settings(
     }
 
 
-def _new_run(
-    runs: Path,
+def _new_plan(
     inputs: Sequence[str],
     input_format: str | None,
     options: ReadOptions,
     partition_bytes: int,
     settings: dict[str, Any],
-) -> tuple[RunDir, RunPlan]:
+) -> RunPlan:
     from narcwatch.cluster.partitions import plan as plan_partitions
-    from narcwatch.cluster.runs import RunDir, RunPlan, new_run_id
+    from narcwatch.cluster.runs import RunPlan, new_run_id
 
     parts, files, errors = plan_partitions(inputs, input_format, options, partition_bytes)
-    plan = RunPlan(
+    return RunPlan(
         run=new_run_id(),
         inputs=list(inputs),
         settings=settings,
@@ -165,7 +166,6 @@ def _new_run(
         partitions=parts,
         errors=[(e.source, e.location, e.reason) for e in errors],
     )
-    return RunDir.create(runs, plan), plan
 
 
 def _register(client: Any, ctx: Context, include_text: bool, options: ReadOptions) -> None:
