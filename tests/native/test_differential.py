@@ -15,8 +15,16 @@ from hypothesis import strategies as st
 
 from narcwatch import _native
 from narcwatch.analyze.language import default_detector
-from narcwatch.analyze.normalize import default_normalizer
+from narcwatch.analyze.normalize import (
+    _REPEAT,
+    _SPACED,
+    Normalizer,
+    _edit,
+    _fold,
+    default_normalizer,
+)
 from narcwatch.analyze.offer_model import MAX_CHARS, MAX_WORDS, TITLE_WORDS, default_model
+from narcwatch.analyze.offsets import identity
 from narcwatch.analyze.pipeline import Pipeline
 from narcwatch.analyze.quantities import default_reader, next_number
 from narcwatch.ingest.base import RawDocument
@@ -25,30 +33,49 @@ from narcwatch.kb.matcher import word_view
 pytestmark = pytest.mark.usefixtures("native_built")
 
 
-def _origin(norm):
-    o = norm.origin
+def _origin_of(o):
     return None if o is None else (o.n_starts, o.o_starts, o.steps)
 
 
-def check_normalize(text: str) -> None:
-    normalizer = default_normalizer()
+def _origin(norm):
+    return _origin_of(norm.origin)
+
+
+def _tail_ref(normalizer: Normalizer, s: str):
+    """What Normalizer.__call__ does after folding, in Python."""
+    mapped = normalizer._map_tokens(s)
+    if _SPACED.search(mapped) or _REPEAT.search(mapped):
+        mapped, origin = _edit(mapped, None)
+        return mapped, _origin_of(origin)
+    return mapped, None
+
+
+def _tail_native(normalizer: Normalizer, s: str):
+    out, drops = _native.BUILT.normalize_tail(s, *normalizer.native_maps)
+    return out, None if drops is None else _origin_of(identity().without(drops, len(s)))
+
+
+def check_normalize(text: str, normalizer: Normalizer | None = None) -> None:
+    normalizer = normalizer or default_normalizer()
     with _native.use_native(False):
         ref = normalizer(text)
-    got = _native.BUILT.ascii_normalize(text, normalizer.native_leet)
-    if not text.isascii():
-        assert got is None  # the Python path runs: nothing to compare
-        return
-    s, _drops = got
     with _native.use_native(True):
         via = normalizer(text)
-    assert (s, via.text, _origin(via)) == (ref.text, ref.text, _origin(ref))
+    assert (via.text, _origin(via)) == (ref.text, _origin(ref))
+    if normalizer.native_leet is not None:
+        got = _native.BUILT.ascii_normalize(text, normalizer.native_leet)
+        assert (got is None) == (not text.isascii())
+        if got is not None:
+            assert got[0] == ref.text
+    # The part after folding, on any text (folded or not).
+    for s in (text, text.lower(), _fold(text)[0]):
+        assert _tail_native(normalizer, s) == _tail_ref(normalizer, s)
 
 
 def check_word_view(text: str) -> None:
     with _native.use_native(False):
         ref = word_view(text)
-    got = _native.BUILT.word_view(text)
-    assert got == (ref if text.isascii() else None)
+    assert _native.BUILT.word_view(text) == ref
 
 
 def check_language(text: str) -> None:
@@ -173,6 +200,7 @@ def test_whole_findings_on_real_documents(real_texts, part):
 _FOCUS = [
     *"aAbcCeEgGiIklmMnNoOsStTwWxXyz0123456789@$ .,-_*/%'\n\t",
     *"\u00a0\u00bd\u215b\u00e9\u0301\u0441\u00df\u0130\u200b\u20ac\u00b2\u0663\u00aa",
+    *"\u043e\u0430\u03bf\u00b7\u2022\u212a\u0107|\u00a7",
 ]
 focused = st.text(alphabet=st.sampled_from(_FOCUS), max_size=200)
 ascii_text = st.text(alphabet=st.characters(max_codepoint=127), max_size=200)
@@ -191,6 +219,7 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 @SETTINGS
 @given(texts)
 @example("C0CA1NE k e t a cocaaaine w.e.e.d www 10mg b_u_y")
+@example("сocaine coсaine héroïne k·e·t·a ß straße c0сaine 4ll l0ve ćććć")
 @example("a b c_d a_b_c x.y.z.w 3mmc m3th 5$ $$$ @@@a")
 def test_normalize_on_generated_strings(text):
     check_normalize(text)
@@ -199,6 +228,7 @@ def test_normalize_on_generated_strings(text):
 @SETTINGS
 @given(texts)
 @example("10xabc 5Gcocaine 2mgXanax 3grWeed 1ozab 10XYZW")
+@example("10\u212agéra ٣gсoca 5ＧＲams 7xΩμέ 9ml_abc 4oz\u00aaab")
 def test_word_view_on_generated_strings(text):
     check_word_view(text)
 
@@ -213,6 +243,23 @@ def test_language_counts_on_generated_strings(text):
 @given(texts, st.one_of(st.none(), texts))
 def test_offer_terms_on_generated_strings(text, title):
     check_offer_terms(text, title)
+
+
+# Maps another knowledge base could have: a letter as a leet character, an ASCII
+# look-alike, a look-alike that is a Latin letter's neighbour (the native paths check
+# what they can take and leave the rest to Python).
+OTHER_NORMALIZERS = [
+    Normalizer({"\u0441": "c", "\u043e": "o", "a": "o"}, {"0": "o", "l": "i", "$": "s"}),
+    Normalizer({"\u03bf": "o", "\u0430": "a"}, {"3": "e", "|": "l", "\u00a7": "s"}),
+    Normalizer({}, {}),
+]
+
+
+@SETTINGS
+@given(texts, st.sampled_from(OTHER_NORMALIZERS))
+@example("c0ca1ne сocaine coсaine lollipop $alvia a|b|c §peed", OTHER_NORMALIZERS[0])
+def test_normalize_with_other_maps(text, normalizer):
+    check_normalize(text, normalizer)
 
 
 @SETTINGS

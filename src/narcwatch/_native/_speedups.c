@@ -2,9 +2,9 @@
  *
  * Every function here has a pure-Python reference in the package (named in its comment)
  * and must give exactly what that reference gives: tests/native/ runs both over real
- * documents and generated strings. Where a case is rare and fiddly (non-ASCII text in
- * normalization and the word view) the function returns None and the caller runs the
- * Python path, so only the common case is written twice.
+ * documents and generated strings. Where a case is rare and fiddly (the ASCII shortcut of
+ * normalization on other text, case-insensitive repeats beyond ASCII) the function returns
+ * None and the caller runs the Python path, so only the common case is written twice.
  *
  * Character classes follow Python's `re` on str patterns: \w is Py_UNICODE_ISALNUM or
  * '_', \d is Py_UNICODE_ISDECIMAL, [^\W\d_] is a word character that is neither.
@@ -224,18 +224,284 @@ static PyObject *ascii_normalize(PyObject *self, PyObject *args) {
 }
 
 /* ------------------------------------------------------------------------------------ */
-/* word_view(text) -> str, or None for non-ASCII text. Reference: kb/matcher.py word_view:
+/* normalize_tail(s, glyph_keys, glyph_values, leet_keys, leet_values) -> (text, drops|None).
+ * Reference: what Normalizer.__call__ does after folding (analyze/normalize.py):
+ * _map_tokens, then _edit where _SPACED or _REPEAT match; for any text. The maps are given
+ * as aligned strings of single characters. */
+
+typedef struct {
+    Py_UCS4 key, value;
+} Pair;
+
+typedef struct {
+    Pair *pairs;
+    Py_ssize_t n;
+} Map;
+
+static int pair_cmp(const void *a, const void *b) {
+    Py_UCS4 x = ((const Pair *)a)->key, y = ((const Pair *)b)->key;
+    return x < y ? -1 : x > y;
+}
+
+static int map_init(Map *m, PyObject *keys, PyObject *values) {
+    m->n = PyUnicode_GET_LENGTH(keys);
+    m->pairs = NULL;
+    if (PyUnicode_GET_LENGTH(values) != m->n) {
+        PyErr_SetString(PyExc_ValueError, "keys and values differ in length");
+        return -1;
+    }
+    m->pairs = (Pair *)PyMem_Malloc(sizeof(Pair) * (size_t)(m->n ? m->n : 1));
+    if (m->pairs == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < m->n; i++) {
+        m->pairs[i].key = PyUnicode_READ_CHAR(keys, i);
+        m->pairs[i].value = PyUnicode_READ_CHAR(values, i);
+    }
+    qsort(m->pairs, (size_t)m->n, sizeof(Pair), pair_cmp);
+    /* str.maketrans keeps the last value of a repeated key: keep the last one too */
+    Py_ssize_t w = 0;
+    for (Py_ssize_t i = 0; i < m->n; i++) {
+        if (w > 0 && m->pairs[w - 1].key == m->pairs[i].key) m->pairs[w - 1] = m->pairs[i];
+        else m->pairs[w++] = m->pairs[i];
+    }
+    m->n = w;
+    return 0;
+}
+
+/* The value of c in m, or (Py_UCS4)-1 when c is not a key. */
+static Py_UCS4 map_get(const Map *m, Py_UCS4 c) {
+    Py_ssize_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (m->pairs[mid].key < c) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < m->n && m->pairs[lo].key == c ? m->pairs[lo].value : (Py_UCS4)-1;
+}
+
+static inline int u_lower(Py_UCS4 c) { return c >= 'a' && c <= 'z'; }
+static inline int u_spacer(Py_UCS4 c) {
+    return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*' || c == 0xB7 || c == 0x2022;
+}
+
+/* Normalizer._map_token on tok[0:n] (UCS4, in place), when its seam regex matches. */
+static void map_token_u(Py_UCS4 *tok, Py_ssize_t n, const Map *glyph, const Map *leet,
+                        Py_UCS4 *work) {
+    int seam = 0;
+    for (Py_ssize_t i = 0; i < n && !seam; i++) {
+        Py_UCS4 c = tok[i];
+        if (u_lower(c)) {
+            if (i + 1 < n && map_get(glyph, tok[i + 1]) != (Py_UCS4)-1) seam = 1;
+            for (Py_ssize_t j = i + 1; j < n && !seam && map_get(leet, tok[j]) != (Py_UCS4)-1; j++)
+                if (j + 1 < n && u_lower(tok[j + 1])) seam = 1;
+        }
+        if (!seam && i + 1 < n && u_lower(tok[i + 1]) && map_get(glyph, c) != (Py_UCS4)-1)
+            seam = 1;
+    }
+    if (!seam) return;
+    int ascii = 1;
+    for (Py_ssize_t i = 0; i < n; i++) ascii &= tok[i] < 128;
+    /* work = tok with look-alikes mapped (non-ASCII tokens only) */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 g = ascii ? (Py_UCS4)-1 : map_get(glyph, tok[i]);
+        work[i] = g != (Py_UCS4)-1 ? g : tok[i];
+    }
+    int changed = 0, all_alpha = 1, letters = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 l = map_get(leet, work[i]);
+        Py_UCS4 m = l != (Py_UCS4)-1 ? l : work[i];
+        if (m != work[i]) changed = 1;
+        if (!Py_UNICODE_ISALPHA(m)) all_alpha = 0;
+        if (Py_UNICODE_ISALPHA(work[i])) letters++;
+    }
+    int number_unit = 0; /* _NUMBER_UNIT.fullmatch(work): \d+[^\W\d_]+ */
+    Py_ssize_t k = 0;
+    while (k < n && Py_UNICODE_ISDECIMAL(work[k])) k++;
+    if (k > 0 && k < n) {
+        Py_ssize_t l = k;
+        while (l < n && is_letter(work[l])) l++;
+        number_unit = l == n;
+    }
+    if (changed && all_alpha && !number_unit && letters >= 2) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 l = map_get(leet, work[i]);
+            tok[i] = l != (Py_UCS4)-1 ? l : work[i];
+        }
+    } else {
+        memcpy(tok, work, sizeof(Py_UCS4) * (size_t)n);
+    }
+}
+
+static PyObject *normalize_tail(PyObject *self, PyObject *args) {
+    PyObject *text, *gk, *gv, *lk, *lv;
+    if (!PyArg_ParseTuple(args, "UUUUU", &text, &gk, &gv, &lk, &lv)) return NULL;
+    Map glyph = {NULL, 0}, leet = {NULL, 0};
+    Py_UCS4 *s = NULL, *work = NULL;
+    char *drop = NULL;
+    PyObject *result = NULL;
+    if (map_init(&glyph, gk, gv) < 0 || map_init(&leet, lk, lv) < 0) goto done;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    s = PyUnicode_AsUCS4Copy(text);
+    work = (Py_UCS4 *)PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(n ? n : 1));
+    drop = (char *)PyMem_Calloc((size_t)(n ? n : 1), 1);
+    if (s == NULL || work == NULL || drop == NULL) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        goto done;
+    }
+    /* _map_tokens: tokens of [\w@$]+ of 3+ characters */
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (!(is_word(s[i]) || s[i] == '@' || s[i] == '$')) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i;
+        while (j < n && (is_word(s[j]) || s[j] == '@' || s[j] == '$')) j++;
+        if (j - i >= 3) map_token_u(s + i, j - i, &glyph, &leet, work);
+        i = j;
+    }
+    /* _SPACED, then _REPEAT */
+    Py_ssize_t ndrops = 0;
+    i = 0;
+    while (i < n) {
+        if (is_letter(s[i]) && (i == 0 || !is_word(s[i - 1]))) {
+            Py_ssize_t reps = 0, p = i + 1;
+            while (p + 1 < n && u_spacer(s[p]) && is_letter(s[p + 1])) {
+                reps++;
+                p += 2;
+            }
+            Py_ssize_t end = -1;
+            for (Py_ssize_t k = reps; k >= 2; k--) {
+                Py_ssize_t e = i + 1 + 2 * k;
+                if (e == n || !is_word(s[e])) {
+                    end = e;
+                    break;
+                }
+            }
+            if (end >= 0) {
+                for (Py_ssize_t q = i + 1; q < end; q += 2) {
+                    ndrops += !drop[q];
+                    drop[q] = 1;
+                }
+                i = end;
+                continue;
+            }
+        }
+        i++;
+    }
+    i = 0;
+    while (i < n) {
+        Py_UCS4 c = s[i];
+        if (c != 'w' && is_letter(c) && i + 2 < n && s[i + 1] == c && s[i + 2] == c) {
+            Py_ssize_t j = i + 3;
+            while (j < n && s[j] == c) j++;
+            for (Py_ssize_t q = i + 2; q < j; q++) {
+                ndrops += !drop[q];
+                drop[q] = 1;
+            }
+            i = j;
+            continue;
+        }
+        i++;
+    }
+    if (ndrops == 0) {
+        PyObject *out = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, s, n);
+        if (out != NULL) result = Py_BuildValue("(NO)", out, Py_None);
+        goto done;
+    }
+    PyObject *drops = PyList_New(ndrops);
+    if (drops == NULL) goto done;
+    Py_ssize_t k = 0, w = 0;
+    for (i = 0; i < n; i++) {
+        if (drop[i]) {
+            PyObject *v = PyLong_FromSsize_t(i);
+            if (v == NULL) {
+                Py_DECREF(drops);
+                goto done;
+            }
+            PyList_SET_ITEM(drops, k++, v);
+        } else {
+            work[w++] = s[i];
+        }
+    }
+    PyObject *out = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, work, w);
+    if (out == NULL) {
+        Py_DECREF(drops);
+        goto done;
+    }
+    result = Py_BuildValue("(NN)", out, drops);
+done:
+    PyMem_Free(glyph.pairs);
+    PyMem_Free(leet.pairs);
+    PyMem_Free(s);
+    PyMem_Free(work);
+    PyMem_Free(drop);
+    return result;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* word_view(text) -> str. Reference: kb/matcher.py word_view:
  * letters and digits kept, anything else a space, an amount glued to the word after it
  * ("10gCocaine") blanked, one space either side. */
 
 static const char *GLUED[] = {"g", "gr", "mg", "kg", "ml", "oz", "x"};
+
+/* word_view on any text: a character is kept when it is a letter or digit (str.isalnum),
+ * and the glued units are compared by their lower case, as `re` does ignoring case. */
+static PyObject *word_view_unicode(PyObject *arg) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    int kind = PyUnicode_KIND(arg);
+    const void *d = PyUnicode_DATA(arg);
+    Py_UCS4 *buf = (Py_UCS4 *)PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(n + 2));
+    if (buf == NULL) return PyErr_NoMemory();
+    Py_UCS4 *v = buf + 1;
+    int glued = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, d, i);
+        v[i] = Py_UNICODE_ISALNUM(c) ? c : ' ';
+        if (c == 'g' || c == 'G' || c == 'x') glued = 1;
+    }
+    v[-1] = ' ';
+    v[n] = ' ';
+    if (glued) {
+        Py_ssize_t p = 1;
+        while (p < n) {
+            if (!Py_UNICODE_ISDECIMAL(v[p - 1])) {
+                p++;
+                continue;
+            }
+            Py_ssize_t hit = 0;
+            for (size_t a = 0; a < sizeof(GLUED) / sizeof(GLUED[0]) && !hit; a++) {
+                const char *u = GLUED[a];
+                Py_ssize_t len = (Py_ssize_t)strlen(u);
+                if (p + len + 3 > n) continue;
+                int ok = 1;
+                for (Py_ssize_t q = 0; q < len && ok; q++)
+                    ok = Py_UNICODE_TOLOWER(v[p + q]) == (Py_UCS4)u[q];
+                for (Py_ssize_t q = 0; q < 3 && ok; q++) ok = is_letter(v[p + len + q]);
+                if (ok) hit = len;
+            }
+            if (hit) {
+                for (Py_ssize_t q = 0; q < hit; q++) v[p + q] = ' ';
+                p += hit;
+            } else {
+                p++;
+            }
+        }
+    }
+    PyObject *out = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n + 2);
+    PyMem_Free(buf);
+    return out;
+}
 
 static PyObject *word_view(PyObject *self, PyObject *arg) {
     if (!PyUnicode_Check(arg)) {
         PyErr_SetString(PyExc_TypeError, "word_view() needs a str");
         return NULL;
     }
-    if (!PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
+    if (!PyUnicode_IS_ASCII(arg)) return word_view_unicode(arg);
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
     const char *src = (const char *)PyUnicode_DATA(arg);
     PyObject *out = PyUnicode_New(n + 2, 127);
@@ -755,7 +1021,9 @@ fail:
 static PyMethodDef methods[] = {
     {"ascii_normalize", ascii_normalize, METH_VARARGS,
      "ascii_normalize(text, leet) -> (text, drops | None) | None"},
-    {"word_view", word_view, METH_O, "word_view(text) -> str | None"},
+    {"normalize_tail", normalize_tail, METH_VARARGS,
+     "normalize_tail(text, glyph_keys, glyph_values, leet_keys, leet_values) -> (text, drops)"},
+    {"word_view", word_view, METH_O, "word_view(text) -> str"},
     {"stopword_counts", stopword_counts, METH_VARARGS,
      "stopword_counts(sample, stopwords) -> dict[str, int]"},
     {"offer_known", offer_known, METH_VARARGS,

@@ -72,10 +72,24 @@ class Normalizer:
             seams += [f"[a-z][{g}]", f"[{g}][a-z]"]
         self.seam = re.compile("|".join(seams) or r"(?!)")
         self.native_leet = _native_leet(homoglyphs, leet)
+        # The maps as the native path after folding reads them: aligned strings of keys and
+        # values, where every key and value is one character (else that path is not used).
+        pairs = [*homoglyphs.items(), *leet.items()]
+        self.native_maps = (
+            (
+                "".join(homoglyphs),
+                "".join(homoglyphs.values()),
+                "".join(leet),
+                "".join(leet.values()),
+            )
+            if all(len(k) == 1 and len(v) == 1 for k, v in pairs)
+            else None
+        )
 
     def __call__(self, text: str) -> NormalizedText:
+        native = _native.speedups
         if text.isascii():
-            if self.native_leet is not None and (native := _native.speedups) is not None:
+            if self.native_leet is not None and native is not None:
                 s, drops = native.ascii_normalize(text, self.native_leet)
                 return NormalizedText(
                     s, None if drops is None else identity().without(drops, len(text))
@@ -86,6 +100,11 @@ class Normalizer:
             s, origin = low, None
         else:
             s, origin = _fold(text)
+        if self.native_maps is not None and native is not None:
+            mapped, drops = native.normalize_tail(s, *self.native_maps)
+            if drops is None:
+                return NormalizedText(mapped, origin)
+            return NormalizedText(mapped, (origin or identity()).without(drops, len(s)))
         s = self._map_tokens(s)  # same length: origin unchanged
         if _SPACED.search(s) or _REPEAT.search(s):
             s, origin = _edit(s, origin)

@@ -4,9 +4,9 @@ entries, compiled matchers): ~1.1 s from YAML, ~0.1 s from the cache.
 Entries live under ``HOME/cache`` named by a digest of every data file, of the modules whose
 classes are pickled, of the narcwatch, Python and library versions, and of the build in use
 (pure Python, or the native fast path and a digest of its compiled module: ``data_digest``),
-so an edited file, a code change, an upgrade or another build rebuilds them; an entry that fails its smoke
-check after loading is rebuilt too; a cache that cannot be read or
-written is ignored (the build result is used directly). The files are pickles written by
+so an edited file, a code change, an upgrade or another build rebuilds them; an entry that
+fails its smoke check after loading is rebuilt too; a cache that cannot be read or written is
+ignored (the build result is used directly). The files are pickles written by
 this user into this user's home, and read only from there.
 """
 

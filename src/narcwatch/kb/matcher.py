@@ -57,10 +57,8 @@ def word_chars(text: str) -> str:
 
 def word_view(text: str) -> str:
     """``text`` with every non-word character as a space, padded by one space each side."""
-    native = _native.speedups
-    view = native.word_view(text) if native is not None else None  # None: not ASCII
-    if view is not None:
-        return view
+    if (native := _native.speedups) is not None:
+        return native.word_view(text)
     view = word_chars(text)
     if "g" in view or "G" in view or "x" in view:  # cheap guard for the glued-unit pass
         view = _GLUED_UNIT.sub(lambda m: " " * len(m.group(0)), view)
