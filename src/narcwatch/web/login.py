@@ -27,8 +27,10 @@ def _safe_next(target: str | None) -> str:
 def login_form(request: Request, next: str | None = None) -> Response:
     sessions = state(request).sessions
     data = sessions.anonymous(request)
+    # A fresh home has no account yet: the form says how to make the first one.
+    first = not service(request).users()
     page = render(request, "login.html", csrf=data["c"], next=_safe_next(next), error=None,
-                  email="")  # fmt: skip
+                  email="", first=first)  # fmt: skip
     sessions.write(request, page, data)
     return page
 
@@ -49,7 +51,7 @@ def login(
         issued = service(request).login(email.strip(), password)
     except AccessError:
         page = render(request, "login.html", status=401, csrf=csrf, next=_safe_next(next),
-                      error="Wrong e-mail or password.", email=email)  # fmt: skip
+                      error="Wrong e-mail or password.", email=email, first=False)  # fmt: skip
         return page
     response = RedirectResponse(_safe_next(next), status_code=303)
     # A new CSRF token with the new session: one set before login is not reused.

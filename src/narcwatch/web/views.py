@@ -56,7 +56,9 @@ _env.filters["short"] = lambda s, n=12: (s or "")[:n]
 def secure(response: Any, csp: str = PAGE_CSP) -> Any:
     response.headers["Content-Security-Policy"] = csp
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer the browser sends "Origin: null" on
+    # our own form posts, and the CSRF check refuses them; other sites still get nothing.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers.setdefault("Cache-Control", "no-store")
     if csp == PAGE_CSP:
         response.headers["X-Frame-Options"] = "DENY"
