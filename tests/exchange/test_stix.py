@@ -149,3 +149,30 @@ def test_the_bundle_checks_catch_what_they_claim_to():
     report["extensions"][mappings().extension("incident").id]["kind"] = "theft"
     with pytest.raises(Exception, match="theft"):
         validate(broken)
+
+
+def test_a_foreign_observable_gets_the_type_the_extractor_reads():
+    """OpenCTI's cryptocurrency-wallet says no currency and a domain-name may be an onion:
+    without narcwatch's selector-type extension the extractor decides."""
+    ids = iter(f"{n:08d}-0000-4000-8000-000000000000" for n in range(10))
+    objs = [
+        {"type": "cryptocurrency-wallet", "value": SAMPLES["xmr"]},
+        {"type": "cryptocurrency-wallet", "value": SAMPLES["ltc"]},
+        {"type": "domain-name", "value": SAMPLES["onion"]},
+        {"type": "domain-name", "value": SAMPLES["i2p"]},
+        {"type": "domain-name", "value": "shop.example.com"},
+    ]
+    for o in objs:
+        o.update(spec_version="2.1", id=f"{o['type']}--{next(ids)}")
+    report = stix2.Report(
+        name="r", published="2026-01-01T00:00:00Z", object_refs=[o["id"] for o in objs]
+    )
+    got = read(
+        {
+            "type": "bundle",
+            "id": "bundle--" + next(ids),
+            "objects": [*objs, json.loads(report.serialize())],
+        }
+    )
+    assert got.errors == []
+    assert [s.type for s in got.incidents[0].selectors] == ["xmr", "ltc", "onion", "i2p", "domain"]

@@ -156,21 +156,37 @@ class Mappings(_Entry):
     def stix_reading(self, obj: str, prop: str, values: Mapping[str, Any]) -> str | None:
         """The selector type an observable ``obj`` whose ``prop`` holds the value reads as
         (``values``: its other properties), by the rule in the YAML file's header."""
-        candidates = [s for s in self.selectors if (s.stix.object, s.stix.property) == (obj, prop)]
-        return _pick(candidates, lambda s: s.stix.fixed, values)
+        return _pick(self._stix_entries(obj, prop), lambda s: s.stix.fixed, values)
+
+    def stix_candidates(self, obj: str, prop: str) -> list[str]:
+        """Every selector type written as ``obj``'s ``prop``."""
+        return [s.type for s in self._stix_entries(obj, prop)]
+
+    def _stix_entries(self, obj: str, prop: str) -> list[SelectorEntry]:
+        return [s for s in self.selectors if (s.stix.object, s.stix.property) == (obj, prop)]
 
     def misp_reading(
         self, attr_type: str, obj: str | None, relation: str | None, values: Mapping[str, Any]
     ) -> str | None:
         """The selector type of a MISP attribute (in object ``obj`` as ``relation``, the
         object's other attributes in ``values``) without a narcwatch:selector-type tag."""
+        entries = self._misp_entries(attr_type, obj, relation)
+        return _pick(entries, lambda s: s.misp.fixed, values)
+
+    def misp_candidates(self, attr_type: str, obj: str | None, relation: str | None) -> list[str]:
+        """Every selector type a MISP attribute so written may be."""
+        return [s.type for s in self._misp_entries(attr_type, obj, relation)]
+
+    def _misp_entries(
+        self, attr_type: str, obj: str | None, relation: str | None
+    ) -> list[SelectorEntry]:
         same = [s for s in self.selectors if s.misp.type == attr_type and s.type != GENERIC]
         exact = [s for s in same if (s.misp.object, s.misp.relation) == (obj, relation)]
         if not exact and attr_type != "text":
             exact = same  # written elsewhere than narcwatch writes it, same MISP type
         if obj is None:
             exact = [s for s in exact if s.misp.type != "text"]  # free text, not a selector
-        return _pick(exact, lambda s: s.misp.fixed, values)
+        return exact
 
 
 def _pick(candidates: list[SelectorEntry], fixed: Any, values: Mapping[str, Any]) -> str | None:

@@ -20,7 +20,14 @@ from typing import Any
 from narcwatch.errors import InputError
 from narcwatch.exchange.mapping import mappings
 from narcwatch.exchange.misp_export import CARRIER_COMMENT, NOTES_REPORT, SHARING_GROUP
-from narcwatch.exchange.reading import Imported, SelectorReader, build_incident, each, where
+from narcwatch.exchange.reading import (
+    Imported,
+    SelectorReader,
+    build_incident,
+    each,
+    refine,
+    where,
+)
 from narcwatch.results.incident import IncidentKind, Tlp
 
 _TYPE_TAG = "narcwatch:selector-type="
@@ -176,7 +183,15 @@ class _Event:
         loc = where(f"attribute {attr.get('uuid')}", "value")
         named = [_tag_value(t) for t in _tags(attr) if t.startswith(_TYPE_TAG)]
         attr_type = str(attr.get("type", ""))
-        stype = named[0] if named else m.misp_reading(attr_type, obj, relation, values)
+        stype = (
+            named[0]
+            if named
+            else refine(
+                m.misp_reading(attr_type, obj, relation, values),
+                m.misp_candidates(attr_type, obj, relation),
+                attr.get("value"),
+            )
+        )
         if stype is None:
             where_from = f" in object {obj!r}" if obj else ""
             self.error(

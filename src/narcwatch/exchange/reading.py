@@ -113,6 +113,25 @@ class SelectorReader:
         return found[0]
 
 
+def refine(default: str | None, candidates: list[str], value: object) -> str | None:
+    """The type of a value whose written form does not say it (a foreign domain-name that
+    is an onion, a cryptocurrency-wallet that is Monero): the default reading where the
+    extractor agrees, else the candidate it reads the value as. Only checked types are
+    refined: a handle's value says nothing of its platform."""
+    if default is None or not isinstance(value, str):
+        return default
+    check = mappings().selector(default).check
+    if check is None:
+        return default
+    found = {h.type for h in _extract(value.strip())}
+    if check in found:
+        return default
+    for candidate in candidates:
+        if (mappings().selector(candidate).check or candidate) in found:
+            return candidate
+    return default
+
+
 def _extract(value: str) -> list[Any]:
     from narcwatch.selectors import extract
 

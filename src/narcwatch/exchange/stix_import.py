@@ -22,7 +22,14 @@ from stix2.exceptions import STIXError
 from narcwatch.errors import InputError
 from narcwatch.exchange import stix_objects  # noqa: F401  (registers narcwatch's observables)
 from narcwatch.exchange.mapping import extension_schema, mappings
-from narcwatch.exchange.reading import Imported, SelectorReader, build_incident, each, where
+from narcwatch.exchange.reading import (
+    Imported,
+    SelectorReader,
+    build_incident,
+    each,
+    refine,
+    where,
+)
 from narcwatch.results.incident import IncidentKind, Tlp
 
 CONTAINERS = ("report", "grouping")
@@ -201,7 +208,9 @@ class _Report:
         for prop in ("value", "account_login", "user_id"):
             if prop in obj:
                 named = ext.get("selector_type") if isinstance(ext, dict) else None
-                stype = named or m.stix_reading(otype, prop, obj)
+                stype = named or refine(
+                    m.stix_reading(otype, prop, obj), m.stix_candidates(otype, prop), obj[prop]
+                )
                 if stype:
                     return [(str(stype), obj[prop], where(sid, prop))]
         self.error(sid, "type", f"{otype!r} is not read as a narcwatch selector (skipped)")
