@@ -50,7 +50,7 @@ def odd_inputs(tmp_path: Path) -> list[str]:
     (tmp_path / "u.warc").write_bytes(warc)
     (tmp_path / "cut.warc").write_bytes(warc[:2000])
     (tmp_path / "whole.warc.gz").write_bytes(gzip.compress(warc))
-    return [str(tmp_path), str(EXAMPLES), str(HOSTILE)]
+    return [str(tmp_path), str(EXAMPLES), str(HOSTILE), str(ROOT / "tests" / "data" / "reddit")]
 
 
 @pytest.mark.parametrize("target", [1, 40, 300, 1 << 20])
@@ -64,6 +64,8 @@ def test_big_files_are_split_by_kind(odd_inputs: list[str]) -> None:
     _, parts = _partitioned(odd_inputs, 100)
     kinds = {(Path(p.source).name, p.kind) for p in parts}
     assert {("odd.jsonl", "lines"), ("market_listings.csv", "rows"), ("u.warc", "warc")} <= kinds
+    assert ("berlin_dump.jsonl", "lines") in kinds  # read by the reddit reader, split too
+    assert {p.fmt for p in parts if p.source.endswith("berlin_dump.jsonl")} == {"reddit"}
     # a per-record gzipped WARC splits at its members; a whole-file gzip cannot be split
     assert ("market-capture.warc.gz", "warc") in kinds
     assert ("whole.warc.gz", "file") in kinds

@@ -3,8 +3,9 @@
 A partition names a piece of one file by position, never by content, so the driver ships
 a few numbers per task and each worker reads its own bytes from a path every worker sees:
 
-* ``lines``: JSON Lines between two byte offsets that start lines, with the number of the
-  first line (the planner counts newlines once, at disk speed, without parsing);
+* ``lines``: JSON Lines (or a Reddit dump) between two byte offsets that start lines,
+  with the number of the first line (the planner counts newlines once, at disk speed,
+  without parsing);
 * ``rows``: CSV rows whose first line is in [start, stop); the worker reads the file from
   its head (so the header, delimiter and encoding are the same as a plain scan's) and
   analyses only its rows: parsing is cheap next to analysis, reading is repeated;
@@ -32,6 +33,8 @@ from narcwatch.ingest.sources import GZIP_MAGIC, read_stream, reader_for
 __all__ = ["FileStamp", "Partition", "plan", "read_partition"]
 
 Kind = Literal["file", "lines", "rows", "warc"]
+# Readers of one record per line, numbered "line N" from the file's first line.
+LINE_READERS = frozenset({"jsonl", "reddit"})
 _CHUNK = 1 << 20
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16/32: lines are not byte lines
 
@@ -42,7 +45,7 @@ class Partition:
     path: str  # what a worker opens: an absolute path or an fsspec URL
     source: str  # the input's name as a plain scan reports it
     kind: Kind
-    fmt: str | None  # the forced --input-format, if any
+    fmt: str | None  # the forced --input-format, or the line reader of a split file
     start: int = 0  # byte offset (lines, warc) or first line (rows)
     stop: int | None = None  # byte offset or line bound, exclusive; None: to the end
     first_line: int = 1  # lines: the number of the line at ``start``
@@ -97,8 +100,9 @@ def _plan_file(
         kind: Kind = "file"
         if size > target and not _wide(head, options.encoding):
             name = _format(source, head, fmt)
-            if name == "jsonl" and _line_records(head):
+            if name in LINE_READERS and _line_records(head):
                 kind, ranges = "lines", list(_line_cuts(fh, size, target, options.max_record_bytes))
+                fmt = name  # the reader a plain scan picked for the whole file
             elif name == "csv":
                 kind, ranges = "rows", [(a, b, 1) for a, b in _row_cuts(fh, size, target)]
             elif name == "warc":
@@ -235,10 +239,9 @@ def read_partition(part: Partition, options: ReadOptions) -> Iterator[ReadItem]:
         else:
             fh.seek(part.start)
             piece = _Window(fh, None if part.stop is None else part.stop - part.start)
-            fmt = "jsonl" if part.kind == "lines" else "warc"
-            prefix, base = (
-                ("line ", part.first_line - 1) if fmt == "jsonl" else ("offset ", part.start)
-            )
+            lines = part.kind == "lines"
+            fmt = (part.fmt or "jsonl") if lines else "warc"
+            prefix, base = ("line ", part.first_line - 1) if lines else ("offset ", part.start)
             stream = io.BufferedReader(piece, _CHUNK)
             for item in read_stream(stream, part.source, fmt, options):
                 if part.start and item.location is None and "empty file" in _reason(item):
