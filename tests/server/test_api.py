@@ -195,3 +195,15 @@ def test_directory_lists_organisations_and_the_callers_groups(client, hub):
     assert client.get("/api/v1/groups", headers=hub.headers["b"]).json() == [
         {"name": "AB", "members": ["A", "B"]}
     ]
+
+
+def test_me_and_the_document_filter(client, hub):
+    me = client.get("/api/v1/me", headers=hub.headers["b"]).json()
+    assert me == {"email": "b@b.example", "org": "B", "role": "analyst", "groups": ["AB"]}
+    doc = "0f" * 32
+    body = draft(tlp="AMBER+STRICT", documents=[{"sha256": doc}])
+    made = client.post("/api/v1/incidents", headers=hub.headers["a"], json=body).json()
+    for who, expected in (("a", [made["incident"]["id"]]), ("b", []), ("c", [])):
+        page = client.get(f"/api/v1/incidents?document={doc.upper()}", headers=hub.headers[who])
+        assert [i["id"] for i in page.json()["items"]] == expected, who
+    _problem(client.get("/api/v1/incidents?document=abc", headers=hub.headers["a"]), 422)

@@ -225,3 +225,54 @@ def audit_verify(
     if not report.ok:
         raise fail(f"audit log broken at entry {report.first_broken}: {report.reason}")
     typer.echo(f"audit log intact: {report.entries} entries", err=True)
+
+
+share_app = typer.Typer(
+    help="Send what this home found to a sharing server (`narcwatch serve`).",
+    no_args_is_help=True,
+)
+app.add_typer(share_app, name="share")
+
+
+@share_app.command("push")
+def share_push(
+    server: str = typer.Option(..., "--server", help="The sharing server's base URL."),
+    token: str = typer.Option(
+        ..., "--token", envvar="NARCWATCH_TOKEN", help="API token (or $NARCWATCH_TOKEN)."
+    ),
+    tlp: str = typer.Option("AMBER", "--tlp", help="TLP of the drafts: CLEAR ... RED."),
+    sharing_group: str | None = typer.Option(
+        None, "--sharing-group", help="Share the drafts with this sharing group."
+    ),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Send at most this many."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Count what would be sent; send nothing."
+    ),
+    home: Path | None = HOME,
+    db: str | None = DB,
+    config: Path | None = CONFIG,
+    fmt: str | None = FORMAT,
+) -> None:
+    """Send stored findings (drug offers or substances with a strong selector) as draft
+    incidents for review; documents already shared by your organisation are skipped."""
+    from narcwatch.jobs.share_push import push_findings
+    from narcwatch.results.incident import Tlp
+
+    try:
+        level = Tlp(tlp.upper())
+    except ValueError:
+        raise UsageError(f"unknown --tlp {tlp!r}", options=[t.value for t in Tlp]) from None
+    summary = push_findings(
+        context(home, db, config, create=False), server, token, tlp=level,
+        sharing_group=sharing_group, limit=limit, dry_run=dry_run,
+    )  # fmt: skip
+    verb = "would send" if dry_run else "sent"
+    typer.echo(
+        f"{verb} {summary.sent} drafts ({summary.already} already shared, {summary.skipped} "
+        f"not worth sharing, {summary.failed} refused); {summary.alerts_raised} alerts raised",
+        err=True,
+    )
+    for error in summary.errors:
+        typer.echo(f"  {error}", err=True)
+    if fmt:
+        render([summary], fmt, one=True)

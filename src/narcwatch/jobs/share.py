@@ -28,6 +28,7 @@ from narcwatch.results.incident import IncidentDraft, IncidentKind
 from narcwatch.results.share import (
     AlertPage,
     AuditReport,
+    CallerInfo,
     IncidentPage,
     IncidentPatch,
     IncidentWrite,
@@ -41,7 +42,13 @@ from narcwatch.results.share import (
 from narcwatch.share.audit import verify_chain
 from narcwatch.share.correlate import COMMON_ORGS, correlate
 from narcwatch.share.credentials import hash_password, hash_token, new_token, verify_password
-from narcwatch.share.keys import country_key, incident_keys, selector_key, substance_key
+from narcwatch.share.keys import (
+    country_key,
+    incident_keys,
+    key,
+    selector_key,
+    substance_key,
+)
 from narcwatch.store import Store
 from narcwatch.store.accounts import AccountRepository, Caller
 from narcwatch.store.alerts import AlertRepository
@@ -179,6 +186,11 @@ class ShareService:
     def _audit_only(self, event: Event) -> None:
         run_audited(self.store, event, lambda session: None)
 
+    def whoami(self, caller: Caller) -> CallerInfo:
+        return CallerInfo(
+            email=caller.email, org=caller.org, role=Role(caller.role), groups=sorted(caller.groups)
+        )
+
     # -- incidents ----------------------------------------------------------------------
     def _check_write(self, caller: Caller, draft: IncidentDraft) -> None:
         if caller.role not in _WRITERS:
@@ -243,10 +255,11 @@ class ShareService:
         kind: str | None = None,
         country: str | None = None,
         since: datetime | None = None,
+        document: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
     ) -> IncidentPage:
-        where = _filter(selector, substance, kind, country, since)
+        where = _filter(selector, substance, kind, country, since, document)
         before = decode_cursor(cursor) if cursor else None
         items, more = self.incidents.page(
             visibility=_vis(caller), where=where, limit=limit, before=before
@@ -269,8 +282,13 @@ def _filter(
     kind: str | None = None,
     country: str | None = None,
     since: datetime | None = None,
+    document: str | None = None,
 ) -> IncidentFilter:
     idents = []
+    if document:
+        if len(document) != 64 or any(c not in "0123456789abcdef" for c in document.lower()):
+            raise UsageError("document must be a SHA-256 in hex (64 digits)")
+        idents.append(key("document", document.lower()).ident)
     if selector:
         type_, sep, value = selector.partition(":")
         if not sep or not type_ or not value:

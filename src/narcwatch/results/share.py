@@ -33,6 +33,7 @@ __all__ = [
     "AlertPage",
     "AuditEntry",
     "AuditReport",
+    "CallerInfo",
     "Health",
     "IncidentCount",
     "IncidentPage",
@@ -40,6 +41,7 @@ __all__ = [
     "IncidentWrite",
     "Login",
     "Organisation",
+    "PushSummary",
     "Role",
     "SharingGroup",
     "TokenInfo",
@@ -251,3 +253,30 @@ class IncidentCount(Record):
     schema_id: ClassVar[str] = "narcwatch.incident-count/1"
 
     count: int
+
+
+class CallerInfo(Record):
+    """``GET /api/v1/me``: who the token acts as."""
+
+    schema_id: ClassVar[str] = "narcwatch.caller/1"
+
+    email: str
+    org: str
+    role: Role
+    groups: list[str]
+
+
+class PushSummary(Record):
+    """``narcwatch share push``: stored findings sent to a sharing server as drafts."""
+
+    schema_id: ClassVar[str] = "narcwatch.push-summary/1"
+    columns: ClassVar[tuple[str, ...]] = ("server", "sent", "already", "skipped", "failed")
+
+    server: str
+    sent: int = Field(default=0, description="Draft incidents created")
+    already: int = Field(default=0, description="Documents our organisation had shared already")
+    skipped: int = Field(default=0, description="Findings with no offer, substance or strong selector")
+    failed: int = 0
+    alerts_raised: int = 0
+    errors: list[str] = Field(default_factory=list, description="The first failures")
+    incidents: list[str] = Field(default_factory=list, description="Ids of the new drafts")

@@ -18,6 +18,7 @@ from narcwatch.jobs.share import Caller, ShareService
 from narcwatch.results.incident import Incident, IncidentDraft
 from narcwatch.results.share import (
     AlertPage,
+    CallerInfo,
     Health,
     IncidentCount,
     IncidentPage,
@@ -49,6 +50,10 @@ CountryQ = Annotated[
     str | None, Query(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")
 ]
 Since = Annotated[datetime | None, Query(description="Updated at or after (ISO 8601)")]
+Document = Annotated[
+    str | None,
+    Query(pattern=r"^[0-9a-fA-F]{64}$", description="A linked document's or evidence SHA-256"),
+]
 
 
 @router.get("/health", response_model=Health, tags=["server"])
@@ -63,6 +68,12 @@ def login(request: Request, body: Login, svc: ServiceDep) -> TokenIssued:
     host = request.client.host if request.client else "?"
     request.app.state.limiter.hit("login:" + host)
     return svc.login(body.email, body.password)
+
+
+@router.get("/me", response_model=CallerInfo, tags=["auth"])
+def me(who: CallerDep, svc: ServiceDep) -> CallerInfo:
+    """Who the token acts as: e-mail, organisation, role, sharing groups."""
+    return svc.whoami(who)
 
 
 @router.get("/organisations", response_model=list[Organisation], tags=["directory"])
@@ -97,13 +108,14 @@ def list_incidents(
     kind: Kind = None,
     country: CountryQ = None,
     since: Since = None,
+    document: Document = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=64)] = None,
 ) -> IncidentPage:
     """Incidents the caller may see, newest first; pass ``next`` as ``cursor``."""
     return svc.list_incidents(
         who, selector=selector, substance=substance, kind=kind, country=country,
-        since=since, limit=limit, cursor=cursor,
+        since=since, document=document, limit=limit, cursor=cursor,
     )  # fmt: skip
 
 
@@ -116,11 +128,13 @@ def count_incidents(
     kind: Kind = None,
     country: CountryQ = None,
     since: Since = None,
+    document: Document = None,
 ) -> IncidentCount:
     """How many incidents the caller may see match the filters."""
     n = svc.count_incidents(
-        who, selector=selector, substance=substance, kind=kind, country=country, since=since
-    )
+        who, selector=selector, substance=substance, kind=kind, country=country, since=since,
+        document=document,
+    )  # fmt: skip
     return IncidentCount(count=n)
 
 
