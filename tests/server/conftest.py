@@ -99,7 +99,7 @@ def client(hub: Hub):
 
     from narcwatch.server import ServerSettings, create_app
 
-    app = create_app(ServerSettings(poll_seconds=0.05), service=hub.service)
+    app = create_app(ServerSettings(poll_seconds=0.05, webhook_seconds=0), service=hub.service)
     with TestClient(app) as c:
         yield c
 

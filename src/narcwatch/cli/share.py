@@ -71,6 +71,9 @@ def serve_command(
     poll: float = typer.Option(
         1.0, "--poll", min=0.05, help="Seconds between an alert stream's looks for new alerts."
     ),
+    webhook_every: float = typer.Option(
+        5.0, "--webhook-every", min=0.0, help="Seconds between webhook deliveries (0: none)."
+    ),
     home: Path | None = HOME,
     db: str | None = DB,
     config: Path | None = CONFIG,
@@ -80,7 +83,11 @@ def serve_command(
     from narcwatch.server.run import serve
 
     settings = ServerSettings(
-        max_body=max_body, rate_per_minute=rate_limit, poll_seconds=poll, common_orgs=common_orgs
+        max_body=max_body,
+        rate_per_minute=rate_limit,
+        poll_seconds=poll,
+        common_orgs=common_orgs,
+        webhook_seconds=webhook_every,
     )
     serve(context(home, db, config), host=host, port=port, workers=workers, settings=settings)
 
@@ -187,6 +194,38 @@ def create_group(
     typer.echo(f"sharing group {group.name}: {', '.join(group.members)}", err=True)
     if fmt:
         render([group], fmt, one=True)
+
+
+@admin_app.command("create-webhook")
+def create_webhook(
+    url: str = typer.Argument(..., help="Where the organisation's alerts are POSTed."),
+    org: str = typer.Option(..., "--org", help="The organisation whose alerts are sent."),
+    home: Path | None = HOME,
+    db: str | None = DB,
+    config: Path | None = CONFIG,
+    fmt: str = typer.Option("json", "--format", "-f", help="json (default), jsonl, csv or table."),
+) -> None:
+    """Send an organisation's alerts to a URL, signed with HMAC-SHA256 (the secret is
+    printed once); `narcwatch serve` delivers them and retries failures with backoff."""
+    with _service(home, db, config) as share:
+        issued = share.create_webhook(org, url)
+    render([issued], fmt, one=True)
+
+
+@admin_app.command("deliver-webhooks")
+def deliver_webhooks(
+    home: Path | None = HOME,
+    db: str | None = DB,
+    config: Path | None = CONFIG,
+    fmt: str | None = FORMAT,
+) -> None:
+    """Deliver the pending alerts of every due webhook now (the server does this every
+    few seconds; this is for a server run without it, or from cron)."""
+    with _service(home, db, config, create=False) as share:
+        run = share.deliver_webhooks()
+    typer.echo(f"{run.delivered} alerts delivered, {run.failed} webhooks failed", err=True)
+    if fmt:
+        render([run], fmt, one=True)
 
 
 @admin_app.command("list")

@@ -38,6 +38,8 @@ from narcwatch.results.share import (
     TokenInfo,
     TokenIssued,
     User,
+    WebhookIssued,
+    WebhookRun,
 )
 from narcwatch.share.audit import verify_chain
 from narcwatch.share.correlate import COMMON_ORGS, correlate
@@ -49,12 +51,14 @@ from narcwatch.share.keys import (
     selector_key,
     substance_key,
 )
+from narcwatch.share.webhooks import Post, deliver
 from narcwatch.store import Store
 from narcwatch.store.accounts import AccountRepository, Caller
 from narcwatch.store.alerts import AlertRepository
 from narcwatch.store.audit import AuditRepository, Event, run_audited
 from narcwatch.store.incidents import IncidentFilter, IncidentRepository
 from narcwatch.store.visibility import Visibility
+from narcwatch.store.webhooks import WebhookRepository
 
 __all__ = ["Caller", "ShareService"]
 
@@ -163,6 +167,26 @@ class ShareService:
 
     def groups(self, caller: Caller | None = None) -> list[SharingGroup]:
         return self.accounts.groups(visibility=_vis(caller))
+
+    def create_webhook(self, org: str, url: str) -> WebhookIssued:
+        """A webhook POSTing ``org``'s alerts to ``url``; its secret is returned once."""
+        if not url.startswith(("https://", "http://")):
+            raise UsageError(f"a webhook URL must be http(s), not {url!r}")
+        hook_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
+        event = Event("cli", None, "webhook.create", hook_id, {"org": org, "url": url})
+        WebhookRepository(self.store).add(hook_id, org, url, secret, event)
+        return WebhookIssued(id=hook_id, org=org, url=url, secret=secret)
+
+    def deliver_webhooks(self, post: Post | None = None, now: datetime | None = None) -> WebhookRun:
+        """Deliver every due webhook's pending alerts (one process at a time)."""
+        with self.store.exclusive("webhooks"):
+            return deliver(
+                WebhookRepository(self.store),
+                self.alerts,
+                self.accounts.visibility_of,
+                post or _post,
+                now or datetime.now(UTC),
+            )
 
     def verify_audit(self) -> AuditReport:
         return verify_chain(AuditRepository(self.store).entries())
@@ -274,6 +298,15 @@ class ShareService:
     def list_alerts(self, caller: Caller | None, *, after: int = 0, limit: int = 100) -> AlertPage:
         items = self.alerts.page(visibility=_vis(caller), after=after, limit=limit)
         return AlertPage(items=items, next=items[-1].id if len(items) == limit else None)
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    import httpx
+
+    try:
+        return httpx.post(url, content=body, headers=headers, timeout=10).status_code
+    except httpx.HTTPError as exc:
+        raise OSError(str(exc)) from None
 
 
 def _filter(

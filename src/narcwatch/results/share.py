@@ -47,6 +47,8 @@ __all__ = [
     "TokenInfo",
     "TokenIssued",
     "User",
+    "WebhookIssued",
+    "WebhookRun",
 ]
 
 
@@ -275,8 +277,33 @@ class PushSummary(Record):
     server: str
     sent: int = Field(default=0, description="Draft incidents created")
     already: int = Field(default=0, description="Documents our organisation had shared already")
-    skipped: int = Field(default=0, description="Findings with no offer, substance or strong selector")
+    skipped: int = Field(
+        default=0, description="Findings with no offer, substance or strong selector"
+    )
     failed: int = 0
     alerts_raised: int = 0
     errors: list[str] = Field(default_factory=list, description="The first failures")
     incidents: list[str] = Field(default_factory=list, description="Ids of the new drafts")
+
+
+class WebhookIssued(Record):
+    """A new webhook: its signing secret is shown here once."""
+
+    schema_id: ClassVar[str] = "narcwatch.webhook-issued/1"
+    columns: ClassVar[tuple[str, ...]] = ("id", "org", "url", "secret")
+
+    id: str
+    org: str
+    url: str
+    secret: str = Field(description="HMAC-SHA256 key of X-Narcwatch-Signature; not shown again")
+
+
+class WebhookRun(Record):
+    """One pass of webhook delivery: alerts delivered, webhooks that failed (retried later
+    with exponential backoff)."""
+
+    schema_id: ClassVar[str] = "narcwatch.webhook-run/1"
+    columns: ClassVar[tuple[str, ...]] = ("delivered", "failed")
+
+    delivered: int = 0
+    failed: int = 0

@@ -10,13 +10,17 @@ the context and settings from the environment the parent set.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from narcwatch import __version__, web
@@ -27,6 +31,7 @@ from narcwatch.server.auth import RateLimited, RateLimiter
 
 __all__ = ["ENV_SETTINGS", "ServerSettings", "app_from_env", "create_app"]
 
+log = logging.getLogger("narcwatch.server")
 ENV_SETTINGS = "NARCWATCH_SERVER_SETTINGS"  # JSON of ServerSettings, for worker processes
 
 
@@ -37,6 +42,7 @@ class ServerSettings:
     poll_seconds: float = 1.0  # how often an alert stream looks for new alerts
     heartbeat_seconds: float = 15.0  # an SSE comment this often keeps proxies open
     common_orgs: int = 5  # a value in more organisations' incidents raises no alert
+    webhook_seconds: float = 5.0  # how often due webhooks are delivered (0: never)
 
 
 def create_app(
@@ -57,9 +63,16 @@ def create_app(
             assert ctx is not None
             opened = ShareService.open(ctx, common_orgs=settings.common_orgs)
         app.state.service = service or opened
+        task = None
+        if settings.webhook_seconds > 0:
+            task = asyncio.create_task(_webhooks(app.state.service, settings.webhook_seconds))
         try:
             yield
         finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             if opened is not None:
                 opened.close()
 
@@ -95,6 +108,17 @@ def create_app(
     web.mount(app, ctx)  # the analyst's web UI at / (issue 18); none without a ctx
     app.add_middleware(problems.BodyLimit, limit=settings.max_body)
     return app
+
+
+async def _webhooks(service: ShareService, every: float) -> None:
+    """Deliver due webhooks every ``every`` seconds, in a worker thread (the deliveries
+    block on the network); a failure is logged and the loop goes on."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await run_in_threadpool(service.deliver_webhooks)
+        except Exception:
+            log.exception("webhook delivery failed")
 
 
 def settings_env(settings: ServerSettings) -> str:

@@ -210,6 +210,13 @@ class AccountRepository:
             if visibility.organisation is None or visibility.organisation in orgs
         ]
 
+    def visibility_of(self, org: str) -> Visibility:
+        """What organisation ``org`` may see (its sharing groups), for work done on its
+        behalf without a request (webhook deliveries)."""
+        with self.store.session() as session:
+            groups = session.scalars(select(GroupMemberRow.group).where(GroupMemberRow.org == org))
+            return Visibility(organisation=org, groups=frozenset(groups))
+
     def group_members(self, name: str) -> set[str] | None:
         """Member organisations of group ``name`` (None: no such group)."""
         with self.store.session() as session:

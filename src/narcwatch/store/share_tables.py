@@ -27,6 +27,7 @@ __all__ = [
     "SharingGroupRow",
     "TokenRow",
     "UserRow",
+    "WebhookRow",
 ]
 
 
@@ -147,3 +148,23 @@ class AuditRow(Base):
     detail: Mapped[str] = mapped_column(Text, default="{}")
     prev: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class WebhookRow(Base):
+    """Where an organisation's alerts are POSTed, signed with ``secret`` (HMAC-SHA256; the
+    server must keep the secret itself to sign, unlike a token). ``cursor`` is the last
+    alert delivered: delivery is in order and at least once. After a failure the next try
+    waits ``next_attempt`` (exponential backoff over ``attempts``)."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    org: Mapped[str] = mapped_column(ForeignKey("organisations.name"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(String(128))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    cursor: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    revoked: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
