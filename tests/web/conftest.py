@@ -78,7 +78,9 @@ def web_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
                             "xss_vendor_777"}) + "\n", encoding="utf-8")  # fmt: skip
     (hostile / "shop.html").write_text(XSS_PAGE, encoding="utf-8")
     _narcwatch("scan", str(EXAMPLES), "--home", str(home), "--include-text", "-o", os.devnull)
-    _narcwatch("import", str(EXAMPLES / "market-capture.warc.gz"), str(hostile), "--home", str(home))
+    _narcwatch(
+        "import", str(EXAMPLES / "market-capture.warc.gz"), str(hostile), "--home", str(home)
+    )
     with ShareService.open(Context.build(home=home)) as share:
         for org, email in USERS.items():
             share.create_org(org, f"desk@{org.lower()}.example")
@@ -161,9 +163,10 @@ class Session:
         page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
         expect(page.get_by_role("heading", name="Review queue")).to_be_visible()  # type: ignore[attr-defined]
 
-    def shot(self, name: str) -> None:
+    def shot(self, name: str, *, full_page: bool = True) -> None:
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+        path = str(ARTEFACTS / f"{name}.png")
+        self.page.screenshot(path=path, full_page=full_page)  # type: ignore[attr-defined]
 
 
 @pytest.fixture

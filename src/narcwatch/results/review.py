@@ -55,6 +55,7 @@ class QueueItem(Record):
 
     doc_id: str
     title: str | None
+    snippet: str | None = Field(None, description="the text's start, when it was stored")
     platform: str | None
     author: str | None
     day: str | None = Field(description="published date when known, else first stored")

@@ -126,6 +126,7 @@ def review_queue(
             QueueItem(
                 doc_id=doc_id,
                 title=doc.get("title"),
+                snippet=" ".join((doc.get("text") or "")[:200].split())[:140] or None,
                 platform=doc.get("platform"),
                 author=doc.get("author"),
                 day=day,

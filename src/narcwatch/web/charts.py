@@ -11,7 +11,6 @@ no third-party script; an actor large enough to need panning is listed in full b
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 from markupsafe import Markup
 
@@ -100,56 +99,65 @@ def stacked_bars(series: OfferSeries, *, width: int = 900, height: int = 320) ->
 
 
 def actor_graph(actor: ActorDetail, *, size: int = 560, max_docs: int = 40) -> Markup:
-    """The actor's linking selectors on an inner ring, its documents on an outer ring,
-    an edge where a selector appears in a document; nodes link to their pages."""
+    """The actor's documents (circles) and every selector found in them (squares; the
+    ones that link documents in orange, the others in grey), an edge where a selector
+    appears in a document. One document sits in the middle with its selectors around
+    it; several sit on the outer ring around their selectors. Nodes link to pages."""
     c = size / 2
-    docs = actor.documents[:max_docs]
-    links = actor.links
-    doc_pos = _ring(len(docs), c, c * 0.82, c)
-    sel_pos = _ring(len(links), c * 0.38 if len(links) > 1 else 0.0, c, c)
-    index = {d: i for i, d in enumerate(docs)}
+    items = actor.items[:max_docs]
+    linking = {link.label for link in actor.links}
+    selectors: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        for sel in item.selectors:
+            selectors.setdefault(f"{sel.type}:{sel.value}", []).append(i)
+    labels = sorted(selectors, key=lambda k: (k not in linking, k))[:60]
+    if len(items) == 1:
+        doc_pos, sel_pos = [(c, c)], _ring(len(labels), c * 0.62, c, c)
+    else:
+        doc_pos = _ring(len(items), c * 0.82, c, c)
+        sel_pos = _ring(len(labels), c * 0.42 if len(labels) > 1 else 0.0, c, c)
     parts = [
         Markup(
             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {s} {s}" width="{s}" '
             'height="{s}" role="img" aria-labelledby="graph-title" class="graph" {font}>'
-            '<title id="graph-title">Actor {id}: {n} documents linked by {k} selectors</title>'
-        ).format(s=size, id=actor.id, n=len(actor.documents), k=len(links), font=Markup(_FONT))
+            '<title id="graph-title">Actor {id}: {n} documents, {k} selectors</title>'
+        ).format(s=size, id=actor.id, n=len(actor.documents), k=len(selectors), font=Markup(_FONT))
     ]
-    for j, link in enumerate(links):
+    for j, label in enumerate(labels):
         sx, sy = sel_pos[j]
-        for d in link.documents:
-            if d in index:
-                dx, dy = doc_pos[index[d]]
-                parts.append(
-                    Markup(
-                        '<line x1="{a:.1f}" y1="{b:.1f}" x2="{x:.1f}" y2="{y:.1f}" '
-                        'stroke="#9aa3ad"/>'
-                    ).format(a=sx, b=sy, x=dx, y=dy)
-                )
-    for i, d in enumerate(docs):
+        for i in selectors[label]:
+            dx, dy = doc_pos[i]
+            parts.append(
+                Markup(
+                    '<line x1="{a:.1f}" y1="{b:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="#9aa3ad"/>'
+                ).format(a=sx, b=sy, x=dx, y=dy)
+            )
+    for i, item in enumerate(items):
         x, y = doc_pos[i]
         parts.append(
             Markup(
-                '<a href="/documents/{d}"><circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="#0072B2">'
-                "<title>document {short}</title></circle></a>"
-            ).format(d=d, short=d[:12], x=x, y=y)
+                '<a href="/documents/{d}"><circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#0072B2">'
+                "<title>document {short} ({src})</title></circle></a>"
+            ).format(d=item.doc_id, short=item.doc_id[:12], src=item.source, x=x, y=y)
         )
-    for j, link in enumerate(links):
+    for j, label in enumerate(labels):
         x, y = sel_pos[j]
+        colour = "#D55E00" if label in linking else "#6b7682"
+        below = y > c + 1  # labels outside the ring, away from the edges
         parts.append(
             Markup(
-                '<g><rect x="{rx:.1f}" y="{ry:.1f}" width="14" height="14" fill="#D55E00">'
-                "<title>{t}: {v}</title></rect>"
+                '<g><rect x="{rx:.1f}" y="{ry:.1f}" width="14" height="14" fill="{col}">'
+                "<title>{label}</title></rect>"
                 '<text x="{tx:.1f}" y="{ty:.1f}" text-anchor="middle" fill="#222">'
-                "{label}</text></g>"
+                "{short}</text></g>"
             ).format(
                 rx=x - 7,
                 ry=y - 7,
-                t=link.type,
-                v=link.value,
+                col=colour,
+                label=label,
                 tx=x,
-                ty=y - 11,
-                label=_clip(f"{link.type}:{link.value}", 26),
+                ty=y + 22 if below else y - 11,
+                short=_clip(label, 28),
             )
         )
     parts.append(Markup("</svg>"))
@@ -175,7 +183,3 @@ def _nice_step(peak: int) -> int:
 
 def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def legend(keys: Sequence[str]) -> list[tuple[str, str]]:
-    return [(k, PALETTE[j % len(PALETTE)]) for j, k in enumerate(keys)]

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import ValidationError
 
-from narcwatch.errors import UsageError
+from narcwatch.errors import NotFoundError, UsageError
 from narcwatch.jobs.link import show_actor
 from narcwatch.jobs.review import show_document
 from narcwatch.results.incident import IncidentDraft, IncidentKind, IncidentStatus, Tlp
@@ -144,16 +144,30 @@ def incident(request: Request, who: Me, incident_id: str) -> Response:
     return render(request, "incident.html", user=who, nav="incidents", inc=found)
 
 
+def _titles(request: Request, who: WebUser, ids: set[str]) -> dict[str, str]:
+    """Our own incidents' titles, to name them in the inbox."""
+    titles = {}
+    for incident_id in ids:
+        try:
+            titles[incident_id] = service(request).get_incident(who.caller, incident_id).title
+        except NotFoundError:
+            continue
+    return titles
+
+
 @router.get("/alerts")
 def alerts(request: Request, who: Me) -> Response:
     page = service(request).list_alerts(who.caller, limit=500)
     last = page.items[-1].id if page.items else 0
+    titles = _titles(request, who, {a.incident for a in page.items})
     return render(request, "alerts.html", user=who, nav="alerts", alerts=page.items[::-1],
-                  last=last)  # fmt: skip
+                  last=last, titles=titles)  # fmt: skip
 
 
 @router.get("/alerts.json")
 def alerts_json(request: Request, who: Me, after: Annotated[int, Query(ge=0)] = 0) -> Response:
-    """New alerts after ``after``, for the inbox's polling script."""
+    """New alerts after ``after``, for the inbox's polling script (with our incidents'
+    titles by id)."""
     page = service(request).list_alerts(who.caller, after=after, limit=100)
-    return JSONResponse(page.model_dump(mode="json"))
+    titles = _titles(request, who, {a.incident for a in page.items})
+    return JSONResponse({**page.model_dump(mode="json"), "titles": titles})

@@ -100,10 +100,11 @@ def document(request: Request, who: Me, doc_id: str) -> Response:
         evidence = show_job(ctx, doc.id, visibility=who.caller.visibility)
     except NoCaptureError:
         evidence = None
-    text = doc.text
-    parts = segments(text, spans_of(view.finding)) if text else []
+    parts = segments(doc.text, spans_of(view.finding)) if doc.text else []
+    archived = evidence.text if evidence and not doc.text else None
     return render(request, "document.html", user=who, nav="queue", view=view, doc=doc,
-                  parts=parts, evidence=evidence, decisions=list(Decision))  # fmt: skip
+                  parts=parts, archived=archived, evidence=evidence,
+                  decisions=list(Decision))  # fmt: skip
 
 
 @router.get("/documents/{doc_id}/capture")
@@ -113,13 +114,16 @@ def capture(request: Request, who: Me, doc_id: str) -> Response:
     with tempfile.TemporaryDirectory(prefix="narcwatch-web-") as tmp:
         out = Path(tmp) / "payload"
         try:
-            show_job(state(request).ctx, doc_id, html=out, max_text=0,
-                     visibility=who.caller.visibility)  # fmt: skip
+            shown = show_job(state(request).ctx, doc_id, html=out,
+                             visibility=who.caller.visibility)  # fmt: skip
         except NoCaptureError:
             return secure(Response("no archived capture", 404, media_type="text/plain"),
                           CAPTURE_CSP)  # fmt: skip
         body = out.read_bytes() if out.exists() else b""
-    kind = "text/html" if body.lstrip()[:1] == b"<" else "text/plain; charset=utf-8"
+    if body.lstrip()[:1] == b"<":
+        kind = "text/html"
+    else:  # an imported archive or export file: the document's text read back from it
+        body, kind = (shown.text or "").encode(), "text/plain; charset=utf-8"
     response = Response(body, media_type=kind)
     secure(response, CAPTURE_CSP)
     response.headers["X-Frame-Options"] = "SAMEORIGIN"

@@ -48,8 +48,9 @@ function setupQueue() {
   rows.forEach((row, i) => row.addEventListener("click", () => select(i)));
 }
 
-function cell(text, href) {
+function cell(text, href, cls) {
   const td = document.createElement("td");
+  if (cls) td.className = cls;
   if (href) { const a = document.createElement("a"); a.href = href; a.textContent = text; td.append(a); }
   else td.textContent = text;  // textContent: alert values are data, never markup
   return td;
@@ -71,8 +72,9 @@ function setupAlerts() {
           if (empty) empty.remove();
           const tr = document.createElement("tr");
           tr.className = "new";
-          tr.append(cell(a.created.slice(0, 16).replace("T", " ")),
-                    cell(a.incident, "/incidents/" + encodeURIComponent(a.incident)),
+          tr.append(cell(a.created.slice(0, 16).replace("T", " "), null, "nowrap"),
+                    cell(page.titles[a.incident] || a.incident,
+                         "/incidents/" + encodeURIComponent(a.incident)),
                     cell(a.match_kind + ": " + a.match_value),
                     cell(a.other_org + " TLP:" + a.other_tlp),
                     a.other ? cell(a.other.title, "/incidents/" + encodeURIComponent(a.other.id))
