@@ -155,9 +155,12 @@ async def _hammer(base: str, clients: int, seconds: float, make) -> dict:  # typ
             while time.perf_counter() < end:
                 method, path, kwargs = make(rng)
                 t0 = time.perf_counter()
-                r = await http.request(method, path, **kwargs)
+                try:
+                    r = await http.request(method, path, **kwargs)
+                    errors += r.status_code >= 400
+                except httpx.TransportError:
+                    errors += 1
                 latencies.append((time.perf_counter() - t0) * 1000)
-                errors += r.status_code >= 400
 
         t0 = time.perf_counter()
         await asyncio.gather(*(one(n) for n in range(clients)))
@@ -177,10 +180,11 @@ def http(home: Path, db: str, n_incidents: int, args: argparse.Namespace) -> dic
 
     port = _free_port()
     env = {**os.environ, "NARCWATCH_HOME": str(home)}
+    log = (home / "serve.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "narcwatch", "serve", "--port", str(port), "--db", db,
-         "--workers", str(args.workers), "--rate-limit", "0"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+         "--workers", str(args.workers), "--rate-limit", "0", "--webhook-every", "0"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -206,6 +210,11 @@ def http(home: Path, db: str, n_incidents: int, args: argparse.Namespace) -> dic
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
+        errors = [line for line in (home / "serve.log").read_text().splitlines()
+                  if "Error" in line or "error" in line]  # fmt: skip
+        if errors:
+            print("server log:", *errors[-5:], sep="\n  ", file=sys.stderr)
     return {"reads": reads, "creates": writes}
 
 
@@ -235,6 +244,7 @@ def main() -> None:
             shared = loaded.pop("shared")
             result = {"database": service.database, "load": loaded}
             result["correlation"] = correlation(service, shared)
+            print(json.dumps(result), file=sys.stderr, flush=True)  # kept if HTTP fails
         if not args.no_http:
             result["http"] = http(home, ctx.database_url, args.incidents, args)
             result["http"]["clients"] = args.clients

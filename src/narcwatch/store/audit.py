@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from narcwatch.results.share import AuditEntry
@@ -54,7 +54,16 @@ class Event:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
+# Any constant: the transaction-scoped advisory lock audit appends take on PostgreSQL.
+_PG_AUDIT_LOCK = 0x6E776175
+
+
 def _append(session: Session, event: Event, now: datetime) -> AuditEntry:
+    if session.get_bind().dialect.name == "postgresql":
+        # Writers queue for the chain's tail (held until commit, which follows at once)
+        # instead of racing for it and retrying: 50 concurrent writers exhausted the
+        # retries. SQLite needs none: the transaction holds the database's write lock.
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
     tail = session.execute(
         select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
     ).first()
