@@ -101,10 +101,11 @@ def test_only_the_store_imports_table_definitions() -> None:
 
 
 def test_the_command_line_calls_jobs_not_the_store() -> None:
-    """The CLI and the web UI parse, call a job and render: they never open the store."""
+    """The CLI, the web UI and the sharing server parse, call a job and render: they never
+    open the store."""
     direct = [
         f"{file}:{line}: imports {name}"
         for file, part, name, line in IMPORTS
-        if part in ("cli", "web") and _top(name) == "store"
+        if part in ("cli", "web", "server") and _top(name) == "store"
     ]
     assert direct == []

@@ -207,3 +207,13 @@ def test_me_and_the_document_filter(client, hub):
         page = client.get(f"/api/v1/incidents?document={doc.upper()}", headers=hub.headers[who])
         assert [i["id"] for i in page.json()["items"]] == expected, who
     _problem(client.get("/api/v1/incidents?document=abc", headers=hub.headers["a"]), 422)
+
+
+def test_logins_are_limited_per_address_and_email(client):
+    client.app.state.login_limiter = RateLimiter(2, clock=lambda: 0.0)
+    wrong = {"email": "b@b.example", "password": "guess"}
+    assert [client.post("/api/v1/login", json=wrong).status_code for _ in range(3)] == [
+        401, 401, 429,
+    ]  # fmt: skip
+    other = {"email": "c@c.example", "password": "guess"}
+    assert client.post("/api/v1/login", json=other).status_code == 401

@@ -74,6 +74,9 @@ def serve_command(
     webhook_every: float = typer.Option(
         5.0, "--webhook-every", min=0.0, help="Seconds between webhook deliveries (0: none)."
     ),
+    access_log: bool = typer.Option(
+        False, "--access-log", help="Log every request (paths and query strings: selectors)."
+    ),
     home: Path | None = HOME,
     db: str | None = DB,
     config: Path | None = CONFIG,
@@ -89,7 +92,8 @@ def serve_command(
         common_orgs=common_orgs,
         webhook_seconds=webhook_every,
     )
-    serve(context(home, db, config), host=host, port=port, workers=workers, settings=settings)
+    serve(context(home, db, config), host=host, port=port, workers=workers, settings=settings,
+          access_log=access_log)  # fmt: skip
 
 
 @admin_app.command("create-org")

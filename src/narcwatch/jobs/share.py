@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from narcwatch.errors import AccessError, NotFoundError, UsageError
 from narcwatch.jobs.context import Context
-from narcwatch.results.incident import IncidentDraft, IncidentKind
+from narcwatch.results.incident import Incident, IncidentDraft, IncidentKind
 from narcwatch.results.share import (
     AlertPage,
     AuditReport,
@@ -267,7 +267,7 @@ class ShareService:
             common_values=found.common_values,
         )
 
-    def get_incident(self, caller: Caller | None, incident_id: str) -> Any:
+    def get_incident(self, caller: Caller | None, incident_id: str) -> Incident:
         return self.incidents.get(incident_id, visibility=_vis(caller)).incident
 
     def list_incidents(

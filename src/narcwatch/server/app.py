@@ -39,6 +39,7 @@ ENV_SETTINGS = "NARCWATCH_SERVER_SETTINGS"  # JSON of ServerSettings, for worker
 class ServerSettings:
     max_body: int = 1 << 20  # bytes per request body
     rate_per_minute: int = 600  # requests per token (0: no limit)
+    login_per_minute: int = 10  # login attempts per client address and e-mail
     poll_seconds: float = 1.0  # how often an alert stream looks for new alerts
     heartbeat_seconds: float = 15.0  # an SSE comment this often keeps proxies open
     common_orgs: int = 5  # a value in more organisations' incidents raises no alert
@@ -92,6 +93,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.limiter = RateLimiter(settings.rate_per_minute)
+    app.state.login_limiter = RateLimiter(settings.login_per_minute)
     if service is not None:
         app.state.service = service
     problems.install(app)

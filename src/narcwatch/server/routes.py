@@ -64,9 +64,10 @@ def health(svc: ServiceDep) -> Health:
 
 @router.post("/login", response_model=TokenIssued, status_code=201, tags=["auth"])
 def login(request: Request, body: Login, svc: ServiceDep) -> TokenIssued:
-    """A bearer token valid for a day, for a user's e-mail and password (audited)."""
+    """A bearer token valid for a day, for a user's e-mail and password (audited;
+    limited per client address and e-mail to slow password guessing)."""
     host = request.client.host if request.client else "?"
-    request.app.state.limiter.hit("login:" + host)
+    request.app.state.login_limiter.hit(f"{host}|{body.email.lower()}")
     return svc.login(body.email, body.password)
 
 

@@ -20,16 +20,19 @@ def serve(
     workers: int = 1,
     settings: ServerSettings | None = None,
     log_level: str = "info",
+    access_log: bool = False,
 ) -> None:
     """Serve until interrupted. The store is opened (created and migrated) here first,
-    so a bad database URL fails before any worker starts."""
+    so a bad database URL fails before any worker starts. No access log by default:
+    query strings carry selectors, which are intelligence."""
     import uvicorn
 
     settings = settings or ServerSettings()
     ShareService.open(ctx).close()
     if workers == 1:
         app = create_app(settings, ctx=ctx)
-        uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False,
+                    access_log=access_log)  # fmt: skip
         return
     # Worker processes import the application by name: hand them the context and the
     # settings through the environment they inherit.
@@ -44,4 +47,5 @@ def serve(
         workers=workers,
         log_level=log_level,
         server_header=False,
+        access_log=access_log,
     )

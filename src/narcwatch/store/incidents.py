@@ -12,6 +12,7 @@ only writes and looks them up by ``ident``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -131,8 +132,8 @@ class IncidentRepository:
     def update(
         self,
         incident_id: str,
-        change: Any,
-        keys_of: Any,
+        change: Callable[[IncidentDraft], IncidentDraft],
+        keys_of: Callable[[IncidentDraft], list[Key]],
         event: Event,
         *,
         visibility: Visibility,
