@@ -98,8 +98,10 @@ def test_hostile_titles_vendors_and_captures_never_run(session: Session) -> None
     frame = page.locator("iframe.capture")
     expect(frame).to_have_attribute("sandbox", "")
     expect(page.frame_locator("iframe.capture").locator("h1")).to_have_text("Buy cocaine 5g 80 EUR")
-    frame.scroll_into_view_if_needed()
-    session.shot("capture", full_page=False)  # full-page shots leave sandboxed frames blank
+    # An element shot inside the frame makes chromium paint it (a page shot taken first
+    # can catch the sandboxed frame before its first paint, blank).
+    page.frame_locator("iframe.capture").locator("h1").screenshot()
+    session.shot("capture", full_page=False)
     capture = page.request.get(
         frame.get_attribute("src") and session.url + frame.get_attribute("src")
     )

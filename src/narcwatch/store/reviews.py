@@ -94,7 +94,7 @@ class ReviewRepository:
             .order_by(ReviewRow.pk)
         )
         with self.store.session() as s:
-            for row, finding in s.execute(query).tuples():
+            for row, finding in s.execute(query):
                 data = json.loads(finding)
                 doc = data.get("doc", {})
                 yield LabelledRecord(
