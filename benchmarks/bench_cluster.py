@@ -17,10 +17,10 @@ without linking:
 * ``--cluster local:2``: ``cluster_scan_job`` on a LocalCluster of two single-threaded
   worker processes (started before the clock starts; its start is reported apart).
 
-Scheduler overhead per partition: the same ``--sweep-docs`` corpus is scanned on one
-cluster with partitions of several sizes; the CPU time of the driver (which runs the local
-scheduler) and the workers together grows with the number of partitions by ``c`` per
-partition (a least-squares line), what a partition costs beyond its documents: the task
+The ``--sweep-docs`` corpus is scanned on one cluster with partitions of several sizes
+(wall time, the workers' busy share, CPU). Overhead per partition, ``c``, is measured by a
+probe: 300 tiny documents as 300 partitions and as one; their CPU time (driver, with the
+local scheduler in its process, plus workers) differs by 299 partitions' cost: the task
 round trip, the Arrow table back, the driver's Parquet file and its finished record. CPU
 time, not wall time, so that a shared machine does not blur it. Overhead is under 5% once
 a partition's documents take 20 c, i.e. from ``20 c / (CPU s per document)`` documents.
@@ -155,14 +155,24 @@ def child_cluster(corpus: Path, home: Path, partition: int, workers: int) -> dic
     return out
 
 
-def child_sweep(corpus: Path, home: Path, sizes: list[int], workers: int) -> list[dict[str, Any]]:
+PROBE = 300  # one-line partitions of the overhead probe
+
+
+def child_sweep(
+    corpus: Path, probe: Path, home: Path, sizes: list[int], workers: int
+) -> dict[str, Any]:
+    """The corpus at each partition size; then the probe: ``PROBE`` tiny documents as
+    ``PROBE`` partitions and as one, whose CPU differs by ``PROBE - 1`` partitions' cost."""
     cluster, client, _ = _cluster(workers)
     try:
         _cluster_run(client, corpus, home / "warm", sizes[-1])  # plugin and caches warm
-        return [
+        sweep = [
             {"partition_bytes": size, **_cluster_run(client, corpus, home / str(size), size)}
             for size in sizes
         ]
+        many = _cluster_run(client, probe, home / "probe-many", 1)
+        one = _cluster_run(client, probe, home / "probe-one", 1 << 30)
+        return {"sweep": sweep, "many": many, "one": one}
     finally:
         client.close()
         cluster.close()
@@ -198,8 +208,8 @@ def main() -> None:
         elif mode == "cluster":
             out = child_cluster(Path(corpus), Path(home), int(rest[0]), int(rest[1]))
         else:
-            sizes = [int(s) for s in rest[0].split(",")]
-            out = child_sweep(Path(corpus), Path(home), sizes, int(rest[1]))
+            sizes = [int(s) for s in rest[1].split(",")]
+            out = child_sweep(Path(corpus), Path(rest[0]), Path(home), sizes, int(rest[2]))
         print(json.dumps(out))
         return
 
@@ -222,15 +232,16 @@ def main() -> None:
         base = runs["1 process"]["docs"] / runs["1 process"]["seconds"]
         print(
             "\n| run | documents | wall s | documents/s | x 1 process | driver CPU s | "
-            "worker CPU s | driver peak RSS |"
+            "worker CPU s | documents / CPU s | driver peak RSS |"
         )
-        print("|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|")
         for name, r in runs.items():
             rate = r["docs"] / r["seconds"]
+            per_cpu = r["docs"] / (r["driver_cpu"] + r["worker_cpu"])
             print(
                 f"| {name} | {r['docs']:,} | {r['seconds']:.1f} | {rate:,.0f} | "
                 f"{rate / base:.2f} | {r['driver_cpu']:.1f} | {r['worker_cpu']:.1f} | "
-                f"{r['driver_peak_mb']:.0f} MB |"
+                f"{per_cpu:,.0f} | {r['driver_peak_mb']:.0f} MB |"
             )
         c = runs[f"--cluster local:{w}"]
         per_doc_cpu = runs["1 process"]["driver_cpu"] / runs["1 process"]["docs"]
@@ -244,38 +255,40 @@ def main() -> None:
 
         sweep_docs = min(args.sweep_docs, args.docs)
         build(root / "sweep", sweep_docs, seed=11)
-        sizes = [_size(s) for s in args.sweep.split(",")]
-        points = _child(
-            "sweep", str(root / "sweep"), str(root / "hs"), ",".join(map(str, sizes)), str(w)
+        probe = root / "probe.jsonl"
+        probe.write_text(
+            "".join(f'{{"id": "p{i}", "text": "probe line {i}"}}\n' for i in range(PROBE))
         )
+        sizes = [_size(s) for s in args.sweep.split(",")]
+        got = _child(
+            "sweep", str(root / "sweep"), str(root / "hs"), str(probe),
+            ",".join(map(str, sizes)), str(w),
+        )  # fmt: skip
         print(f"\nsweep: {sweep_docs:,} documents on local:{w}")
         print("| partition | partitions | documents each | wall s | busy share | CPU s, all |")
         print("|---|---|---|---|---|---|")
-        for p in points:
+        for p in got["sweep"]:
             busy = p["compute"] / (p["seconds"] * w)
-            p["cpu"] = p["driver_cpu"] + p["worker_cpu"]
             print(
                 f"| {p['partition_bytes'] // 1024:,} KB | {p['partitions']} | "
                 f"{p['docs'] / p['partitions']:,.0f} | {p['seconds']:.2f} | {busy:.0%} | "
-                f"{p['cpu']:.2f} |"
+                f"{p['driver_cpu'] + p['worker_cpu']:.2f} |"
             )
-        # CPU of driver (with the scheduler, in its process) and workers together:
-        # a + c * partitions, least squares. CPU, not wall time: the machine may be shared.
-        xs = [p["partitions"] for p in points]
-        ys = [p["cpu"] for p in points]
-        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-        cost = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / max(
-            1e-9, sum((x - mx) ** 2 for x in xs)
-        )
-        per_doc = (my - cost * mx) / sweep_docs  # the CPU of a document without partitions
-        docs_5 = 20 * cost / per_doc
+        many, one = got["many"], got["one"]
+        extra = many["partitions"] - one["partitions"]
+        cpu = many["driver_cpu"] + many["worker_cpu"] - one["driver_cpu"] - one["worker_cpu"]
+        cost, driver = cpu / extra, (many["driver_cpu"] - one["driver_cpu"]) / extra
+        wall = (many["seconds"] - one["seconds"]) / extra
+        docs_5 = 20 * cost / per_doc_cpu
         print(
-            f"\noverhead per partition: {1e3 * cost:.1f} ms of CPU (driver, scheduler and "
-            f"workers; a document costs {1e3 * per_doc:.2f} ms in the cluster, "
-            f"{1e3 * per_doc_cpu:.2f} ms in one process)"
+            f"\noverhead per partition (probe: {PROBE} tiny documents as {many['partitions']} "
+            f"partitions and as {one['partitions']}): {1e3 * cost:.1f} ms of CPU, of which "
+            f"{1e3 * driver:.1f} ms in the driver (with the scheduler); {1e3 * wall:.1f} ms "
+            f"of wall time on local:{w}"
         )
         print(
-            f"overhead under 5% from {docs_5:,.0f} documents per partition = "
+            f"overhead under 5% from {docs_5:,.0f} documents per partition "
+            f"({1e3 * per_doc_cpu:.2f} ms of CPU each in one process) = "
             f"{docs_5 * mean / 1024:,.0f} KB of this corpus"
         )
 
