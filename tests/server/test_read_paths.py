@@ -2,7 +2,8 @@
 
 Organisation A shares one incident at each TLP level, with and without sharing group AB
 (A and B); B (in the group) and C (not in it) read it by every path the API has: get,
-list, each list filter, count, alerts and the alert stream, and try to edit it. What
+list, each list filter, count, exports (one and bulk, every format), alerts and the
+alert stream, and try to edit it. What
 they may see is the table in ``store.visibility``; everything they may not is a 404 or
 absent, exactly as if the incident did not exist.
 """
@@ -92,6 +93,19 @@ def test_every_read_path_shows_only_what_the_rules_allow(client, hub, tlp, group
     assert _ids(client.get(f"/api/v1/incidents?selector=btc:{WALLET}", headers=h["a"])) == [
         incident
     ]
+
+    # exports: one incident (404 exactly like a missing one) and the bulk export
+    for fmt in ("stix", "misp", "json", "csv"):
+        one = client.get(f"/api/v1/incidents/{incident}/export?format={fmt}", headers=h[viewer])
+        gone = client.get(f"/api/v1/incidents/{missing}/export?format={fmt}", headers=h[viewer])
+        if sees:
+            assert one.status_code == 200 and WALLET in one.text, fmt
+        else:
+            assert one.status_code == gone.status_code == 404
+            assert one.text.replace(incident, missing) == gone.text
+        bulk = client.get(f"/api/v1/incidents/export?format={fmt}", headers=h[viewer])
+        assert bulk.status_code == 200
+        assert (WALLET in bulk.text) == sees, fmt
 
     # edits: 403 for who may see it, 404 for who may not, never a change
     patched = client.patch(f"/api/v1/incidents/{incident}", json={"title": "x"}, headers=h[viewer])

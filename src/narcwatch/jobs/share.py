@@ -24,11 +24,13 @@ from pydantic import ValidationError
 
 from narcwatch.errors import AccessError, NotFoundError, UsageError
 from narcwatch.jobs.context import Context
+from narcwatch.jobs.exchange import export_incidents, import_incidents
 from narcwatch.results.incident import Incident, IncidentDraft, IncidentKind
 from narcwatch.results.share import (
     AlertPage,
     AuditReport,
     CallerInfo,
+    ImportReport,
     IncidentPage,
     IncidentPatch,
     IncidentWrite,
@@ -61,6 +63,8 @@ from narcwatch.store.visibility import Visibility
 from narcwatch.store.webhooks import WebhookRepository
 
 __all__ = ["Caller", "ShareService"]
+
+MAX_IMPORT = 1000  # incidents in one POST /import
 
 _WRITERS = frozenset({Role.ADMIN.value, Role.ANALYST.value})
 LOGIN_TOKEN_DAYS = 1
@@ -266,6 +270,46 @@ class ShareService:
             alerts_raised=found.alerts_raised,
             common_values=found.common_values,
         )
+
+    def export_incident(self, caller: Caller, incident_id: str, fmt: str) -> bytes:
+        """One incident the caller may see (404 otherwise) as STIX, MISP, JSON or CSV."""
+        incident = self.get_incident(caller, incident_id)
+        body = export_incidents([incident], fmt)
+        self._audit_only(Event(caller.email, caller.org, "incident.export", incident_id,
+                               {"token_id": caller.token_id, "format": fmt}))  # fmt: skip
+        return body
+
+    def export_incidents(self, caller: Caller, fmt: str, *, limit: int = 500,
+                         **filters: Any) -> bytes:  # fmt: skip
+        """The newest ``limit`` incidents the caller may see matching ``filters``."""
+        page = self.list_incidents(caller, limit=limit, **filters)
+        body = export_incidents(page.items, fmt)
+        self._audit_only(Event(caller.email, caller.org, "incidents.export", None,
+                               {"token_id": caller.token_id, "format": fmt,
+                                "count": len(page.items)}))  # fmt: skip
+        return body
+
+    def import_incidents(self, caller: Caller, data: bytes, fmt: str = "auto") -> ImportReport:
+        """Incidents of a STIX, MISP or narcwatch JSON document, created as the caller's
+        organisation's (ids, owners and dates in the file are not kept)."""
+        drafts, errors = import_incidents(data, fmt, source="upload")
+        if len(drafts) > MAX_IMPORT:
+            raise UsageError(f"at most {MAX_IMPORT} incidents an import, not {len(drafts)}")
+        report = ImportReport(errors=[str(e) for e in errors[:100]])
+        for n, found in enumerate(drafts):
+            draft = IncidentDraft.model_validate(
+                found.model_dump(include=set(IncidentDraft.model_fields))
+            )
+            try:
+                written = self.create_incident(caller, draft)
+            except (NotFoundError, AccessError) as exc:
+                if isinstance(exc, AccessError):
+                    raise
+                report.errors.append(f"incident {n + 1}: {exc}")
+                continue
+            report.created.append(written.incident.id)
+            report.alerts_raised += written.alerts_raised
+        return report
 
     def get_incident(self, caller: Caller | None, incident_id: str) -> Incident:
         return self.incidents.get(incident_id, visibility=_vis(caller)).incident

@@ -35,6 +35,7 @@ __all__ = [
     "AuditReport",
     "CallerInfo",
     "Health",
+    "ImportReport",
     "IncidentCount",
     "IncidentPage",
     "IncidentPatch",
@@ -307,3 +308,14 @@ class WebhookRun(Record):
 
     delivered: int = 0
     failed: int = 0
+
+
+class ImportReport(Record):
+    """``POST /api/v1/import``: incidents created from a STIX, MISP or narcwatch JSON
+    document (owned by the caller's organisation), and what could not be imported."""
+
+    schema_id: ClassVar[str] = "narcwatch.import-report/1"
+
+    created: list[str] = Field(default_factory=list, description="Ids of the new incidents")
+    alerts_raised: int = 0
+    errors: list[str] = Field(default_factory=list, description="What could not be imported")

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from narcwatch import __version__
 from narcwatch.jobs.share import Caller, ShareService
@@ -20,6 +21,7 @@ from narcwatch.results.share import (
     AlertPage,
     CallerInfo,
     Health,
+    ImportReport,
     IncidentCount,
     IncidentPage,
     IncidentPatch,
@@ -137,6 +139,56 @@ def count_incidents(
         document=document,
     )  # fmt: skip
     return IncidentCount(count=n)
+
+
+ExportFormat = Annotated[
+    str, Query(pattern=r"^(stix|misp|json|csv)$", description="stix, misp, json or csv")
+]
+_MEDIA = {"csv": "text/csv; charset=utf-8"}
+
+
+@router.get("/incidents/export", tags=["exchange"], response_class=Response)
+def export_incidents(
+    who: CallerDep,
+    svc: ServiceDep,
+    format: ExportFormat = "stix",
+    selector: Selector = None,
+    substance: Substance = None,
+    kind: Kind = None,
+    country: CountryQ = None,
+    since: Since = None,
+    document: Document = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 500,
+) -> Response:
+    """The newest incidents the caller may see matching the filters, as one STIX 2.1
+    bundle, MISP feed, narcwatch JSON or CSV (audited)."""
+    body = svc.export_incidents(
+        who, format, limit=limit, selector=selector, substance=substance, kind=kind,
+        country=country, since=since, document=document,
+    )  # fmt: skip
+    return Response(body, media_type=_MEDIA.get(format, "application/json"))
+
+
+@router.get("/incidents/{incident_id}/export", tags=["exchange"], response_class=Response)
+def export_incident(
+    incident_id: IncidentId, who: CallerDep, svc: ServiceDep, format: ExportFormat = "stix"
+) -> Response:
+    """One incident as STIX 2.1, MISP, narcwatch JSON or CSV; 404 like ``GET`` (audited)."""
+    body = svc.export_incident(who, incident_id, format)
+    return Response(body, media_type=_MEDIA.get(format, "application/json"))
+
+
+@router.post("/import", response_model=ImportReport, tags=["exchange"])
+async def import_incidents(
+    request: Request,
+    who: CallerDep,
+    svc: ServiceDep,
+    format: Annotated[str, Query(pattern=r"^(auto|stix|misp|json)$")] = "auto",
+) -> ImportReport:
+    """Create the incidents of a STIX 2.1 bundle, MISP event/feed or narcwatch JSON as
+    the caller's organisation's; what cannot be read is listed, the rest imported."""
+    data = await request.body()
+    return await run_in_threadpool(svc.import_incidents, who, data, format)
 
 
 @router.get("/incidents/{incident_id}", response_model=Incident, tags=["incidents"])
