@@ -3,6 +3,7 @@ in one run, with the cluster's costs: scheduler overhead per partition, peak RSS
 worker, driver memory and CPU, and the partition size where the overhead is under 5%.
 
     python benchmarks/bench_cluster.py [--docs 20000] [--partition 1MB] [--sweep-docs 4000]
+                                       [--postgres postgresql+psycopg://USER@HOST/EMPTY_DB]
 
 Corpus: ``--docs`` JSON Lines records of ~1 KB real text built as bench_scan.py builds its
 own (darknet page pieces, listings, reviews and mail from ../shared/data, read in place);
@@ -16,6 +17,9 @@ without linking:
 * ``--jobs 2``: ``scan_job`` with two analysis processes;
 * ``--cluster local:2``: ``cluster_scan_job`` on a LocalCluster of two single-threaded
   worker processes (started before the clock starts; its start is reported apart).
+
+The single writer's store cost alone: ``Store.save`` of 2,000 findings in batches of 500
+on SQLite (and on PostgreSQL with ``--postgres``).
 
 The ``--sweep-docs`` corpus is scanned on one cluster with partitions of several sizes
 (wall time, the workers' busy share, CPU). Overhead per partition, ``c``, is measured by a
@@ -158,6 +162,25 @@ def child_cluster(corpus: Path, home: Path, partition: int, workers: int) -> dic
 PROBE = 300  # one-line partitions of the overhead probe
 
 
+def child_store(corpus: Path, home: Path, url: str | None, n: int = 2_000) -> dict[str, Any]:
+    """The single writer's store cost alone: Store.save of ``n`` findings in batches of 500
+    (as the driver saves them), analysed before the clock starts."""
+    from itertools import islice
+
+    from narcwatch.jobs import Context
+    from narcwatch.jobs.scan import analyze_inputs
+    from narcwatch.model import Finding
+
+    ctx = Context.build(home=home, db=url)
+    found = [f for f in islice(analyze_inputs(ctx, [str(corpus)]), n) if isinstance(f, Finding)]
+    with ctx.open_store() as store:
+        t0, c0 = time.perf_counter(), time.process_time()
+        for i in range(0, len(found), 500):
+            store.save(found[i : i + 500])
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"findings": len(found), "seconds": wall, "cpu": cpu}
+
+
 def child_sweep(
     corpus: Path, probe: Path, home: Path, sizes: list[int], workers: int
 ) -> dict[str, Any]:
@@ -199,12 +222,19 @@ def main() -> None:
     ap.add_argument("--sweep-docs", type=int, default=4_000)
     ap.add_argument("--sweep", default="16KB,32KB,64KB,256KB,1MB", help="partition sizes")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also time Store.save on this PostgreSQL database (SQLAlchemy URL; it must be empty)",
+    )
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         mode, corpus, home, *rest = args.child
-        if mode == "scan":
-            out: Any = child_scan(Path(corpus), Path(home), int(rest[0]))
+        if mode == "store":
+            out: Any = child_store(Path(corpus), Path(home), rest[0] if rest else None)
+        elif mode == "scan":
+            out = child_scan(Path(corpus), Path(home), int(rest[0]))
         elif mode == "cluster":
             out = child_cluster(Path(corpus), Path(home), int(rest[0]), int(rest[1]))
         else:
@@ -252,6 +282,18 @@ def main() -> None:
             f"{1e6 * c['driver_cpu'] / c['docs']:,.0f} µs per document (the single "
             f"writer's cost: it can take {c['docs'] / c['driver_cpu']:,.0f} documents/s)"
         )
+
+        stores = {"SQLite": _child("store", str(root / "corpus"), str(root / "hs1"))}
+        if args.postgres:
+            stores["PostgreSQL"] = _child(
+                "store", str(root / "corpus"), str(root / "hs2"), args.postgres
+            )
+        for name, r in stores.items():
+            print(
+                f"Store.save alone, {name}: {1e6 * r['cpu'] / r['findings']:,.0f} µs of CPU "
+                f"({1e6 * r['seconds'] / r['findings']:,.0f} µs wall) per finding, "
+                f"batches of 500"
+            )
 
         sweep_docs = min(args.sweep_docs, args.docs)
         build(root / "sweep", sweep_docs, seed=11)
