@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml setup.py src/narcwatch/_native/_speedups.c | 
 
 demo: $(VENV)/.installed  ## install, scan the sample data in examples/, print the report
 	rm -rf $(DEMO_HOME)
-	$(BIN)/narcwatch scan examples/ --home $(DEMO_HOME) --format table
+	$(BIN)/narcwatch scan examples/ --home $(DEMO_HOME) --include-text --format table  # text: for the web UI's highlights
 	$(BIN)/narcwatch report --home $(DEMO_HOME)
 
 test: $(VENV)/.installed  ## install and run the whole test suite (what CI runs)
