@@ -217,3 +217,19 @@ def test_logins_are_limited_per_address_and_email(client):
     ]  # fmt: skip
     other = {"email": "c@c.example", "password": "guess"}
     assert client.post("/api/v1/login", json=other).status_code == 401
+
+
+def test_a_token_revoked_elsewhere_is_refused_within_the_cache_delay(hub):
+    from narcwatch.errors import AccessError
+    from narcwatch.jobs.share import ShareService
+
+    server = hub.service
+    now = [100.0]
+    server.clock = lambda: now[0]
+    token_id = server.authenticate(hub.tokens["b"]).token_id
+    with ShareService.open(hub.ctx) as elsewhere:  # another process on the same database
+        elsewhere.revoke_token(token_id)
+    assert server.authenticate(hub.tokens["b"]).org == "B"  # remembered for 2 s
+    now[0] += server.auth_cache_seconds
+    with pytest.raises(AccessError):
+        server.authenticate(hub.tokens["b"])

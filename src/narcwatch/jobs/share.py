@@ -17,6 +17,8 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -65,6 +67,7 @@ from narcwatch.store.webhooks import WebhookRepository
 __all__ = ["Caller", "ShareService"]
 
 MAX_IMPORT = 1000  # incidents in one POST /import
+AUTH_CACHE_SECONDS = 2.0
 
 _WRITERS = frozenset({Role.ADMIN.value, Role.ANALYST.value})
 LOGIN_TOKEN_DAYS = 1
@@ -95,9 +98,19 @@ def decode_cursor(cursor: str) -> int:
 class ShareService:
     """The sharing server's jobs over one store (opened by :meth:`open`)."""
 
-    def __init__(self, store: Store, *, common_orgs: int = COMMON_ORGS) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        common_orgs: int = COMMON_ORGS,
+        auth_cache_seconds: float = AUTH_CACHE_SECONDS,
+    ) -> None:
         self.store = store
         self.common_orgs = common_orgs
+        # token SHA-256 -> (caller, until): see authenticate()
+        self.auth_cache_seconds = auth_cache_seconds
+        self._callers: dict[str, tuple[Caller, float]] = {}
+        self.clock: Callable[[], float] = time.monotonic
         self.accounts = AccountRepository(store)
         self.incidents = IncidentRepository(store)
         self.alerts = AlertRepository(store)
@@ -154,7 +167,9 @@ class ShareService:
 
     def revoke_token(self, token_id: str, caller: Caller | None = None) -> TokenInfo:
         actor, org = _actor(caller)
-        return self.accounts.revoke_token(token_id, Event(actor, org, "token.revoke", token_id))
+        info = self.accounts.revoke_token(token_id, Event(actor, org, "token.revoke", token_id))
+        self._callers.clear()  # the cache is keyed by hash, not id: forget all
+        return info
 
     def create_group(self, name: str, members: list[str]) -> SharingGroup:
         _name(name, "sharing group")
@@ -197,10 +212,28 @@ class ShareService:
 
     # -- who is calling -----------------------------------------------------------------
     def authenticate(self, token: str | None) -> Caller:
-        """The caller a bearer token belongs to (AccessError 401 otherwise)."""
-        caller = self.accounts.caller(hash_token(token), datetime.now(UTC)) if token else None
-        if caller is None:
+        """The caller a bearer token belongs to (AccessError 401 otherwise).
+
+        A token's caller is remembered for ``auth_cache_seconds`` (default 2) in this
+        process: the lookup (two queries) was most of a read's cost. A token revoked
+        through this service is forgotten at once; revoked by another process, or a
+        change of the organisation's sharing groups, takes effect within that delay.
+        A token's own expiry is always checked."""
+        if not token:
             raise AccessError("a valid, unexpired bearer token is required", status=401)
+        digest, now = hash_token(token), self.clock()
+        hit = self._callers.get(digest)
+        wall = datetime.now(UTC)
+        if hit is not None and hit[1] > now and (hit[0].expires is None or hit[0].expires > wall):
+            return hit[0]
+        caller = self.accounts.caller(digest, wall)
+        if caller is None:
+            self._callers.pop(digest, None)
+            raise AccessError("a valid, unexpired bearer token is required", status=401)
+        if self.auth_cache_seconds > 0:
+            if len(self._callers) >= 10_000:  # bounded: forget everyone, not grow
+                self._callers.clear()
+            self._callers[digest] = (caller, now + self.auth_cache_seconds)
         return caller
 
     def login(self, email: str, password: str) -> TokenIssued:

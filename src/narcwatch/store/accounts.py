@@ -44,6 +44,7 @@ class Caller:
     org: str
     role: str
     groups: frozenset[str]
+    expires: datetime | None = None  # the token's
 
     @property
     def visibility(self) -> Visibility:
@@ -168,7 +169,8 @@ class AccountRepository:
             groups = frozenset(
                 session.scalars(select(GroupMemberRow.group).where(GroupMemberRow.org == user.org))
             )
-            return Caller(token_id, user.email, user.org, user.role, groups)
+            return Caller(token_id, user.email, user.org, user.role, groups,
+                          utc(expires) if expires else None)  # fmt: skip
 
     def organisations(self, *, visibility: Visibility) -> list[Organisation]:
         """Every organisation on the server (their names and contacts are what other
