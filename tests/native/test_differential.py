@@ -144,6 +144,20 @@ def check_fuzzy(text: str) -> None:
         assert _native.BUILT.fuzzy_find(probe, fuzzy._names, fuzzy.exclude, fuzzy._keys) == ref
 
 
+def check_unit_tokens(text: str) -> None:
+    lex = default_reader().lex
+    low = text.lower()
+    if len(low) != len(text):
+        return  # the reader keeps lengths equal ("İ" stays as it is); so does the native path
+    positions = [p for p in range(len(low) + 1) if p % 7 == 0 or (p and low[p - 1].isdigit())]
+    for p in positions:
+        for year in (False, True):
+            with _native.use_native(False):
+                ref = lex.token(text, low, p, year)
+            got = _native.BUILT.unit_token(text, low, p, year, lex.symbols, lex.words)
+            assert got == ref, (p, year)
+
+
 CHECKS = [
     check_normalize,
     check_word_view,
@@ -152,6 +166,7 @@ CHECKS = [
     check_numbers,
     check_substance_views,
     check_fuzzy,
+    check_unit_tokens,
 ]
 
 
@@ -281,6 +296,14 @@ misspelt = st.tuples(
 @example("buy vlagra and cialiis, oxycontine; heroine morphing abcdefghijklmnopqrstuvwxyz")
 def test_fuzzy_names_on_generated_strings(text):
     check_fuzzy(text)
+
+
+@SETTINGS
+@given(texts)
+@example("10g 5 gram 3.5gr. 2 oz. 100gCocaine 10-mg 2019 г. 50€ 30 us$ 10 eur 5 kgß 8 ozS")
+@example("1 руб. 100 元 20 \u00a0g 7 mgÀ 3 GrAm 12 Gramm 4\u202fkg")
+def test_unit_tokens_on_generated_strings(text):
+    check_unit_tokens(text)
 
 
 @SETTINGS

@@ -863,6 +863,136 @@ static PyObject *next_number(PyObject *self, PyObject *args) {
 #undef C
 }
 
+/* unit_token(text, low, p, year, symbols, words) -> (kind, value, end) | None. Reference:
+ * UnitWords.token (analyze/unit_words.py): the unit or currency written at p (after an
+ * optional gap) of the lower-cased text. */
+static inline int gap(Py_UCS4 c) { return c == ' ' || c == '\t' || c == 0xA0 || c == 0x202F; }
+
+static PyObject *found_token(PyObject *found, Py_ssize_t end) {
+    if (!PyTuple_Check(found) || PyTuple_GET_SIZE(found) < 2) {
+        PyErr_SetString(PyExc_TypeError, "unit words must be (kind, value) tuples");
+        return NULL;
+    }
+    return Py_BuildValue("(OOn)", PyTuple_GET_ITEM(found, 0), PyTuple_GET_ITEM(found, 1), end);
+}
+
+/* words.get(low[a:b] + suffix) as a borrowed reference, NULL when absent (or on error). */
+static PyObject *word_get(PyObject *words, PyObject *low, Py_ssize_t a, Py_ssize_t b,
+                          const char *suffix) {
+    PyObject *key = PyUnicode_Substring(low, a, b);
+    if (key == NULL) return NULL;
+    if (suffix != NULL) {
+        PyObject *dot = PyUnicode_FromString(suffix);
+        PyObject *joined = dot ? PyUnicode_Concat(key, dot) : NULL;
+        Py_XDECREF(dot);
+        Py_DECREF(key);
+        if (joined == NULL) return NULL;
+        key = joined;
+    }
+    PyObject *found = PyDict_GetItemWithError(words, key);
+    Py_DECREF(key);
+    return found;
+}
+
+static PyObject *unit_token(PyObject *self, PyObject *args) {
+    PyObject *text, *low, *symbols, *words;
+    Py_ssize_t p;
+    int year;
+    if (!PyArg_ParseTuple(args, "UUnpO!O!", &text, &low, &p, &year, &PyDict_Type, &symbols,
+                          &PyDict_Type, &words))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(low);
+    if (PyUnicode_GET_LENGTH(text) != n) {
+        PyErr_SetString(PyExc_ValueError, "text and low differ in length");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(low), tkind = PyUnicode_KIND(text);
+    const void *d = PyUnicode_DATA(low), *td = PyUnicode_DATA(text);
+#define C(i) PyUnicode_READ(kind, d, (i))
+#define T(i) PyUnicode_READ(tkind, td, (i))
+    if (p < 0) p = 0; /* (negative positions do not occur: the reader passes ends) */
+    if (p < n && gap(C(p))) p++;
+    if (p < n && C(p) == '-' && p + 1 < n && Py_UNICODE_ISALPHA(C(p + 1))) p++;
+    if (p >= n) Py_RETURN_NONE;
+    PyObject *first = PyUnicode_FromOrdinal(C(p));
+    if (first == NULL) return NULL;
+    PyObject *forms = PyDict_GetItemWithError(symbols, first);
+    Py_DECREF(first);
+    if (forms == NULL && PyErr_Occurred()) return NULL;
+    if (forms != NULL) {
+        PyObject *seq = PySequence_Fast(forms, "symbols must be sequences");
+        if (seq == NULL) return NULL;
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
+            PyObject *item = PySequence_Fast_GET_ITEM(seq, i);
+            if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3 ||
+                !PyUnicode_Check(PyTuple_GET_ITEM(item, 0))) {
+                Py_DECREF(seq);
+                PyErr_SetString(PyExc_TypeError, "symbols must hold (form, kind, value)");
+                return NULL;
+            }
+            PyObject *form = PyTuple_GET_ITEM(item, 0);
+            Py_ssize_t flen = PyUnicode_GET_LENGTH(form);
+            if (p + flen > n) continue;
+            Py_ssize_t r = PyUnicode_Tailmatch(low, form, p, p + flen, -1);
+            if (r < 0) {
+                Py_DECREF(seq);
+                return NULL;
+            }
+            if (!r) continue;
+            Py_ssize_t end = p + flen;
+            int blocked = 0;
+            if (flen > 0 && Py_UNICODE_ISALPHA(PyUnicode_READ_CHAR(form, flen - 1)) && end < n &&
+                Py_UNICODE_ISALPHA(C(end))) {
+                /* nxt != nxt.upper(): str.upper may give several characters ("ß" -> "SS") */
+                PyObject *nxt = PyUnicode_Substring(low, end, end + 1);
+                PyObject *up = nxt ? PyObject_CallMethod(nxt, "upper", NULL) : NULL;
+                int same = up ? PyObject_RichCompareBool(nxt, up, Py_EQ) : -1;
+                Py_XDECREF(nxt);
+                Py_XDECREF(up);
+                if (same < 0) {
+                    Py_DECREF(seq);
+                    return NULL;
+                }
+                blocked = !same;
+            }
+            if (!blocked) {
+                PyObject *out = Py_BuildValue("(OOn)", PyTuple_GET_ITEM(item, 1),
+                                              PyTuple_GET_ITEM(item, 2), end);
+                Py_DECREF(seq);
+                return out;
+            }
+        }
+        Py_DECREF(seq);
+    }
+    /* WORD = [^\W\d_]+ */
+    if (!is_letter(C(p))) Py_RETURN_NONE;
+    Py_ssize_t end = p + 1;
+    while (end < n && is_letter(C(end))) end++;
+    if (year && end - p == 1) Py_RETURN_NONE; /* "2019 г." */
+    PyObject *found;
+    if (end < n && C(end) == '.') {
+        found = word_get(words, low, p, end, ".");
+        if (found == NULL && PyErr_Occurred()) return NULL;
+        if (found != NULL && PyObject_IsTrue(found) == 1) return found_token(found, end + 1);
+    }
+    found = word_get(words, low, p, end, NULL);
+    if (found == NULL && PyErr_Occurred()) return NULL;
+    if (found != NULL && PyObject_IsTrue(found) == 1) return found_token(found, end);
+    /* "100gCocaine": a unit glued to the next word, told apart by its capital letter */
+    Py_ssize_t stop = end < p + 12 ? end : p + 12;
+    for (Py_ssize_t i = p + 1; i < stop; i++) {
+        if (Py_UNICODE_ISUPPER(T(i)) && Py_UNICODE_ISLOWER(T(i - 1))) {
+            found = word_get(words, low, p, i, NULL);
+            if (found == NULL && PyErr_Occurred()) return NULL;
+            if (found != NULL && PyObject_IsTrue(found) == 1) return found_token(found, i);
+            Py_RETURN_NONE;
+        }
+    }
+    Py_RETURN_NONE;
+#undef C
+#undef T
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Substance views (analyze/term_views.py). */
 
@@ -1030,6 +1160,8 @@ static PyMethodDef methods[] = {
      "offer_known(text, title, vocab, max_chars, max_words, title_words) -> list[int]"},
     {"next_number", next_number, METH_VARARGS,
      "next_number(low, pos, symbols_before, codes) -> (start, end) | None"},
+    {"unit_token", unit_token, METH_VARARGS,
+     "unit_token(text, low, p, year, symbols, words) -> (kind, value, end) | None"},
     {"has_elongated", has_elongated, METH_O, "has_elongated(text) -> bool | None"},
     {"has_spaced_run", has_spaced_run, METH_O, "has_spaced_run(text) -> bool"},
     {"fuzzy_find", fuzzy_find, METH_VARARGS,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from narcwatch import _native
 from narcwatch.kb import KnowledgeBase
 
 WORD = re.compile(r"[^\W\d_]+")
@@ -59,6 +60,8 @@ class UnitWords:
 
     def token(self, text: str, low: str, p: int, year: bool = False) -> tuple[str, str, int] | None:
         """The unit or currency written at ``p`` (after an optional gap): (kind, value, end)."""
+        if (native := _native.speedups) is not None and len(text) == len(low) and p >= 0:
+            return native.unit_token(text, low, p, year, self.symbols, self.words)
         if p < len(low) and low[p] in GAP:
             p += 1
         if p < len(low) and low[p] == "-" and p + 1 < len(low) and low[p + 1].isalpha():
