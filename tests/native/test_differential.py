@@ -158,6 +158,35 @@ def check_unit_tokens(text: str) -> None:
             assert got == ref, (p, year)
 
 
+def check_inert_numbers(text: str) -> None:
+    """A number the native path skips is one the Python reader reads nothing from."""
+    reader = default_reader()
+    lex = reader.lex
+    low = text.lower()
+    if len(low) != len(text):
+        return
+    args = (lex.symbols, lex.words, lex.symbols_before, lex.codes)
+    for s, e in [n for n in _numbers(low, lambda t, p: next_number(t, p, lex), [0]) if n]:
+        if not _native.BUILT.inert_number(text, low, s, e, *args):
+            continue
+        raw = low[s:e]
+        year = len(raw) == 4 and raw.isdigit() and 1900 <= int(raw) < 2100
+        with _native.use_native(False):
+            assert lex.token(text, low, e, year) is None
+            assert reader._range(text, low, s, e, raw) is None
+            assert reader._price(text, low, s, e, raw, None, year) is None
+    # next_live_number is next_number without the inert ones.
+    native = _native.BUILT
+    live = [
+        n
+        for n in _numbers(
+            low, lambda t, p: native.next_number(t, p, lex.symbols_before, lex.codes), [0]
+        )
+        if n is None or not native.inert_number(text, low, *n, *args)
+    ]
+    assert _numbers(low, lambda t, p: native.next_live_number(text, t, p, *args), [0]) == live
+
+
 CHECKS = [
     check_normalize,
     check_word_view,
@@ -167,6 +196,7 @@ CHECKS = [
     check_substance_views,
     check_fuzzy,
     check_unit_tokens,
+    check_inert_numbers,
 ]
 
 
@@ -304,6 +334,7 @@ def test_fuzzy_names_on_generated_strings(text):
 @example("1 руб. 100 元 20 \u00a0g 7 mgÀ 3 GrAm 12 Gramm 4\u202fkg")
 def test_unit_tokens_on_generated_strings(text):
     check_unit_tokens(text)
+    check_inert_numbers(text)
 
 
 @SETTINGS

@@ -825,12 +825,9 @@ static int currency_before(PyObject *low, Py_ssize_t j, PyObject *symbols, PyObj
     return code != Py_None;
 }
 
-static PyObject *next_number(PyObject *self, PyObject *args) {
-    PyObject *low, *symbols, *codes;
-    Py_ssize_t pos;
-    if (!PyArg_ParseTuple(args, "UnO!O!", &low, &pos, &PyDict_Type, &symbols, &PyDict_Type,
-                          &codes))
-        return NULL;
+/* The next number from pos: 1 with [*ps, *pe), 0 when there is none, -1 on error. */
+static int next_number_impl(PyObject *low, Py_ssize_t pos, PyObject *symbols, PyObject *codes,
+                            Py_ssize_t *ps, Py_ssize_t *pe) {
     int kind = PyUnicode_KIND(low);
     const void *d = PyUnicode_DATA(low);
     Py_ssize_t n = PyUnicode_GET_LENGTH(low);
@@ -854,13 +851,27 @@ static PyObject *next_number(PyObject *self, PyObject *args) {
         if (e + 1 < n && C(e) == ' ' && C(e + 1) == '%') continue;
         if (Py_UNICODE_ISALNUM(prev)) {
             int r = currency_before(low, s, symbols, codes);
-            if (r < 0) return NULL;
+            if (r < 0) return -1;
             if (r == 0) continue; /* part of a word or a model number ("iPhone12") */
         }
-        return Py_BuildValue("(nn)", s, e);
+        *ps = s;
+        *pe = e;
+        return 1;
     }
-    Py_RETURN_NONE;
+    return 0;
 #undef C
+}
+
+static PyObject *next_number(PyObject *self, PyObject *args) {
+    PyObject *low, *symbols, *codes;
+    Py_ssize_t pos, s, e;
+    if (!PyArg_ParseTuple(args, "UnO!O!", &low, &pos, &PyDict_Type, &symbols, &PyDict_Type,
+                          &codes))
+        return NULL;
+    int r = next_number_impl(low, pos, symbols, codes, &s, &e);
+    if (r < 0) return NULL;
+    if (r == 0) Py_RETURN_NONE;
+    return Py_BuildValue("(nn)", s, e);
 }
 
 /* unit_token(text, low, p, year, symbols, words) -> (kind, value, end) | None. Reference:
@@ -894,13 +905,8 @@ static PyObject *word_get(PyObject *words, PyObject *low, Py_ssize_t a, Py_ssize
     return found;
 }
 
-static PyObject *unit_token(PyObject *self, PyObject *args) {
-    PyObject *text, *low, *symbols, *words;
-    Py_ssize_t p;
-    int year;
-    if (!PyArg_ParseTuple(args, "UUnpO!O!", &text, &low, &p, &year, &PyDict_Type, &symbols,
-                          &PyDict_Type, &words))
-        return NULL;
+static PyObject *unit_token_impl(PyObject *text, PyObject *low, Py_ssize_t p, int year,
+                                 PyObject *symbols, PyObject *words) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(low);
     if (PyUnicode_GET_LENGTH(text) != n) {
         PyErr_SetString(PyExc_ValueError, "text and low differ in length");
@@ -991,6 +997,94 @@ static PyObject *unit_token(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 #undef C
 #undef T
+}
+
+static PyObject *unit_token(PyObject *self, PyObject *args) {
+    PyObject *text, *low, *symbols, *words;
+    Py_ssize_t p;
+    int year;
+    if (!PyArg_ParseTuple(args, "UUnpO!O!", &text, &low, &p, &year, &PyDict_Type, &symbols,
+                          &PyDict_Type, &words))
+        return NULL;
+    return unit_token_impl(text, low, p, year, symbols, words);
+}
+
+/* inert_number(text, low, s, e, symbols, words, symbols_before, codes) -> bool: True only
+ * when QuantityReader._read certainly reads nothing from the number low[s:e] (no unit or
+ * currency after it, no range, no "k" or ",-", no currency before it), so the reader can
+ * skip it without running its Python; False means "let the reader decide". */
+/* 1: inert, 0: not, -1: error */
+static int inert_impl(PyObject *text, PyObject *low, Py_ssize_t s, Py_ssize_t e,
+                      PyObject *symbols, PyObject *words, PyObject *before, PyObject *codes) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(low);
+    if (PyUnicode_GET_LENGTH(text) != n || s < 0 || e < s || e > n) return 0;
+    int kind = PyUnicode_KIND(low);
+    const void *d = PyUnicode_DATA(low);
+#define C(i) PyUnicode_READ(kind, d, (i))
+    /* "1-5g", "1 to 5 g": a range connector may start here (RANGE) */
+    Py_ssize_t q = e < n && gap(C(e)) ? e + 1 : e;
+    for (Py_ssize_t r = e; r <= q && r < n; r++) {
+        Py_UCS4 c = C(r);
+        if (c == '-' || c == 0x2013 || c == 't' || c == 0xE0 || c == 'a' || c == 'b' ||
+            c == 0x434)
+            return 0;
+    }
+    /* "30k", "80,-" */
+    if (e < n && C(e) == 'k') return 0;
+    if (e + 1 < n && (C(e) == ',' || C(e) == '.') && C(e + 1) == '-') return 0;
+    /* the year flag of the reader: four digits from 1900 to 2099 */
+    int year = 0;
+    if (e - s == 4) {
+        int v = 0, digits = 1;
+        for (Py_ssize_t i = s; i < e; i++) {
+            Py_UCS4 c = C(i);
+            if (c < '0' || c > '9') digits = 0;
+            else v = v * 10 + (int)(c - '0');
+        }
+        year = digits && v >= 1900 && v < 2100;
+    }
+    PyObject *tok = unit_token_impl(text, low, e, year, symbols, words);
+    if (tok == NULL) return -1;
+    int none = tok == Py_None;
+    Py_DECREF(tok);
+    if (!none) return 0;
+    /* UnitWords.currency_before(low, s) */
+    Py_ssize_t j = s > 0 && gap(C(s - 1)) ? s - 1 : s;
+    int r = currency_before(low, j, before, codes);
+    if (r < 0) return -1;
+    if (r) return 0;
+    return 1;
+#undef C
+}
+
+static PyObject *inert_number(PyObject *self, PyObject *args) {
+    PyObject *text, *low, *symbols, *words, *before, *codes;
+    Py_ssize_t s, e;
+    if (!PyArg_ParseTuple(args, "UUnnO!O!O!O!", &text, &low, &s, &e, &PyDict_Type, &symbols,
+                          &PyDict_Type, &words, &PyDict_Type, &before, &PyDict_Type, &codes))
+        return NULL;
+    int r = inert_impl(text, low, s, e, symbols, words, before, codes);
+    if (r < 0) return NULL;
+    return PyBool_FromLong(r);
+}
+
+/* next_live_number(text, low, pos, symbols, words, symbols_before, codes) -> (s, e) | None:
+ * next_number, skipping the numbers inert_number says the reader reads nothing from. */
+static PyObject *next_live_number(PyObject *self, PyObject *args) {
+    PyObject *text, *low, *symbols, *words, *before, *codes;
+    Py_ssize_t pos, s, e;
+    if (!PyArg_ParseTuple(args, "UUnO!O!O!O!", &text, &low, &pos, &PyDict_Type, &symbols,
+                          &PyDict_Type, &words, &PyDict_Type, &before, &PyDict_Type, &codes))
+        return NULL;
+    for (;;) {
+        int r = next_number_impl(low, pos, before, codes, &s, &e);
+        if (r < 0) return NULL;
+        if (r == 0) Py_RETURN_NONE;
+        pos = e;
+        int inert = inert_impl(text, low, s, e, symbols, words, before, codes);
+        if (inert < 0) return NULL;
+        if (!inert) return Py_BuildValue("(nn)", s, e);
+    }
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1162,6 +1256,10 @@ static PyMethodDef methods[] = {
      "next_number(low, pos, symbols_before, codes) -> (start, end) | None"},
     {"unit_token", unit_token, METH_VARARGS,
      "unit_token(text, low, p, year, symbols, words) -> (kind, value, end) | None"},
+    {"next_live_number", next_live_number, METH_VARARGS,
+     "next_live_number(text, low, pos, symbols, words, symbols_before, codes) -> (s, e) | None"},
+    {"inert_number", inert_number, METH_VARARGS,
+     "inert_number(text, low, s, e, symbols, words, symbols_before, codes) -> bool"},
     {"has_elongated", has_elongated, METH_O, "has_elongated(text) -> bool | None"},
     {"has_spaced_run", has_spaced_run, METH_O, "has_spaced_run(text) -> bool"},
     {"fuzzy_find", fuzzy_find, METH_VARARGS,

@@ -90,8 +90,12 @@ class QuantityReader:
         prices: list[Price] = []
         pos = 0
         native, lex = _native.speedups, self.lex
+        # The native path also skips the numbers with no unit, currency or range around them
+        # (``inert_number``), which the code below would read nothing from.
         while number := (
-            native.next_number(low, pos, lex.symbols_before, lex.codes)
+            native.next_live_number(
+                text, low, pos, lex.symbols, lex.words, lex.symbols_before, lex.codes
+            )
             if native is not None
             else next_number(low, pos, lex)
         ):
