@@ -8,7 +8,8 @@ listings, other real text; every document distinct), read from ../shared/data.
 Reports CPU time (``time.process_time``) of:
 
 * each function with a C version, native and its Python reference over the same inputs;
-* the pipeline in this process (every component, building the finding), native and pure;
+* each component of the pipeline in this process and building the finding (µs per
+  document), native and pure;
 * the whole scan as ``bench_scan.py`` runs it (reading JSON lines through the jobs layer,
   no store), each in its own process, with ``NARCWATCH_NATIVE=0`` for pure Python;
 * one page of ``--page-mb`` MB of real page text.
@@ -97,7 +98,10 @@ def functions(texts: list[str], rounds: int) -> list[tuple[str, float, float]]:
     return [(name, *_pair(fn, rounds)) for name, fn in cases]
 
 
-def pipeline(texts: list[str], rounds: int) -> tuple[float, float, bool]:
+def pipeline(texts: list[str], rounds: int) -> tuple[dict[str, tuple[float, float]], bool]:
+    """CPU seconds of each component (and of building the finding), native and pure, best
+    of ``rounds``; and whether both builds give identical findings."""
+    from narcwatch.analyze.doc import Doc
     from narcwatch.analyze.pipeline import Pipeline
     from narcwatch.ingest.base import RawDocument
 
@@ -107,8 +111,33 @@ def pipeline(texts: list[str], rounds: int) -> tuple[float, float, bool]:
         fast = [p(r).model_dump_json() for r in raws]
     with _native.use_native(False):
         same = fast == [p(r).model_dump_json() for r in raws]
-    nat, pure = _pair(lambda: [p(r) for r in raws], rounds)
-    return nat, pure, same
+
+    def stages() -> dict[str, float]:
+        spent = dict.fromkeys([*p.names, "finding"], 0.0)
+        clock = time.process_time
+        for raw in raws:
+            doc = Doc.from_raw(raw)
+            for name, step in p._steps:
+                c0 = clock()
+                step(doc)
+                spent[name] += clock() - c0
+            c0 = clock()
+            doc.to_finding()
+            spent["finding"] += clock() - c0
+        return spent
+
+    best: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for on in (True, False):
+            with _native.use_native(on):
+                for name, cpu in stages().items():
+                    pair = best.setdefault(name, [float("inf"), float("inf")])
+                    pair[0 if on else 1] = min(pair[0 if on else 1], cpu)
+    return {name: (nat, pure) for name, (nat, pure) in best.items()}, same
+
+
+def _total(per_stage: dict[str, tuple[float, float]]) -> tuple[float, float]:
+    return sum(v[0] for v in per_stage.values()), sum(v[1] for v in per_stage.values())
 
 
 def whole_scan(path: Path, native: bool) -> dict[str, float]:
@@ -142,8 +171,10 @@ def main() -> None:
         for name, nat, pure in functions(texts, args.rounds):
             print(f"{name:<22}{nat:>10.3f}{pure:>10.3f}{pure / nat:>12.2f}x")
 
-        nat, pure, same = pipeline(texts, args.rounds)
-        print(f"{'pipeline':<22}{nat:>10.3f}{pure:>10.3f}{pure / nat:>12.2f}x")
+        per_stage, same = pipeline(texts, args.rounds)
+        print(f"\n{'pipeline component':<22}{'native µs':>10}{'pure µs':>10}{'pure/native':>13}")
+        for name, (nat, pure) in [*per_stage.items(), ("total", _total(per_stage))]:
+            print(f"{name:<22}{nat / n * 1e6:>10.1f}{pure / n * 1e6:>10.1f}{pure / nat:>12.2f}x")
         print(f"identical findings, native and pure: {'yes' if same else 'NO'} ({n:,} documents)")
 
         print(f"\n{'whole scan (CPU)':<22}{'docs/s':>10}{'µs/doc':>10}")
