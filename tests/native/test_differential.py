@@ -187,6 +187,13 @@ def check_inert_numbers(text: str) -> None:
     assert _numbers(low, lambda t, p: native.next_live_number(text, t, p, *args), [0]) == live
 
 
+def check_amount_words(text: str) -> None:
+    words = default_reader().spelled
+    low = text.lower()
+    ref = [m.span() for m in words.pattern.finditer(low)]
+    assert _native.BUILT.amount_spans(low, words.native_words) == ref
+
+
 CHECKS = [
     check_normalize,
     check_word_view,
@@ -197,6 +204,7 @@ CHECKS = [
     check_fuzzy,
     check_unit_tokens,
     check_inert_numbers,
+    check_amount_words,
 ]
 
 
@@ -326,6 +334,19 @@ misspelt = st.tuples(
 @example("buy vlagra and cialiis, oxycontine; heroine morphing abcdefghijklmnopqrstuvwxyz")
 def test_fuzzy_names_on_generated_strings(text):
     check_fuzzy(text)
+
+
+amount_texts = st.lists(
+    st.sampled_from(["half", "an", "a", "eight", "ball", "8", "-", " ", "\u00a0", "th", "qp", "x"])
+).map("".join)
+
+
+@SETTINGS
+@given(st.one_of(texts, amount_texts))
+@example("half an ounce, an eighth; eight  ball 8-ball 8th a QP zwei\u00a0\u00a0gramm eightball")
+@example("a8 ball xhalf half_ teener2 quarterly one\u00a0 ball eight\u00a0ball")
+def test_amount_words_on_generated_strings(text):
+    check_amount_words(text)
 
 
 @SETTINGS

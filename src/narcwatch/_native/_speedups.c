@@ -1087,6 +1087,73 @@ static PyObject *next_live_number(PyObject *self, PyObject *args) {
     }
 }
 
+/* amount_spans(low, words) -> list[(start, end)]. Reference: the spans of
+ * AmountWords.pattern.finditer(low) (analyze/amount_words.py): (?<!\w)(w1|w2|...)(?!\w),
+ * the words in the pattern's order, a space in a word matching one or more spaces or
+ * no-break spaces. */
+static PyObject *amount_spans(PyObject *self, PyObject *args) {
+    PyObject *low, *words;
+    if (!PyArg_ParseTuple(args, "UO!", &low, &PyList_Type, &words)) return NULL;
+    Py_ssize_t nw = PyList_GET_SIZE(words);
+    for (Py_ssize_t k = 0; k < nw; k++) {
+        PyObject *w = PyList_GET_ITEM(words, k);
+        if (!PyUnicode_Check(w) || PyUnicode_GET_LENGTH(w) == 0) {
+            PyErr_SetString(PyExc_TypeError, "words must be non-empty strings");
+            return NULL;
+        }
+    }
+    int kind = PyUnicode_KIND(low);
+    const void *d = PyUnicode_DATA(low);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(low);
+#define C(i) PyUnicode_READ(kind, d, (i))
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (i > 0 && is_word(C(i - 1))) {
+            i++;
+            continue;
+        }
+        Py_UCS4 c = C(i);
+        Py_ssize_t end = -1;
+        for (Py_ssize_t k = 0; k < nw && end < 0; k++) {
+            PyObject *w = PyList_GET_ITEM(words, k);
+            if (PyUnicode_READ_CHAR(w, 0) != c) continue;
+            Py_ssize_t len = PyUnicode_GET_LENGTH(w), p = i, q = 0;
+            int ok = 1;
+            for (; q < len && ok; q++) {
+                Py_UCS4 wc = PyUnicode_READ_CHAR(w, q);
+                if (wc == ' ') {
+                    if (p < n && (C(p) == ' ' || C(p) == 0xA0)) {
+                        while (p < n && (C(p) == ' ' || C(p) == 0xA0)) p++;
+                    } else {
+                        ok = 0;
+                    }
+                } else if (p < n && C(p) == wc) {
+                    p++;
+                } else {
+                    ok = 0;
+                }
+            }
+            if (ok && (p == n || !is_word(C(p)))) end = p;
+        }
+        if (end < 0) {
+            i++;
+            continue;
+        }
+        PyObject *span = Py_BuildValue("(nn)", i, end);
+        if (span == NULL || PyList_Append(out, span) < 0) {
+            Py_XDECREF(span);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(span);
+        i = end;
+    }
+    return out;
+#undef C
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Substance views (analyze/term_views.py). */
 
@@ -1256,6 +1323,7 @@ static PyMethodDef methods[] = {
      "next_number(low, pos, symbols_before, codes) -> (start, end) | None"},
     {"unit_token", unit_token, METH_VARARGS,
      "unit_token(text, low, p, year, symbols, words) -> (kind, value, end) | None"},
+    {"amount_spans", amount_spans, METH_VARARGS, "amount_spans(low, words) -> list[(s, e)]"},
     {"next_live_number", next_live_number, METH_VARARGS,
      "next_live_number(text, low, pos, symbols, words, symbols_before, codes) -> (s, e) | None"},
     {"inert_number", inert_number, METH_VARARGS,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from narcwatch import _native
 from narcwatch.kb import KnowledgeBase
 from narcwatch.model import Quantity
 
@@ -42,24 +43,38 @@ class AmountWords:
         self.values = {a.word.lower(): a.value for a in kb.amount_words}
         self.implied = {a.word.lower(): a.implies for a in kb.amount_words if a.implies}
         # "eight ball" is also written "eight  ball" or with a no-break space.
-        forms = (re.escape(w).replace(r"\ ", r"[ \u00a0]+") for w in self.values)
-        words = "|".join(sorted(forms, key=len, reverse=True))
+        forms = sorted(
+            ((re.escape(w).replace(r"\ ", r"[ \u00a0]+"), w) for w in self.values),
+            key=lambda f: len(f[0]),
+            reverse=True,
+        )
+        words = "|".join(f for f, _ in forms)
         self.pattern = re.compile(rf"(?<!\w)({words})(?!\w)") if words else None
+        # The words in the pattern's order, for the native path (which reads a space as one
+        # or more spaces, as the pattern does); None where a word would not fit that.
+        plain = all(w and w.strip() == w and "  " not in w and "\u00a0" not in w for _, w in forms)
+        self.native_words = [w for _, w in forms] if plain else None
 
     def read(self, text: str, low: str, token: TokenReader) -> list[Quantity]:
         """Every amount written as a word in ``text`` (``low`` is its lower case)."""
         if self.pattern is None:
             return []
         found: list[Quantity] = []
-        for m in self.pattern.finditer(low):
-            if found and m.start() < found[-1].span[1]:
+        native = _native.speedups
+        spans = (
+            native.amount_spans(low, self.native_words)
+            if native is not None and self.native_words is not None
+            else [m.span() for m in self.pattern.finditer(low)]
+        )
+        for start, end in spans:
+            if found and start < found[-1].span[1]:
                 continue  # the "an" of "half an ounce"
-            word = SPACES.sub(" ", m.group(1))
+            word = SPACES.sub(" ", low[start:end])
             value = self.values[word]
-            link = CONNECT.match(low, m.end())
+            link = CONNECT.match(low, end)
             tok = None if link is None else token(text, low, link.end())
             if link is None or tok is None or tok[0] != "unit":
-                if implied := self._implied(low, m):
+                if implied := self._implied(low, start, end):
                     found.append(implied)
                 continue
             # "a G" is slang for a thousand dollars: words worth 1 need a unit word.
@@ -67,24 +82,24 @@ class AmountWords:
                 continue
             found.append(
                 Quantity(
-                    amount=value, unit=tok[1], span=(m.start(), tok[2]), count=None, amount_max=None
+                    amount=value, unit=tok[1], span=(start, tok[2]), count=None, amount_max=None
                 )
             )
         return found
 
-    def _implied(self, low: str, m: re.Match[str]) -> Quantity | None:
+    def _implied(self, low: str, start: int, end: int) -> Quantity | None:
         """Street slang with no unit written: only after an article, before the end, a stop,
         a price or "for"/"of", and not before "of the" ("an eighth of the vote")."""
-        word = SPACES.sub(" ", m.group(1))
+        word = SPACES.sub(" ", low[start:end])
         unit = self.implied.get(word)
-        if unit is None or not ARTICLE_BEFORE.search(low, max(0, m.start() - 6), m.start()):
+        if unit is None or not ARTICLE_BEFORE.search(low, max(0, start - 6), start):
             return None
-        if not IMPLIED_NEXT.match(low, m.end()) or OF_AFTER.match(low, m.end()):
+        if not IMPLIED_NEXT.match(low, end) or OF_AFTER.match(low, end):
             return None
         return Quantity(
             amount=self.values[word],
             unit=unit,
-            span=(m.start(), m.end()),
+            span=(start, end),
             count=None,
             amount_max=None,
         )
