@@ -84,11 +84,20 @@ def functions(texts: list[str], rounds: int) -> list[tuple[str, float, float]]:
             ):
                 pos = found[1]
 
+    reader = default_reader()
+
+    def read_quantities() -> None:
+        for t, low in zip(texts, lows, strict=True):
+            if len(low) == len(t):
+                reader._read(t, low)
+                reader.word_amounts(t, low)
+
     cases: list[tuple[str, Callable[[], object]]] = [
         ("normalize", lambda: [normalizer(t) for t in texts]),
         ("word view", lambda: [word_view(n) for n in norms]),
         ("language", lambda: [detector(t) for t in texts]),
         ("quantity numbers", numbers),
+        ("quantity reader", read_quantities),
         ("substance views", lambda: [(has_elongated(t), has_spaced_run(t)) for t in texts]),
         ("misspelt names", lambda: [fuzzy.find(n) for n in norms]),
     ]
