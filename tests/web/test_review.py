@@ -77,7 +77,8 @@ def test_decisions_are_stored_audited_and_exported_for_eval(scanned: Context, cl
         talk[0].doc_id: "not_offer",
     }
     labelled = scanned.home / "labels.jsonl"
-    labelled.write_text("".join(r.model_dump_json() + "\n" for r in records), encoding="utf-8")
+    exported = cli("review", "export", "-o", str(labelled))
+    assert exported.code == 0 and "2 labelled documents" in exported.stderr
     result = cli("eval", str(labelled), "--labels", "label", "--format", "json")
     assert result.code == 0, result.stderr
     measured = json.loads(result.stdout)

@@ -72,6 +72,7 @@ def _register_commands() -> None:
         kb,
         link,
         report,
+        review,
         scan,
         share,
     )
