@@ -188,3 +188,18 @@ def test_the_review_api_takes_bearer_tokens(scanned: Context) -> None:
         lines = client.get("/api/v1/review/export", headers=auth).text.splitlines()
         assert [json.loads(x)["label"] for x in lines] == ["offer"]
         assert client.get("/api/v1/review/offers?by=substance", headers=auth).json()["keys"]
+
+
+def test_selector_search_and_an_evidence_bundle(scanned: Context, cli) -> None:
+    assert cli("import", str(EXAMPLES / "pages" / "rx-pharmacy.html"), "-q").code == 0
+    items = review.queue_job(scanned, limit=500).items
+    doc = next(i.doc_id for i in items if (i.title or "").startswith("BestMeds24"))
+    with TestClient(create_app(ctx=scanned)) as client:
+        csrf = _login(client)
+        found = client.get("/search", params={"q": "@farmacia_sin_receta"})
+        assert found.status_code == 200 and "telegram:farmacia_sin_receta" in found.text
+        assert client.post("/bundle", data={"doc": doc}).status_code == 403  # no CSRF token
+        zipped = client.post("/bundle", data={"doc": doc, "csrf": csrf})
+        assert zipped.status_code == 200 and zipped.content[:2] == b"PK"
+        page = client.get(f"/documents/{doc}")
+        assert "Export evidence bundle" in page.text and 'sandbox=""' in page.text

@@ -29,7 +29,7 @@ def mount(app: FastAPI, ctx: Context | None, *, session_hours: float = SESSION_H
     some API tests build) there is no home to read findings from, and no UI."""
     if ctx is None:
         return
-    from narcwatch.web import actors, dashboard, incidents, login, review
+    from narcwatch.web import actors, dashboard, incidents, login, review, search
     from narcwatch.web.api import router as api_router
     from narcwatch.web.base import WebState
     from narcwatch.web.session import Sessions, load_secret
@@ -38,6 +38,6 @@ def mount(app: FastAPI, ctx: Context | None, *, session_hours: float = SESSION_H
         ctx=ctx, sessions=Sessions(load_secret(ctx.home), max_age=int(session_hours * 3600))
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (login, review, actors, incidents, dashboard):
+    for module in (login, review, actors, incidents, dashboard, search):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api_router, prefix="/api/v1")
