@@ -12,6 +12,7 @@ import cloudpickle
 import pytest
 from distributed import Client, LocalCluster
 
+from narcwatch.errors import InputError
 from narcwatch.jobs.cluster import ClusterStart, cluster_scan_job
 from narcwatch.jobs.context import Context
 from narcwatch.jobs.scan import scan_job
@@ -77,13 +78,15 @@ def test_a_killed_worker_loses_and_doubles_nothing(
     try:
         ctx = Context.build(home=tmp_path / "home")
         found: list[Finding] = []
+        errors: list[InputError] = []
         summary = cluster_scan_job(
             ctx, [str(EXAMPLES)], client=client, partition_bytes=SMALL,
-            on_finding=[found.append],
+            on_finding=[found.append], on_error=[errors.append],
         )  # fmt: skip
     finally:
         client.unregister_worker_plugin(plugins.KillOnce.name)
     assert marker.exists(), "no worker was killed"
+    assert [str(e) for e in errors] == []
     assert [f.to_json_dict() for f in found] == plain
     assert (summary.stored_added, summary.stored_unchanged, summary.errors) == (23, 0, 0)
     stored = _stored(ctx)
@@ -103,10 +106,12 @@ def test_a_stopped_run_resumes_without_analysing_finished_partitions(
         if len(first) == 10:
             raise KeyboardInterrupt
 
+    errors: list[InputError] = []
     stopped = cluster_scan_job(
         ctx, [str(EXAMPLES)], client=client, partition_bytes=SMALL,
-        on_finding=[stop_after_ten], on_start=starts.append,
+        on_finding=[stop_after_ten], on_start=starts.append, on_error=[errors.append],
     )  # fmt: skip
+    assert [str(e) for e in errors] == []
     assert stopped.interrupted and stopped.linked is None
     run = starts[0]
     done_before = len((run.run_dir / "done.jsonl").read_text().splitlines())
