@@ -85,15 +85,13 @@ def cluster_scan_job(
     ``distributed.Client``, left open). ``window`` partitions are in flight at most
     (default: four per worker thread). Returns the plain scan's summary."""
     from narcwatch.cluster.engine import connect, dashboard, worker_threads
-    from narcwatch.cluster.runs import check_resumable
+    from narcwatch.cluster.runs import RunDir, check_resumable
 
     if (cluster is None) == (client is None):
-        raise ValueError("give the cluster's spec or a connected client, not both")
+        raise ValueError("give exactly one of cluster (a spec) and client (connected)")
     options = read_options or ReadOptions()
     settings = _settings(ctx, input_format, options, include_text)
     runs = ctx.home / "runs"
-    from narcwatch.cluster.runs import RunDir
-
     if resume:
         run_dir, plan = RunDir.open(runs, resume)
         check_resumable(plan, list(inputs), settings)
