@@ -25,8 +25,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from narcwatch.errors import AccessError, NotFoundError, UsageError
+from narcwatch.jobs import share_exchange, share_messages
 from narcwatch.jobs.context import Context
-from narcwatch.jobs.exchange import export_incidents, import_incidents
 from narcwatch.results.incident import Incident, IncidentDraft, IncidentKind
 from narcwatch.results.share import (
     AlertPage,
@@ -36,6 +36,8 @@ from narcwatch.results.share import (
     IncidentPage,
     IncidentPatch,
     IncidentWrite,
+    Message,
+    MessageDraft,
     Organisation,
     Role,
     SharingGroup,
@@ -61,12 +63,12 @@ from narcwatch.store.accounts import AccountRepository, Caller
 from narcwatch.store.alerts import AlertRepository
 from narcwatch.store.audit import AuditRepository, Event, run_audited
 from narcwatch.store.incidents import IncidentFilter, IncidentRepository
+from narcwatch.store.messages import MessageRepository
 from narcwatch.store.visibility import Visibility
 from narcwatch.store.webhooks import WebhookRepository
 
 __all__ = ["Caller", "ShareService"]
 
-MAX_IMPORT = 1000  # incidents in one POST /import
 AUTH_CACHE_SECONDS = 2.0
 
 _WRITERS = frozenset({Role.ADMIN.value, Role.ANALYST.value})
@@ -114,6 +116,7 @@ class ShareService:
         self.accounts = AccountRepository(store)
         self.incidents = IncidentRepository(store)
         self.alerts = AlertRepository(store)
+        self.messages = MessageRepository(store)
 
     @classmethod
     def open(cls, ctx: Context, *, common_orgs: int = COMMON_ORGS) -> ShareService:
@@ -240,12 +243,9 @@ class ShareService:
         """A token valid for a day, for a correct e-mail and password (audited either
         way; the password itself is never recorded)."""
         if not verify_password(self.accounts.password_hash(email), password):
-            self._audit_only(Event(email[:320], None, "login.failed", email[:256]))
+            self.audit_only(Event(email[:320], None, "login.failed", email[:256]))
             raise AccessError("wrong e-mail or password", status=401)
         return self._issue(email, LOGIN_TOKEN_DAYS, Event(email, None, "login", email))
-
-    def _audit_only(self, event: Event) -> None:
-        run_audited(self.store, event, lambda session: None)
 
     def whoami(self, caller: Caller) -> CallerInfo:
         return CallerInfo(
@@ -304,45 +304,37 @@ class ShareService:
             common_values=found.common_values,
         )
 
+    # -- exchange formats (narcwatch.jobs.share_exchange) --------------------------------
     def export_incident(self, caller: Caller, incident_id: str, fmt: str) -> bytes:
-        """One incident the caller may see (404 otherwise) as STIX, MISP, JSON or CSV."""
-        incident = self.get_incident(caller, incident_id)
-        body = export_incidents([incident], fmt)
-        self._audit_only(Event(caller.email, caller.org, "incident.export", incident_id,
-                               {"token_id": caller.token_id, "format": fmt}))  # fmt: skip
-        return body
+        return share_exchange.export_incident(self, caller, incident_id, fmt)
 
     def export_incidents(self, caller: Caller, fmt: str, *, limit: int = 500,
                          **filters: Any) -> bytes:  # fmt: skip
-        """The newest ``limit`` incidents the caller may see matching ``filters``."""
-        page = self.list_incidents(caller, limit=limit, **filters)
-        body = export_incidents(page.items, fmt)
-        self._audit_only(Event(caller.email, caller.org, "incidents.export", None,
-                               {"token_id": caller.token_id, "format": fmt,
-                                "count": len(page.items)}))  # fmt: skip
-        return body
+        return share_exchange.export_incidents(self, caller, fmt, limit=limit, **filters)
 
     def import_incidents(self, caller: Caller, data: bytes, fmt: str = "auto") -> ImportReport:
-        """Incidents of a STIX, MISP or narcwatch JSON document, created as the caller's
-        organisation's (ids, owners and dates in the file are not kept)."""
-        drafts, errors = import_incidents(data, fmt, source="upload")
-        if len(drafts) > MAX_IMPORT:
-            raise UsageError(f"at most {MAX_IMPORT} incidents an import, not {len(drafts)}")
-        report = ImportReport(errors=[str(e) for e in errors[:100]])
-        for n, found in enumerate(drafts):
-            draft = IncidentDraft.model_validate(
-                found.model_dump(include=set(IncidentDraft.model_fields))
-            )
-            try:
-                written = self.create_incident(caller, draft)
-            except (NotFoundError, AccessError) as exc:
-                if isinstance(exc, AccessError):
-                    raise
-                report.errors.append(f"incident {n + 1}: {exc}")
-                continue
-            report.created.append(written.incident.id)
-            report.alerts_raised += written.alerts_raised
-        return report
+        return share_exchange.import_incidents(self, caller, data, fmt)
+
+    # -- messages (narcwatch.jobs.share_messages) ----------------------------------------
+    def post_message(self, caller: Caller, incident_id: str, draft: MessageDraft) -> Message:
+        return share_messages.post_message(self, caller, incident_id, draft)
+
+    def ask_about_alert(self, caller: Caller, alert_id: int, draft: MessageDraft) -> Message:
+        return share_messages.ask_about_alert(self, caller, alert_id, draft)
+
+    def incident_messages(self, caller: Caller, incident_id: str) -> list[Message]:
+        return share_messages.incident_messages(self, caller, incident_id)
+
+    def alert_messages(self, caller: Caller, alert_id: int) -> list[Message]:
+        return share_messages.alert_messages(self, caller, alert_id)
+
+    def check_writer(self, caller: Caller) -> None:
+        if caller.role not in _WRITERS:
+            raise AccessError(f"role {caller.role!r} may read but not write")
+
+    def audit_only(self, event: Event) -> None:
+        """Append ``event`` alone to the audit log (reads worth recording: exports)."""
+        run_audited(self.store, event, lambda session: None)
 
     def get_incident(self, caller: Caller | None, incident_id: str) -> Incident:
         return self.incidents.get(incident_id, visibility=_vis(caller)).incident

@@ -41,6 +41,8 @@ __all__ = [
     "IncidentPatch",
     "IncidentWrite",
     "Login",
+    "Message",
+    "MessageDraft",
     "Organisation",
     "PushSummary",
     "Role",
@@ -319,3 +321,27 @@ class ImportReport(Record):
     created: list[str] = Field(default_factory=list, description="Ids of the new incidents")
     alerts_raised: int = 0
     errors: list[str] = Field(default_factory=list, description="What could not be imported")
+
+
+class MessageDraft(Record):
+    """``POST .../messages``: a message; ``to`` only when the incident's own organisation
+    answers (the organisation whose thread it is)."""
+
+    body: str = Field(min_length=1, max_length=10_000)
+    to: str | None = Field(default=None, max_length=128)
+
+
+class Message(Record):
+    """A message between an incident's organisation and ``thread_org``. ``incident`` is
+    null for a reader who may not see the incident (it asked through an alert)."""
+
+    schema_id: ClassVar[str] = "narcwatch.message/1"
+    columns: ClassVar[tuple[str, ...]] = ("id", "thread_org", "sender_org", "sender", "created")
+
+    id: int
+    incident: str | None
+    thread_org: str
+    sender_org: str
+    sender: str
+    body: str
+    created: datetime

@@ -27,6 +27,8 @@ from narcwatch.results.share import (
     IncidentPatch,
     IncidentWrite,
     Login,
+    Message,
+    MessageDraft,
     Organisation,
     SharingGroup,
     TokenIssued,
@@ -208,6 +210,46 @@ def update_incident(
     """Change an incident: only its organisation's admins and analysts may (403 for
     others who can see it, 404 for those who cannot). Correlation runs again."""
     return svc.update_incident(who, incident_id, patch)
+
+
+@router.get("/incidents/{incident_id}/messages", response_model=list[Message], tags=["messages"])
+def incident_messages(incident_id: IncidentId, who: CallerDep, svc: ServiceDep) -> list[Message]:
+    """The caller's thread with the incident's organisation (every thread, for that
+    organisation); 404 like ``GET`` for an incident the caller may not see."""
+    return svc.incident_messages(who, incident_id)
+
+
+@router.post(
+    "/incidents/{incident_id}/messages", response_model=Message, status_code=201,
+    tags=["messages"],
+)  # fmt: skip
+def post_incident_message(
+    incident_id: IncidentId, draft: Annotated[MessageDraft, Body()], who: CallerDep,
+    svc: ServiceDep,
+) -> Message:  # fmt: skip
+    """Ask the incident's organisation about it (or, as that organisation, answer the
+    thread of ``to``). Only the two organisations read the thread; audited."""
+    return svc.post_message(who, incident_id, draft)
+
+
+@router.get("/alerts/{alert_id}/messages", response_model=list[Message], tags=["messages"])
+def alert_messages(
+    alert_id: Annotated[int, Path(ge=1)], who: CallerDep, svc: ServiceDep
+) -> list[Message]:
+    """The caller's thread about an alert's other incident."""
+    return svc.alert_messages(who, alert_id)
+
+
+@router.post(
+    "/alerts/{alert_id}/messages", response_model=Message, status_code=201, tags=["messages"]
+)
+def post_alert_message(
+    alert_id: Annotated[int, Path(ge=1)], draft: Annotated[MessageDraft, Body()],
+    who: CallerDep, svc: ServiceDep,
+) -> Message:  # fmt: skip
+    """Ask the organisation behind an alert's match about it, even when the caller may
+    not see that incident (the alert then names no incident, only whom to ask)."""
+    return svc.ask_about_alert(who, alert_id, draft)
 
 
 @router.get("/alerts", response_model=AlertPage, tags=["alerts"])

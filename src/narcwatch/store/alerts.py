@@ -141,6 +141,27 @@ class AlertRepository:
         return 0  # pragma: no cover
 
     # -- reads (visibility required) --------------------------------------------------
+    def other_of(self, alert_id: int, *, visibility: Visibility) -> tuple[int, str, bool] | None:
+        """The other incident of the caller's alert ``alert_id``: (pk, id, whether the
+        caller may see it); None when the alert is not the caller's or not listed."""
+        other = aliased(IncidentRow)
+        query = (
+            select(other)
+            .join(AlertRow, AlertRow.other_pk == other.pk)
+            .where(AlertRow.pk == alert_id)
+        )
+        if visibility.organisation is not None:
+            query = query.where(
+                AlertRow.org == visibility.organisation,
+                or_(other.tlp != Tlp.RED.value, other.org == visibility.organisation),
+            )
+        with self.store.session() as session:
+            row = session.scalars(query).first()
+            if row is None:
+                return None
+            seen = may_see(visibility, tlp=row.tlp, org=row.org, group=row.sharing_group)
+            return row.pk, row.id, seen
+
     def page(self, *, visibility: Visibility, after: int = 0, limit: int = 100) -> list[Alert]:
         """Alerts of the caller's organisation (every organisation's for
         ``Visibility()``), oldest first, after alert id ``after``."""

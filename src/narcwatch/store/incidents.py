@@ -183,6 +183,14 @@ class IncidentRepository:
                 raise NotFoundError(f"no incident {incident_id!r}")
             return StoredIncident(row.pk, _incident(row))
 
+    def visible_to(self, incident_pk: int, *, visibility: Visibility) -> bool:
+        """Whether incident ``incident_pk`` is visible to ``visibility``."""
+        with self.store.session() as session:
+            found = session.scalar(
+                select(IncidentRow.pk).where(IncidentRow.pk == incident_pk, visible(visibility))
+            )
+            return found is not None
+
     def _where(self, query: Any, visibility: Visibility, where: IncidentFilter) -> Any:
         query = query.where(visible(visibility))
         for ident in where.idents:

@@ -23,6 +23,7 @@ __all__ = [
     "GroupMemberRow",
     "IncidentKeyRow",
     "IncidentRow",
+    "MessageRow",
     "OrganisationRow",
     "SharingGroupRow",
     "TokenRow",
@@ -168,3 +169,19 @@ class WebhookRow(Base):
     next_attempt: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     revoked: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MessageRow(Base):
+    """A message in the thread between an incident's organisation and one other
+    (``thread_org``): IONICS's targeted communication. Only those two read it."""
+
+    __tablename__ = "incident_messages"
+    __table_args__ = (Index("ix_incident_messages_thread", "incident_pk", "thread_org", "pk"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_pk: Mapped[int] = mapped_column(ForeignKey("incidents.pk", ondelete="CASCADE"))
+    thread_org: Mapped[str] = mapped_column(String(128))
+    sender_org: Mapped[str] = mapped_column(String(128))
+    sender: Mapped[str] = mapped_column(String(320))
+    body: Mapped[str] = mapped_column(Text)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
