@@ -133,6 +133,15 @@ def check_substance_views(text: str) -> None:
     assert _native.BUILT.has_spaced_run(text) == (SPACED_RUN.search(text) is not None)
 
 
+_BLOOMS: dict = {}
+
+
+def _bloom(keys):
+    if id(keys) not in _BLOOMS:
+        _BLOOMS[id(keys)] = (keys, _native.BUILT.fuzzy_filter(keys))
+    return _BLOOMS[id(keys)][1]
+
+
 def check_fuzzy(text: str) -> None:
     from narcwatch.analyze.substances import default_matchers
 
@@ -141,7 +150,11 @@ def check_fuzzy(text: str) -> None:
     for probe in (norm, text.lower()):
         with _native.use_native(False):
             ref = fuzzy.find(probe)
-        assert _native.BUILT.fuzzy_find(probe, fuzzy._names, fuzzy.exclude, fuzzy._keys) == ref
+        args = (probe, fuzzy._names, fuzzy.exclude, fuzzy._keys)
+        assert _native.BUILT.fuzzy_find(*args) == ref
+        assert _native.BUILT.fuzzy_find(*args, _bloom(fuzzy._keys)) == ref
+        with _native.use_native(True):
+            assert fuzzy.find(probe) == ref
 
 
 def check_unit_tokens(text: str) -> None:

@@ -11,10 +11,29 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 
-static inline int is_word(Py_UCS4 c) { return c == '_' || Py_UNICODE_ISALNUM(c); }
+/* Unicode character classes, with the ASCII answers inline (the common case: the
+ * database lookups behind Py_UNICODE_IS* cost several calls per character). */
+static inline int asc_alpha(Py_UCS4 c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
+static inline int asc_digit(Py_UCS4 c) { return c >= '0' && c <= '9'; }
+static inline int u_isalpha(Py_UCS4 c) { return c < 128 ? asc_alpha(c) : Py_UNICODE_ISALPHA(c); }
+static inline int u_isdecimal(Py_UCS4 c) {
+    return c < 128 ? asc_digit(c) : Py_UNICODE_ISDECIMAL(c);
+}
+static inline int u_isdigit(Py_UCS4 c) { return c < 128 ? asc_digit(c) : Py_UNICODE_ISDIGIT(c); }
+static inline int u_isalnum(Py_UCS4 c) {
+    return c < 128 ? asc_alpha(c) || asc_digit(c) : Py_UNICODE_ISALNUM(c);
+}
+static inline int u_isupper(Py_UCS4 c) {
+    return c < 128 ? c >= 'A' && c <= 'Z' : Py_UNICODE_ISUPPER(c);
+}
+static inline int u_islower(Py_UCS4 c) {
+    return c < 128 ? c >= 'a' && c <= 'z' : Py_UNICODE_ISLOWER(c);
+}
+static inline int is_word(Py_UCS4 c) { return c == '_' || u_isalnum(c); }
 static inline int is_letter(Py_UCS4 c) {
-    return c != '_' && !Py_UNICODE_ISDECIMAL(c) && Py_UNICODE_ISALNUM(c);
+    return c < 128 ? asc_alpha(c) : !Py_UNICODE_ISDECIMAL(c) && Py_UNICODE_ISALNUM(c);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -313,12 +332,12 @@ static void map_token_u(Py_UCS4 *tok, Py_ssize_t n, const Map *glyph, const Map 
         Py_UCS4 l = map_get(leet, work[i]);
         Py_UCS4 m = l != (Py_UCS4)-1 ? l : work[i];
         if (m != work[i]) changed = 1;
-        if (!Py_UNICODE_ISALPHA(m)) all_alpha = 0;
-        if (Py_UNICODE_ISALPHA(work[i])) letters++;
+        if (!u_isalpha(m)) all_alpha = 0;
+        if (u_isalpha(work[i])) letters++;
     }
     int number_unit = 0; /* _NUMBER_UNIT.fullmatch(work): \d+[^\W\d_]+ */
     Py_ssize_t k = 0;
-    while (k < n && Py_UNICODE_ISDECIMAL(work[k])) k++;
+    while (k < n && u_isdecimal(work[k])) k++;
     if (k > 0 && k < n) {
         Py_ssize_t l = k;
         while (l < n && is_letter(work[l])) l++;
@@ -460,7 +479,7 @@ static PyObject *word_view_unicode(PyObject *arg) {
     int glued = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, d, i);
-        v[i] = Py_UNICODE_ISALNUM(c) ? c : ' ';
+        v[i] = u_isalnum(c) ? c : ' ';
         if (c == 'g' || c == 'G' || c == 'x') glued = 1;
     }
     v[-1] = ' ';
@@ -468,7 +487,7 @@ static PyObject *word_view_unicode(PyObject *arg) {
     if (glued) {
         Py_ssize_t p = 1;
         while (p < n) {
-            if (!Py_UNICODE_ISDECIMAL(v[p - 1])) {
+            if (!u_isdecimal(v[p - 1])) {
                 p++;
                 continue;
             }
@@ -583,9 +602,9 @@ static int next_model_word(const Text *t, Py_ssize_t *pos, Py_ssize_t *start, Py
             i++; /* a lone letter: a digit run may start right after it */
             continue;
         }
-        if (Py_UNICODE_ISDECIMAL(c)) {
+        if (u_isdecimal(c)) {
             Py_ssize_t j = i + 1;
-            while (j < t->end && Py_UNICODE_ISDECIMAL(PyUnicode_READ(t->kind, t->data, j))) j++;
+            while (j < t->end && u_isdecimal(PyUnicode_READ(t->kind, t->data, j))) j++;
             *start = i;
             *stop = *pos = j;
             return 1;
@@ -650,7 +669,7 @@ fail:
 static PyObject *shape_of(PyObject *src, Py_ssize_t a, Py_ssize_t b) {
     static const char *shapes[] = {"", "#", "##", "###", "####"};
     Py_UCS4 c = PyUnicode_READ_CHAR(src, a);
-    if (Py_UNICODE_ISDIGIT(c)) {
+    if (u_isdigit(c)) {
         Py_ssize_t len = b - a > 4 ? 4 : b - a;
         return PyUnicode_FromString(shapes[len]);
     }
@@ -815,8 +834,8 @@ static int currency_before(PyObject *low, Py_ssize_t j, PyObject *symbols, PyObj
         Py_DECREF(seq);
     }
     Py_ssize_t k = j;
-    while (k > 0 && j - k < 5 && Py_UNICODE_ISALPHA(PyUnicode_READ(kind, d, k - 1))) k--;
-    if (k == j || (k > 0 && Py_UNICODE_ISALPHA(PyUnicode_READ(kind, d, k - 1)))) return 0;
+    while (k > 0 && j - k < 5 && u_isalpha(PyUnicode_READ(kind, d, k - 1))) k--;
+    if (k == j || (k > 0 && u_isalpha(PyUnicode_READ(kind, d, k - 1)))) return 0;
     PyObject *word = PyUnicode_Substring(low, k, j);
     if (word == NULL) return -1;
     PyObject *code = PyDict_GetItemWithError(codes, word);
@@ -838,7 +857,7 @@ static int next_number_impl(PyObject *low, Py_ssize_t pos, PyObject *symbols, Py
         while (s < n && !q_digit(C(s)) && !q_vulgar(C(s))) s++;
         if (s >= n) break;
         Py_ssize_t dstart = s;
-        if (s > 0 && q_sep(C(s - 1)) && (s < 2 || !Py_UNICODE_ISDIGIT(C(s - 2)))) s -= 1;
+        if (s > 0 && q_sep(C(s - 1)) && (s < 2 || !u_isdigit(C(s - 2)))) s -= 1;
         Py_ssize_t e = number_match(kind, d, n, s);
         if (e < 0) {
             pos = dstart + 1;
@@ -849,7 +868,7 @@ static int next_number_impl(PyObject *low, Py_ssize_t pos, PyObject *symbols, Py
         if (q_sep(prev)) continue;
         if (e < n && C(e) == '%') continue;
         if (e + 1 < n && C(e) == ' ' && C(e + 1) == '%') continue;
-        if (Py_UNICODE_ISALNUM(prev)) {
+        if (u_isalnum(prev)) {
             int r = currency_before(low, s, symbols, codes);
             if (r < 0) return -1;
             if (r == 0) continue; /* part of a word or a model number ("iPhone12") */
@@ -918,7 +937,7 @@ static PyObject *unit_token_impl(PyObject *text, PyObject *low, Py_ssize_t p, in
 #define T(i) PyUnicode_READ(tkind, td, (i))
     if (p < 0) p = 0; /* (negative positions do not occur: the reader passes ends) */
     if (p < n && gap(C(p))) p++;
-    if (p < n && C(p) == '-' && p + 1 < n && Py_UNICODE_ISALPHA(C(p + 1))) p++;
+    if (p < n && C(p) == '-' && p + 1 < n && u_isalpha(C(p + 1))) p++;
     if (p >= n) Py_RETURN_NONE;
     PyObject *first = PyUnicode_FromOrdinal(C(p));
     if (first == NULL) return NULL;
@@ -947,8 +966,8 @@ static PyObject *unit_token_impl(PyObject *text, PyObject *low, Py_ssize_t p, in
             if (!r) continue;
             Py_ssize_t end = p + flen;
             int blocked = 0;
-            if (flen > 0 && Py_UNICODE_ISALPHA(PyUnicode_READ_CHAR(form, flen - 1)) && end < n &&
-                Py_UNICODE_ISALPHA(C(end))) {
+            if (flen > 0 && u_isalpha(PyUnicode_READ_CHAR(form, flen - 1)) && end < n &&
+                u_isalpha(C(end))) {
                 /* nxt != nxt.upper(): str.upper may give several characters ("ß" -> "SS") */
                 PyObject *nxt = PyUnicode_Substring(low, end, end + 1);
                 PyObject *up = nxt ? PyObject_CallMethod(nxt, "upper", NULL) : NULL;
@@ -987,7 +1006,7 @@ static PyObject *unit_token_impl(PyObject *text, PyObject *low, Py_ssize_t p, in
     /* "100gCocaine": a unit glued to the next word, told apart by its capital letter */
     Py_ssize_t stop = end < p + 12 ? end : p + 12;
     for (Py_ssize_t i = p + 1; i < stop; i++) {
-        if (Py_UNICODE_ISUPPER(T(i)) && Py_UNICODE_ISLOWER(T(i - 1))) {
+        if (u_isupper(T(i)) && u_islower(T(i - 1))) {
             found = word_get(words, low, p, i, NULL);
             if (found == NULL && PyErr_Occurred()) return NULL;
             if (found != NULL && PyObject_IsTrue(found) == 1) return found_token(found, i);
@@ -1208,25 +1227,65 @@ static PyObject *has_spaced_run(PyObject *self, PyObject *arg) {
  * FuzzyIndex.find (kb/fuzzy.py): words of [a-z]{6,20} standing alone, each one edit from
  * exactly one name (the union of keys[word] and keys[word minus one letter] has one
  * element), unless the word is a name itself or excluded. */
-static PyObject *fuzzy_lookup(PyObject *word_obj, const char *w, Py_ssize_t len, PyObject *names,
-                              PyObject *exclude, PyObject *keys) {
-    int r = PySet_Contains(names, word_obj);
-    if (r != 0) return r < 0 ? NULL : Py_None;
-    r = PySet_Contains(exclude, word_obj);
-    if (r != 0) return r < 0 ? NULL : Py_None;
+/* A Bloom filter of the index's keys (2 bits of 2^21 per key, FNV-1a over code points): a
+ * key whose bits are not both set is not in the dict, so most of the dictionary probes of
+ * a word (which miss the CPU cache: the dict holds ~150,000 keys) are never made. A set
+ * bit only means "look it up": the dict still decides. */
+#define FILTER_BITS (1u << 21)
+
+static inline uint64_t fnv_start(void) { return 1469598103934665603ULL; }
+static inline uint64_t fnv_add(uint64_t h, Py_UCS4 c) { return (h ^ c) * 1099511628211ULL; }
+
+static inline int filter_has(const unsigned char *f, uint64_t h) {
+    uint32_t a = (uint32_t)(h & (FILTER_BITS - 1)), b = (uint32_t)((h >> 32) & (FILTER_BITS - 1));
+    return (f[a >> 3] >> (a & 7) & 1) && (f[b >> 3] >> (b & 7) & 1);
+}
+
+static PyObject *fuzzy_filter(PyObject *self, PyObject *keys) {
+    if (!PyDict_Check(keys)) {
+        PyErr_SetString(PyExc_TypeError, "fuzzy_filter() needs a dict");
+        return NULL;
+    }
+    PyObject *out = PyBytes_FromStringAndSize(NULL, FILTER_BITS / 8);
+    if (out == NULL) return NULL;
+    unsigned char *f = (unsigned char *)PyBytes_AS_STRING(out);
+    memset(f, 0, FILTER_BITS / 8);
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(keys, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key)) continue; /* never looked up by a word */
+        uint64_t h = fnv_start();
+        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(key); i++)
+            h = fnv_add(h, PyUnicode_READ_CHAR(key, i));
+        uint32_t a = (uint32_t)(h & (FILTER_BITS - 1)), b = (uint32_t)((h >> 32) & (FILTER_BITS - 1));
+        f[a >> 3] |= (unsigned char)(1u << (a & 7));
+        f[b >> 3] |= (unsigned char)(1u << (b & 7));
+    }
+    return out;
+}
+
+/* The one name w[0:len] is one edit from (borrowed), Py_None when none or several or the
+ * word is a name or excluded, NULL on error. The word is a name or excluded is checked
+ * last: either way the answer is None, and most words find nothing before it. */
+static PyObject *fuzzy_lookup(const char *w, Py_ssize_t len, PyObject *names, PyObject *exclude,
+                              PyObject *keys, const unsigned char *filter) {
     PyObject *found = NULL; /* the one name so far (borrowed) */
     char buf[32];
     for (Py_ssize_t i = -1; i < len; i++) {
-        PyObject *key;
-        if (i < 0) {
-            key = word_obj;
-            Py_INCREF(key);
-        } else {
-            memcpy(buf, w, (size_t)i);
-            memcpy(buf + i, w + i + 1, (size_t)(len - i - 1));
-            key = PyUnicode_FromStringAndSize(buf, len - 1);
-            if (key == NULL) return NULL;
+        if (filter != NULL) {
+            uint64_t h = fnv_start();
+            for (Py_ssize_t q = 0; q < len; q++)
+                if (q != i) h = fnv_add(h, (Py_UCS4)(unsigned char)w[q]);
+            if (!filter_has(filter, h)) continue;
         }
+        Py_ssize_t klen = len;
+        memcpy(buf, w, (size_t)len);
+        if (i >= 0) {
+            memmove(buf + i, buf + i + 1, (size_t)(len - i - 1));
+            klen = len - 1;
+        }
+        PyObject *key = PyUnicode_FromStringAndSize(buf, klen);
+        if (key == NULL) return NULL;
         PyObject *set = PyDict_GetItemWithError(keys, key);
         Py_DECREF(key);
         if (set == NULL) {
@@ -1252,12 +1311,29 @@ static PyObject *fuzzy_lookup(PyObject *word_obj, const char *w, Py_ssize_t len,
         Py_DECREF(it);
         if (PyErr_Occurred()) return NULL;
     }
-    return found ? found : Py_None;
+    if (found == NULL) return Py_None;
+    PyObject *word = PyUnicode_FromStringAndSize(w, len);
+    if (word == NULL) return NULL;
+    int r = PySet_Contains(names, word);
+    if (r == 0) r = PySet_Contains(exclude, word);
+    Py_DECREF(word);
+    if (r != 0) return r < 0 ? NULL : Py_None;
+    return found;
 }
 
 static PyObject *fuzzy_find(PyObject *self, PyObject *args) {
-    PyObject *text, *names, *exclude, *keys;
-    if (!PyArg_ParseTuple(args, "UOOO!", &text, &names, &exclude, &PyDict_Type, &keys)) return NULL;
+    PyObject *text, *names, *exclude, *keys, *filter_obj = Py_None;
+    if (!PyArg_ParseTuple(args, "UOOO!|O", &text, &names, &exclude, &PyDict_Type, &keys,
+                          &filter_obj))
+        return NULL;
+    const unsigned char *filter = NULL;
+    if (filter_obj != Py_None) {
+        if (!PyBytes_Check(filter_obj) || PyBytes_GET_SIZE(filter_obj) != FILTER_BITS / 8) {
+            PyErr_SetString(PyExc_ValueError, "filter must come from fuzzy_filter()");
+            return NULL;
+        }
+        filter = (const unsigned char *)PyBytes_AS_STRING(filter_obj);
+    }
     if (!PyAnySet_Check(names) || !PyAnySet_Check(exclude)) {
         PyErr_SetString(PyExc_TypeError, "names and exclude must be sets");
         return NULL;
@@ -1284,13 +1360,10 @@ static PyObject *fuzzy_find(PyObject *self, PyObject *args) {
         }
         Py_ssize_t s = i, e = j;
         i = j;
-        if ((s > 0 && Py_UNICODE_ISALNUM(C(s - 1))) || (e < n && Py_UNICODE_ISALNUM(C(e))))
+        if ((s > 0 && u_isalnum(C(s - 1))) || (e < n && u_isalnum(C(e))))
             continue; /* part of a longer token ("2cbfly", "abc123") */
         for (Py_ssize_t k = s; k < e; k++) w[k - s] = (char)C(k);
-        PyObject *word = PyUnicode_FromStringAndSize(w, e - s);
-        if (word == NULL) goto fail;
-        PyObject *name = fuzzy_lookup(word, w, e - s, names, exclude, keys);
-        Py_DECREF(word);
+        PyObject *name = fuzzy_lookup(w, e - s, names, exclude, keys, filter);
         if (name == NULL) goto fail;
         if (name == Py_None) continue;
         PyObject *hit = Py_BuildValue("(nnO)", s, e, name);
@@ -1331,7 +1404,8 @@ static PyMethodDef methods[] = {
     {"has_elongated", has_elongated, METH_O, "has_elongated(text) -> bool | None"},
     {"has_spaced_run", has_spaced_run, METH_O, "has_spaced_run(text) -> bool"},
     {"fuzzy_find", fuzzy_find, METH_VARARGS,
-     "fuzzy_find(text, names, exclude, keys) -> list[(start, end, name)]"},
+     "fuzzy_find(text, names, exclude, keys, filter=None) -> list[(start, end, name)]"},
+    {"fuzzy_filter", fuzzy_filter, METH_O, "fuzzy_filter(keys) -> bytes (a Bloom filter)"},
     {NULL, NULL, 0, NULL},
 };
 

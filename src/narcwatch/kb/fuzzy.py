@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from narcwatch import _native
 
@@ -67,7 +67,8 @@ class FuzzyIndex:
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, name)`` of every misspelt name in lower-case ``text``."""
         if (native := _native.speedups) is not None:
-            return native.fuzzy_find(text, self._names, self.exclude, self._keys)
+            keys = self._keys
+            return native.fuzzy_find(text, self._names, self.exclude, keys, _filter(native, keys))
         out = []
         for m in _WORD.finditer(text):
             s, e = m.span()
@@ -77,6 +78,20 @@ class FuzzyIndex:
             if name is not None:
                 out.append((s, e, name))
         return out
+
+
+_FILTERS: dict[int, tuple[dict[str, set[str]], bytes]] = {}
+
+
+def _filter(native: Any, keys: dict[str, set[str]]) -> bytes:
+    """The native Bloom filter of an index's keys, made once per index (the keys never
+    change once built); at most a few are kept (one per knowledge base in use)."""
+    found = _FILTERS.get(id(keys))
+    if found is None or found[0] is not keys:
+        if len(_FILTERS) >= 8:
+            _FILTERS.clear()
+        found = _FILTERS[id(keys)] = (keys, native.fuzzy_filter(keys))
+    return found[1]
 
 
 def fuzzy_names(terms: Iterable[Term], normalize: Callable[[str], str]) -> dict[str, list[Term]]:
