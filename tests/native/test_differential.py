@@ -91,7 +91,7 @@ def check_language(text: str) -> None:
 
 
 def check_offer_terms(text: str, title: str | None = None) -> None:
-    from narcwatch.analyze.offer_model import known_terms
+    from narcwatch.analyze.offer_model import _vocab_table, known_terms
 
     model = default_model()
     if model is None:
@@ -100,8 +100,12 @@ def check_offer_terms(text: str, title: str | None = None) -> None:
     with _native.use_native(False):
         ref = known_terms(norm, title, model.vocab)
     low_title = title.lower() if title else None
-    got = _native.BUILT.offer_known(norm, low_title, model.vocab, MAX_CHARS, MAX_WORDS, TITLE_WORDS)
-    assert got == ref
+    limits = (MAX_CHARS, MAX_WORDS, TITLE_WORDS)
+    assert _native.BUILT.offer_known(norm, low_title, model.vocab, *limits) == ref
+    table = _vocab_table(_native.BUILT, model.vocab)
+    assert _native.BUILT.offer_known_table(norm, low_title, table, *limits) == ref
+    with _native.use_native(True):
+        assert known_terms(norm, title, model.vocab) == ref
 
 
 def _numbers(low: str, scan, starts) -> list:
@@ -307,6 +311,7 @@ def test_language_counts_on_generated_strings(text):
 
 @SETTINGS
 @given(texts, st.one_of(st.none(), texts))
+@example("buy cocaine 100 g 12345 ²³ the best price, ship fast", "Cocaine 1g 99% \u00b2x")
 def test_offer_terms_on_generated_strings(text, title):
     check_offer_terms(text, title)
 
@@ -396,3 +401,34 @@ def _pipeline() -> Pipeline:
     if not _PIPELINES:
         _PIPELINES.append(Pipeline(check=False))
     return _PIPELINES[0]
+
+
+# A vocabulary with what the table must get right: non-ASCII terms, pairs, shapes, title
+# terms, a term whose index is None (never found), terms sharing a prefix.
+SMALL_VOCAB = {
+    "héroïne": 0,
+    "buy cocaine": 1,
+    "##": 2,
+    "#### g": 3,
+    "t:cocaine": 4,
+    "t:####": 5,
+    "co": 6,
+    "coc": None,
+    "сocaine": 7,
+    "²x": 8,
+    "a": 9,
+}
+
+
+@SETTINGS
+@given(st.one_of(texts, st.just("buy cocaine 12345 g héroïne сocaine ²x coc co")), texts)
+def test_vocab_table_on_generated_strings(text, title):
+    from narcwatch.analyze.offer_model import tokens
+
+    ref = [j for j in map(SMALL_VOCAB.get, tokens(text, title)) if j is not None]
+    table = _native.BUILT.vocab_table(SMALL_VOCAB)
+    low = title.lower() if title else None
+    assert _native.BUILT.offer_known_table(text, low, table, *_LIMITS) == ref
+
+
+_LIMITS = (MAX_CHARS, MAX_WORDS, TITLE_WORDS)

@@ -90,8 +90,31 @@ def known_terms(norm_text: str, title: str | None, vocab: dict[str, int]) -> lis
     """``vocab``'s indices of the document's :func:`tokens`, in their order (repeats kept)."""
     if (native := _native.speedups) is not None:
         low = title.lower() if title else None
+        if (table := _vocab_table(native, vocab)) is not None:
+            return native.offer_known_table(
+                norm_text, low, table, MAX_CHARS, MAX_WORDS, TITLE_WORDS
+            )
         return native.offer_known(norm_text, low, vocab, MAX_CHARS, MAX_WORDS, TITLE_WORDS)
     return [j for j in map(vocab.get, tokens(norm_text, title)) if j is not None]
+
+
+_TABLES: dict[int, tuple[dict[str, int], Any]] = {}
+
+
+def _vocab_table(native: Any, vocab: dict[str, int]) -> Any:
+    """The native table of ``vocab`` (made once per vocabulary, which never changes once
+    loaded), or None where it cannot be made (a term that is not a str, an index that is
+    not a non-negative int): the dict is then read as it is."""
+    found = _TABLES.get(id(vocab))
+    if found is None or found[0] is not vocab:
+        try:
+            table = native.vocab_table(vocab)
+        except (TypeError, ValueError, OverflowError):
+            table = None
+        if len(_TABLES) >= 4:
+            _TABLES.clear()
+        found = _TABLES[id(vocab)] = (vocab, table)
+    return found[1]
 
 
 def text_vector(terms: Iterable[str], vocab: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
