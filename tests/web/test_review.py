@@ -203,3 +203,15 @@ def test_selector_search_and_an_evidence_bundle(scanned: Context, cli) -> None:
         assert zipped.status_code == 200 and zipped.content[:2] == b"PK"
         page = client.get(f"/documents/{doc}")
         assert "Export evidence bundle" in page.text and 'sandbox=""' in page.text
+
+
+def test_the_session_secret_is_made_once_and_private(tmp_path: Path, monkeypatch) -> None:
+    from narcwatch.web.session import ENV_SECRET, load_secret
+
+    monkeypatch.delenv(ENV_SECRET, raising=False)
+    first = load_secret(tmp_path)
+    assert load_secret(tmp_path) == first and len(first) >= 32
+    assert (tmp_path / "web-secret").stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["web-secret"]
+    monkeypatch.setenv(ENV_SECRET, "shared-by-every-host")
+    assert load_secret(tmp_path) == "shared-by-every-host"

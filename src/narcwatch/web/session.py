@@ -60,10 +60,19 @@ def load_secret(home: Path) -> str:
         return path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
         pass
+    # Written whole under a temporary name, then linked into place: a worker starting at
+    # the same moment either wins or reads the winner's secret, never half of one.
     secret = secrets.token_urlsafe(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    tmp = path.with_name(f".web-secret.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(secret)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        secret = path.read_text(encoding="ascii").strip()
+    finally:
+        tmp.unlink()
     return secret
 
 
