@@ -52,12 +52,12 @@ def _stored(ctx: Context) -> list[str]:
 
 
 def test_cli_cluster_scan_writes_what_a_plain_scan_writes(cli, tmp_path: Path) -> None:
-    plain = cli("scan", str(EXAMPLES), "--no-store", "-q")
+    plain = cli("scan", str(EXAMPLES), "--no-store", "-q", "--include-text")
     assert plain.code == 0, plain.stderr
     parquet = tmp_path / "pq"
     out = cli(
         "scan", str(EXAMPLES), "--cluster", "local:2", "--partition-size", "500B",
-        "--output-parquet", str(parquet),
+        "--output-parquet", str(parquet), "--include-text",
     )  # fmt: skip
     assert out.code == 0, out.stderr
     assert out.stdout == plain.stdout
