@@ -65,6 +65,7 @@ def _register_commands() -> None:
     from narcwatch.cli import (  # noqa: F401
         actors,
         crawl,
+        db,
         evaluate,
         evidence,
         exchange,

@@ -47,11 +47,19 @@ def upgrade(engine: Engine, revision: str = "head", *, lock_file: Path | None = 
     _upgrade(engine, revision)
 
 
-def _at_head(engine: Engine) -> bool:
-    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+def head_revisions() -> set[str]:
+    """The revisions the packaged migrations end at (one, unless they branch)."""
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def current_revisions(engine: Engine) -> set[str]:
+    """The revisions the database is at (empty: no narcwatch schema yet)."""
     with engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
-    return current == heads
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def _at_head(engine: Engine) -> bool:
+    return current_revisions(engine) == head_revisions()
 
 
 def _upgrade(engine: Engine, revision: str) -> None:
