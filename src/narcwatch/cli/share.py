@@ -81,7 +81,8 @@ def serve_command(
     db: str | None = DB,
     config: Path | None = CONFIG,
 ) -> None:
-    """Run the sharing server: the API under /api/v1 (OpenAPI at /api/v1/docs)."""
+    """Run the sharing server: the analysts' web UI at / and the API under /api/v1
+    (OpenAPI at /api/v1/docs). Log in with accounts made by `narcwatch admin`."""
     from narcwatch.server.app import ServerSettings
     from narcwatch.server.run import serve
 
