@@ -211,6 +211,23 @@ def check_amount_words(text: str) -> None:
     assert _native.BUILT.amount_spans(low, words.native_words) == ref
 
 
+def check_matchers(text: str) -> None:
+    from narcwatch.analyze.substances import default_matchers
+
+    m = default_matchers()
+    norm = default_normalizer()(text).text
+    for matcher in (m.terms, m.cues):
+        for probe in (norm, text):
+            for cap in (None, 1, 50):
+                runs = []
+                for on in (False, True):
+                    overflow: dict[str, int] = {}
+                    with _native.use_native(on):
+                        hits = matcher.find(probe, cap=cap, overflow=overflow)
+                    runs.append((hits, overflow))
+                assert runs[1] == runs[0]
+
+
 CHECKS = [
     check_normalize,
     check_word_view,
@@ -222,6 +239,7 @@ CHECKS = [
     check_unit_tokens,
     check_inert_numbers,
     check_amount_words,
+    check_matchers,
 ]
 
 
@@ -331,6 +349,14 @@ OTHER_NORMALIZERS = [
 @example("c0ca1ne сocaine coсaine lollipop $alvia a|b|c §peed", OTHER_NORMALIZERS[0])
 def test_normalize_with_other_maps(text, normalizer):
     check_normalize(text, normalizer)
+
+
+@SETTINGS
+@given(texts)
+@example("don't coke-1g mdma-84% 2c-b-2 amy.chem@x.com t.me/coke weed/hash coke coke coke")
+@example("xtc’s speed_ball e-mail: mdma@x.y a/b http://x.y/coke  ice’t meth-12345678901234x")
+def test_matchers_on_generated_strings(text):
+    check_matchers(text)
 
 
 @SETTINGS

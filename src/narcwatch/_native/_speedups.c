@@ -1366,6 +1366,139 @@ static PyObject *amount_spans(PyObject *self, PyObject *args) {
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* word_matches(matches, text, cap, overflow) -> list[(start, end, keys)]. Reference: the
+ * loop of TermMatcher.find over the word automaton (kb/matcher.py): `matches` yields
+ * (last, (size, keys)) over the padded word view; a match is dropped where the token it
+ * sits in goes on (_joined), and past `cap` matches of one key (counted in `overflow`). */
+
+/* _URLISH.search(_token_before(text, i)): the whitespace-delimited token ending at i (at
+ * most 64 characters back) holds "." or ":". */
+static int urlish_before(int kind, const void *d, Py_ssize_t i) {
+    Py_ssize_t lo = i - 64 > 0 ? i - 64 : 0, end = i;
+    while (end > lo && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, d, end - 1))) end--;
+    for (Py_ssize_t k = end; k > lo; k--) {
+        Py_UCS4 c = PyUnicode_READ(kind, d, k - 1);
+        if (Py_UNICODE_ISSPACE(c)) break;
+        if (c == '.' || c == ':') return 1;
+    }
+    return 0;
+}
+
+/* _joined(text, i, step) */
+static int joined(int kind, const void *d, Py_ssize_t n, Py_ssize_t i, int step) {
+#define C(x) PyUnicode_READ(kind, d, (x))
+    Py_ssize_t j = i + step;
+    if (j < 0 || j >= n) return 0;
+    Py_UCS4 c = C(i);
+    if (c == '\'' || c == 0x2019) { /* "don't": a contraction, not "don" */
+        Py_UCS4 cj = C(j);
+        return step == 1 && (cj == 't' || cj == 'T') && !(j + 1 < n && u_isalpha(C(j + 1)));
+    }
+    if (c == '-' && step == 1 && u_isdigit(C(j))) {
+        Py_ssize_t k = j;
+        while (k < n && k - j < 12 && u_isdigit(C(k))) k++;
+        if (k >= n) return 1;
+        Py_UCS4 ck = C(k);
+        return !(u_isalpha(ck) || ck == '%' || ck == '.' || ck == ',');
+    }
+    if (!(c == '.' || c == '_' || c == '@' || c == '/') || !u_isalnum(C(j))) return 0;
+    if (c == '/') return urlish_before(kind, d, i);
+    return 1;
+#undef C
+}
+
+static PyObject *word_matches(PyObject *self, PyObject *args) {
+    PyObject *matches, *text, *cap_obj, *overflow;
+    if (!PyArg_ParseTuple(args, "OUOO", &matches, &text, &cap_obj, &overflow)) return NULL;
+    Py_ssize_t cap = -1;
+    if (cap_obj != Py_None) {
+        cap = PyLong_AsSsize_t(cap_obj);
+        if (cap == -1 && PyErr_Occurred()) return NULL;
+    }
+    if (overflow != Py_None && !PyDict_Check(overflow)) {
+        PyErr_SetString(PyExc_TypeError, "overflow must be a dict or None");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *d = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *it = PyObject_GetIter(matches);
+    PyObject *out = PyList_New(0);
+    PyObject *seen = PyDict_New();
+    PyObject *item = NULL;
+    if (it == NULL || out == NULL || seen == NULL) goto fail;
+    while ((item = PyIter_Next(it)) != NULL) {
+        PyObject *last_obj, *value, *size_obj, *keys;
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) goto bad;
+        last_obj = PyTuple_GET_ITEM(item, 0);
+        value = PyTuple_GET_ITEM(item, 1);
+        if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 2) goto bad;
+        size_obj = PyTuple_GET_ITEM(value, 0);
+        keys = PyTuple_GET_ITEM(value, 1);
+        Py_ssize_t last = PyLong_AsSsize_t(last_obj), size = PyLong_AsSsize_t(size_obj);
+        if ((last == -1 || size == -1) && PyErr_Occurred()) goto fail;
+        Py_ssize_t end = last - 1, start = end - size;
+        if (start > 0 && joined(kind, d, n, start - 1, -1)) goto next;
+        if (end < n && end >= 0 && joined(kind, d, n, end, 1)) goto next;
+        if (cap >= 0) {
+            PyObject *old = PyDict_GetItemWithError(seen, keys);
+            if (old == NULL && PyErr_Occurred()) goto fail;
+            Py_ssize_t k = (old ? PyLong_AsSsize_t(old) : 0) + 1;
+            PyObject *kv = PyLong_FromSsize_t(k);
+            if (kv == NULL || PyDict_SetItem(seen, keys, kv) < 0) {
+                Py_XDECREF(kv);
+                goto fail;
+            }
+            Py_DECREF(kv);
+            if (k > cap) {
+                if (overflow != Py_None) {
+                    if (!PyTuple_Check(keys) || PyTuple_GET_SIZE(keys) < 1) goto bad;
+                    PyObject *first = PyTuple_GET_ITEM(keys, 0);
+                    PyObject *o = PyDict_GetItemWithError(overflow, first);
+                    if (o == NULL && PyErr_Occurred()) goto fail;
+                    PyObject *one = PyLong_FromLong(1);
+                    if (one == NULL) goto fail;
+                    PyObject *ov = one;
+                    if (o != NULL) {
+                        ov = PyNumber_Add(o, one);
+                        Py_DECREF(one);
+                    }
+                    if (ov == NULL || PyDict_SetItem(overflow, first, ov) < 0) {
+                        Py_XDECREF(ov);
+                        goto fail;
+                    }
+                    Py_DECREF(ov);
+                }
+                goto next;
+            }
+        }
+        {
+            PyObject *cand = Py_BuildValue("(nnO)", start, end, keys);
+            if (cand == NULL || PyList_Append(out, cand) < 0) {
+                Py_XDECREF(cand);
+                goto fail;
+            }
+            Py_DECREF(cand);
+        }
+    next:
+        Py_DECREF(item);
+        item = NULL;
+    }
+    if (PyErr_Occurred()) goto fail;
+    Py_DECREF(it);
+    Py_DECREF(seen);
+    return out;
+bad:
+    PyErr_SetString(PyExc_TypeError, "matches must yield (last, (size, keys))");
+fail:
+    Py_XDECREF(item);
+    Py_XDECREF(it);
+    Py_XDECREF(out);
+    Py_XDECREF(seen);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* Substance views (analyze/term_views.py). */
 
 /* has_elongated(text) -> bool | None: ELONGATED.search(text) is not None, where ELONGATED is
@@ -1596,6 +1729,8 @@ static PyMethodDef methods[] = {
      "next_live_number(text, low, pos, symbols, words, symbols_before, codes) -> (s, e) | None"},
     {"inert_number", inert_number, METH_VARARGS,
      "inert_number(text, low, s, e, symbols, words, symbols_before, codes) -> bool"},
+    {"word_matches", word_matches, METH_VARARGS,
+     "word_matches(matches, text, cap, overflow) -> list[(start, end, keys)]"},
     {"has_elongated", has_elongated, METH_O, "has_elongated(text) -> bool | None"},
     {"has_spaced_run", has_spaced_run, METH_O, "has_spaced_run(text) -> bool"},
     {"fuzzy_find", fuzzy_find, METH_VARARGS,

@@ -149,7 +149,10 @@ class TermMatcher(Generic[T]):
         if self._n_words:
             view = view if view is not None else word_view(text)
             n = len(text)
-            for last, (size, keys) in self._words.iter(view):
+            native = _native.speedups
+            if native is not None:  # the loop below, in C
+                cands = native.word_matches(self._words.iter(view), text, cap, overflow)
+            for last, (size, keys) in self._words.iter(view) if native is None else ():
                 # The padded key spans view[last - size - 1 : last + 1]; minus the two
                 # spaces and the one-character shift, that is text[start:end].
                 end = last - 1
