@@ -23,7 +23,7 @@ from types import ModuleType
 def _load() -> ModuleType | None:
     try:
         from narcwatch._native import _speedups  # type: ignore[attr-defined]
-    except ImportError:
+    except Exception:  # not built, or a broken build (half-written by a reinstall): pure Python
         return None
     return _speedups
 
