@@ -253,3 +253,27 @@ def test_ctrl_c_writes_what_was_analysed_and_says_so(cli, tmp_path, monkeypatch,
     again = cli("scan", str(EXAMPLES), "-o", str(tmp_path / "again.jsonl"))
     assert again.code == 0
     assert "stored 20 new, 0 new versions, 3 unchanged" in again.stderr  # none repeated
+
+
+def test_kb_option_scans_with_the_analysts_own_knowledge_base(cli, tmp_path):
+    # A copy of the packaged knowledge base with one national slang term added.
+    import shutil
+
+    from narcwatch.kb.loader import data_dir
+
+    kb = tmp_path / "kb"
+    shutil.copytree(data_dir(), kb)
+    slang = kb / "slang" / "en.yaml"
+    term = "  - {term: zorblax, substances: [cocaine], lang: en, sources: [dea-slang-2018]}\n"
+    slang.write_text(slang.read_text("utf-8").replace("terms:\n", "terms:\n" + term, 1), "utf-8")
+    doc = tmp_path / "in.jsonl"
+    doc.write_text('{"text": "selling zorblax 1g 80 euro"}\n', "utf-8")
+
+    def ids(*extra: str) -> list[str]:
+        result = cli("scan", str(doc), "--no-store", "-q", *extra)
+        assert result.code == 0, result.stderr
+        return [h["id"] for h in json.loads(result.stdout)["substances"]]
+
+    assert ids() == [] and ids("--kb", str(kb)) == ["cocaine"]
+    missing = cli("scan", str(doc), "--no-store", "--kb", str(tmp_path / "nope"))
+    assert missing.code == 1 and "knowledge-base directory not found" in missing.stderr

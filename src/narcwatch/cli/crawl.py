@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from narcwatch.cli.app import app, fail
-from narcwatch.cli.options import CONFIG, DB, HOME, PREVALENCE, REGION, THRESHOLD
+from narcwatch.cli.options import CONFIG, DB, HOME, KB, PREVALENCE, REGION, THRESHOLD
 from narcwatch.crawl.config import DEFAULT_USER_AGENT, MIB, CrawlSettings
 from narcwatch.errors import UsageError
 from narcwatch.jobs.context import Context
@@ -104,6 +104,7 @@ def crawl_command(
     home: Path | None = HOME,
     db: str | None = DB,
     config: Path | None = CONFIG,
+    kb: Path | None = KB,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
     """Crawl web sites (or .onion sites through --proxy), archive every page in WARC files
@@ -158,6 +159,7 @@ def crawl_command(
         region=region,
         threshold=threshold,
         prevalence=prevalence,
+        kb_dir=kb,
     )
     overrides = _overrides(max_pages, time_limit, max_depth) if resume else None
     show = not quiet and sys.stderr.isatty()

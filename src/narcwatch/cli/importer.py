@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from narcwatch.cli.app import app, fail
-from narcwatch.cli.options import CONFIG, DB, HOME, PREVALENCE, REGION, THRESHOLD
+from narcwatch.cli.options import CONFIG, DB, HOME, KB, PREVALENCE, REGION, THRESHOLD
 from narcwatch.errors import InputError
 from narcwatch.jobs.context import Context
 
@@ -36,6 +36,7 @@ def import_command(
     home: Path | None = HOME,
     db: str | None = DB,
     config: Path | None = CONFIG,
+    kb: Path | None = KB,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No per-file lines and no summary."),
 ) -> None:
     """Import existing files as evidence: Telegram Desktop exports (result.json),
@@ -57,6 +58,7 @@ def import_command(
         region=region,
         threshold=threshold,
         prevalence=prevalence,
+        kb_dir=kb,
     )
 
     def on_file(item: ImportFile) -> None:

@@ -35,3 +35,11 @@ PREVALENCE: float | None = typer.Option(
     help="Share of drug offers expected in the input (default 0.01): offer is true where "
     "the model measured precision >= 0.90 at that share. --threshold overrides it.",
 )
+KB: Path | None = typer.Option(
+    None,
+    "--kb",
+    metavar="DIR",
+    help="Knowledge-base directory to use instead of the packaged one (same layout as "
+    "src/narcwatch/kb/data, e.g. a copy with national lists added; check it first with "
+    "`narcwatch kb check DIR`). With --cluster, workers load it from the same path.",
+)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import typer
 
 from narcwatch.cli.app import app, fail
-from narcwatch.cli.options import CONFIG, DB, HOME, PREVALENCE, REGION, THRESHOLD
+from narcwatch.cli.options import CONFIG, DB, HOME, KB, PREVALENCE, REGION, THRESHOLD
 from narcwatch.errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -72,6 +72,7 @@ def scan_command(
     home: Path | None = HOME,
     db: str | None = DB,
     config: Path | None = CONFIG,
+    kb: Path | None = KB,
     no_store: bool = typer.Option(False, "--no-store", help="Do not store findings."),
     no_link: bool = typer.Option(
         False, "--no-link", help="Store without linking into actors (run `narcwatch link` later)."
@@ -148,6 +149,7 @@ def scan_command(
         region=region,
         threshold=threshold,
         prevalence=prevalence,
+        kb_dir=kb,
         jobs=jobs,
     )
     meter = ByteMeter.for_inputs(inputs) if not quiet and sys.stderr.isatty() else None
