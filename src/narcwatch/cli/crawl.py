@@ -19,7 +19,6 @@ from narcwatch.cli.app import app, fail
 from narcwatch.cli.options import CONFIG, DB, HOME, KB, PREVALENCE, REGION, THRESHOLD
 from narcwatch.crawl.config import DEFAULT_USER_AGENT, MIB, CrawlSettings
 from narcwatch.errors import UsageError
-from narcwatch.jobs.context import Context
 
 if TYPE_CHECKING:
     from narcwatch.crawl.summary import CrawlProgress
@@ -150,6 +149,7 @@ def crawl_command(
     if not quiet:
         logging.basicConfig(level=logging.WARNING, format="narcwatch: warning: %(message)s")
 
+    from narcwatch.jobs.context import Context
     from narcwatch.jobs.crawl import crawl_job
 
     ctx = Context.build(

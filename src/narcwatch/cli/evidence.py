@@ -15,7 +15,6 @@ import typer
 from narcwatch.cli.app import app, fail
 from narcwatch.cli.options import CONFIG, DB, HOME
 from narcwatch.errors import UsageError
-from narcwatch.jobs.context import Context
 
 if TYPE_CHECKING:
     from narcwatch.results.evidence import EvidenceShow, VerifyReport
@@ -121,6 +120,8 @@ def verify_command(
     check_format(fmt, FORMATS)
     if not paths and not check_all and bundle is None:
         raise UsageError("give WARC files or directories, --all or --bundle")
+    from narcwatch.jobs.context import Context
+
     ctx = Context.build(home=home, db=db, config_file=config)
     report = verify_job(
         ctx,
@@ -166,6 +167,8 @@ def export_command(
         output = output.with_name(output.name + ".zip")
     if not doc_ids and actor is None:
         raise UsageError("give document ids or --actor ACTOR_ID")
+    from narcwatch.jobs.context import Context
+
     ctx = Context.build(home=home, db=db, config_file=config)
     summary = export_job(ctx, doc_ids or [], output=output, actor=actor, sign_key=sign_key)
     for doc in summary.missing:
@@ -206,6 +209,8 @@ def show_command(
     from narcwatch.render.records import check_format, write_records
 
     check_format(fmt, ("table", "json"))
+    from narcwatch.jobs.context import Context
+
     ctx = Context.build(home=home, db=db, create=False, config_file=config)
     shown = show_job(ctx, doc_id, html=html)
     if fmt == "json":

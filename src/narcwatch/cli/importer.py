@@ -13,7 +13,6 @@ import typer
 from narcwatch.cli.app import app, fail
 from narcwatch.cli.options import CONFIG, DB, HOME, KB, PREVALENCE, REGION, THRESHOLD
 from narcwatch.errors import InputError
-from narcwatch.jobs.context import Context
 
 
 @app.command("import")
@@ -48,6 +47,7 @@ def import_command(
     the archived file (`narcwatch evidence show DOC_ID`). A file imported before (same
     SHA-256) is not archived or scanned again.
     """
+    from narcwatch.jobs.context import Context
     from narcwatch.jobs.importer import import_job
     from narcwatch.results.evidence import ImportFile
 
