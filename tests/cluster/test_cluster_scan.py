@@ -173,3 +173,33 @@ def test_a_worker_on_another_narcwatch_version_stops_the_run(
     ctx = Context.build(home=tmp_path / "home")
     with pytest.raises(NarcwatchError, match=r"driver runs narcwatch 0\.0\.0-driver"):
         cluster_scan_job(ctx, [str(EXAMPLES)], client=client, store=False)
+
+
+def test_a_multi_member_gzip_is_split_by_member_and_read_as_a_plain_scan_reads_it(
+    client: Client, tmp_path: Path
+) -> None:
+    import gzip
+
+    from tests.cluster.test_partitions import _members
+
+    path = tmp_path / "dump.jsonl.gz"
+    path.write_bytes(b"".join(_members()))
+    ctx = Context.build(home=tmp_path / "home")
+    plain: list[Finding] = []
+    plain_errors: list[InputError] = []
+    scan_job(
+        ctx, [str(path)], store=False, on_finding=[plain.append], on_error=[plain_errors.append]
+    )
+    starts: list[ClusterStart] = []
+    found: list[Finding] = []
+    errors: list[InputError] = []
+    cluster_scan_job(
+        ctx, [str(path)], client=client, store=False, partition_bytes=SMALL,
+        on_finding=[found.append], on_error=[errors.append], on_start=starts.append,
+    )  # fmt: skip
+    assert starts[0].partitions > 5
+    assert [str(e) for e in errors] == [str(e) for e in plain_errors]  # the lone "{" line
+    assert len(errors) == 1 and "invalid JSON" in errors[0].reason
+    assert [f.to_json_dict() for f in found] == [f.to_json_dict() for f in plain]
+    assert len(plain) == gzip.decompress(path.read_bytes()).count(b"cocaine")
+    assert found[-1].doc.location == f"line {len(plain) + 2}"  # "  " and "{" lines counted

@@ -112,3 +112,70 @@ def test_fsspec_urls_are_read_by_the_workers_themselves(odd_inputs: list[str]) -
 def test_an_unknown_scheme_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="nosuch://x"):
         plan(["nosuch://x"], None, ReadOptions(), 100)
+
+
+def _members(count: int = 30) -> list[bytes]:
+    """gzip members of JSON Lines, each ending its last line (as ``cat a.gz b.gz`` makes);
+    one starts with a blank line and one with a lone brace: no cut falls before them."""
+    out = []
+    for m in range(count):
+        body = b"".join(b'{"text": "doc %d.%d cocaine"}\n' % (m, i) for i in range(20 + m % 7))
+        body = {5: b"  \n" + body, 9: b"{\n" + body}.get(m, body)
+        out.append(gzip.compress(body))
+    return out
+
+
+def test_multi_member_gzip_splits_at_member_offsets(tmp_path: Path) -> None:
+    members = _members()
+    offsets = [sum(len(m) for m in members[:i]) for i in range(len(members) + 1)]
+    path = tmp_path / "dump.jsonl.gz"
+    path.write_bytes(b"".join(members))
+    target = 3 * len(members[0])
+    items, parts = _partitioned([str(path)], target)
+    assert items == _plain([str(path)])
+    assert len(parts) > 5 and {p.kind for p in parts} == {"gzip"}
+    assert {p.fmt for p in parts} == {"jsonl"}
+    assert {p.start for p in parts} <= set(offsets) - {offsets[5], offsets[9]}
+    assert [p.stop for p in parts] == [p.start for p in parts[1:]] + [None]
+    assert sum(p.size for p in parts) == offsets[-1]
+    assert all(p.size <= target for p in parts)  # whole members, up to the partition size
+    for part in parts:
+        before = gzip.decompress(path.read_bytes()[: part.start]) if part.start else b""
+        assert part.first_line == before.count(b"\n") + 1
+
+
+def test_a_single_member_gzip_goes_whole(tmp_path: Path) -> None:
+    path = tmp_path / "one.jsonl.gz"
+    path.write_bytes(gzip.compress(b"".join(gzip.decompress(m) for m in _members())))
+    items, parts = _partitioned([str(path)], 100)
+    assert [(p.kind, p.start, p.stop) for p in parts] == [("file", 0, None)]
+    assert items == _plain([str(path)])
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "truncated"])
+def test_a_damaged_member_is_named_by_offset_and_the_rest_still_runs(
+    tmp_path: Path, damage: str
+) -> None:
+    members = _members()
+    bad_at = sum(len(m) for m in members[:20])
+    data = bytearray(b"".join(members))
+    if damage == "corrupt":
+        data[bad_at + 20 : bad_at + 40] = bytes(20)
+    else:
+        data = data[: bad_at + 40]
+    path = tmp_path / "bad.jsonl.gz"
+    path.write_bytes(bytes(data))
+    good = tmp_path / "good.jsonl"
+    good.write_bytes(b'{"text": "after the damage"}\n')
+    inputs = [str(path), str(good)]
+    items, parts = _partitioned(inputs, 2 * len(members[0]))
+    assert items == _plain(inputs)
+    assert sum(p.kind == "gzip" for p in parts) > 3
+    assert max(p.start for p in parts if p.kind == "gzip") <= bad_at  # the damage is last
+    errors = [i for i in items if i[0] == "error" and i[2] is None]
+    assert len(errors) == 1 and errors[0][1] == str(path)
+    assert f"in the member at byte {bad_at}" in errors[0][3]
+    assert ("cut short" if damage == "truncated" else "corrupt gzip data") in errors[0][3]
+    assert items[-1][:3] == ("doc", str(good), "line 1")
+    before = sum(20 + m % 7 for m in range(20))  # the documents of the members before it
+    assert sum(i[0] == "doc" and i[1] == str(path) for i in items) == before

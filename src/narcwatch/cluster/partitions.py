@@ -10,7 +10,13 @@ a few numbers per task and each worker reads its own bytes from a path every wor
   its head (so the header, delimiter and encoding are the same as a plain scan's) and
   analyses only its rows: parsing is cheap next to analysis, reading is repeated;
 * ``warc``: WARC records between two record offsets (found once by the planner);
-* ``file``: a whole file (gzip, HTML, text, Telegram and Reddit exports, JSON documents).
+* ``gzip``: whole members of a multi-member gzip file of JSON Lines (``cat a.gz b.gz``,
+  web dumps) between two member offsets, with the number of the first line; the planner
+  inflates the file once to find the members and count lines, and a cut falls only where
+  a member ends a line and the next starts a record line (bgzip blocks cut lines anywhere,
+  so bgzipped JSON Lines seldom splits);
+* ``file``: a whole file (other gzip, HTML, text, Telegram and Reddit exports, JSON
+  documents).
 
 Every partition yields exactly the items (documents and errors, with the same source and
 location) that a plain scan yields for its part of the file: the cluster's output is the
@@ -20,6 +26,7 @@ plain scan's output.
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -28,14 +35,15 @@ from typing import BinaryIO, Literal
 from narcwatch.cluster.storage import FileStamp, list_inputs, open_input, stamp
 from narcwatch.errors import InputError, NoInputError, UsageError
 from narcwatch.ingest.base import ReadItem, ReadOptions, get_reader
-from narcwatch.ingest.sources import GZIP_MAGIC, read_stream, reader_for
+from narcwatch.ingest.sources import GZIP_MAGIC, Gunzip, read_members, read_stream, reader_for
 
 __all__ = ["FileStamp", "Partition", "plan", "read_partition"]
 
-Kind = Literal["file", "lines", "rows", "warc"]
+Kind = Literal["file", "lines", "rows", "warc", "gzip"]
 # Readers of one record per line, numbered "line N" from the file's first line.
 LINE_READERS = frozenset({"jsonl", "reddit"})
 _CHUNK = 1 << 20
+_PIECE = 1 << 14  # compressed bytes inflated at a time when looking for gzip members
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16/32: lines are not byte lines
 
 
@@ -46,9 +54,9 @@ class Partition:
     source: str  # the input's name as a plain scan reports it
     kind: Kind
     fmt: str | None  # the forced --input-format, or the line reader of a split file
-    start: int = 0  # byte offset (lines, warc) or first line (rows)
+    start: int = 0  # byte offset (lines, warc, gzip) or first line (rows)
     stop: int | None = None  # byte offset or line bound, exclusive; None: to the end
-    first_line: int = 1  # lines: the number of the line at ``start``
+    first_line: int = 1  # lines, gzip: the number of the (decompressed) line at ``start``
     size: int = 0  # bytes of the file this partition covers (for the progress bar)
 
 
@@ -107,6 +115,8 @@ def _plan_file(
                 kind, ranges = "rows", [(a, b, 1) for a, b in _row_cuts(fh, size, target)]
             elif name == "warc":
                 kind, ranges = "warc", [(a, b, 1) for a, b in _record_cuts(fh, target)]
+            elif name is None and (inner := _gzip_lines(source, head, fmt, options)):
+                kind, ranges, fmt = "gzip", _member_cuts(fh, target), inner
         if len(ranges) <= 1:
             return file_stamp, [Partition(first, path, source, "file", fmt, size=size)]
         parts = []
@@ -141,6 +151,100 @@ def _format(source: str, head: bytes, fmt: str | None) -> str | None:
             "warc" if inner.startswith(b"WARC/") and fmt in (None, "warc") and per_record else None
         )
     return reader_for(source, head, fmt).name
+
+
+def _gzip_lines(source: str, head: bytes, fmt: str | None, options: ReadOptions) -> str | None:
+    """The line reader a plain scan picks for gzip ``head``'s content (from its first 4 KiB
+    inflated, as :func:`read_stream` does), or None if it reads the file another way."""
+    gz = Gunzip(io.BytesIO(head))
+    inner = io.BufferedReader(gz).read(4096)
+    if not inner or (inner.startswith(b"WARC/") and fmt in (None, "warc")):
+        return None
+    name = reader_for(source, inner, fmt).name
+    if name in LINE_READERS and _line_records(inner) and not _wide(inner, options.encoding):
+        return name
+    return None
+
+
+_SPACE = re.compile(rb"[ \t\r\x0b\x0c]*")  # what bytes.strip() strips, but newlines
+
+
+class _FirstLine:
+    """Whether a line read a piece at a time is a record line (see :func:`_splits_here`):
+    ``feed`` returns True or False once it knows, None while it does not."""
+
+    def __init__(self) -> None:
+        self.brace = False  # "{" seen as the line's first non-blank byte
+
+    def feed(self, data: bytes) -> bool | None:
+        pos = _SPACE.match(data).end()  # type: ignore[union-attr]
+        if pos == len(data):
+            return None
+        if self.brace:
+            return data[pos] != 0x0A  # anything but blanks after "{" before the newline
+        if data[pos] != 0x7B:  # "{"
+            return False
+        self.brace = True
+        return self.feed(data[pos + 1 :]) if pos + 1 < len(data) else None
+
+
+def _member_cuts(fh: BinaryIO, target: int) -> list[tuple[int, int | None, int]]:
+    """(start, stop, first line) of partitions of whole gzip members, each of at most
+    ``target`` compressed bytes where members allow: one streaming pass that inflates the
+    file, counting lines. A cut falls where a member ends with a newline and the next line
+    is a record line (as a JSON Lines cut must); damage ends the last partition at the end
+    of the file, so the worker reports it as a plain scan does."""
+    cuts: list[tuple[int, int]] = [(0, 1)]  # (offset, line) where partitions start
+    best: tuple[int, int] | None = None  # the last good cut within ``target`` of the start
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    fed, line, at_line_start = 0, 1, True
+    pending = b""
+    waiting: tuple[int, int, _FirstLine] | None = None  # a member start, its line unread
+
+    def good(offset: int, line: int) -> None:
+        nonlocal best
+        if best is not None and offset - cuts[-1][0] > target:
+            cuts.append(best)
+            best = None
+        if offset - cuts[-1][0] <= target:
+            best = (offset, line)
+        else:  # one member (or members without a good cut) larger than ``target``
+            cuts.append((offset, line))
+
+    while True:
+        data = pending
+        if not data:
+            # Small reads: each member's end copies what is left of one (``unused_data``),
+            # so a file of many tiny members costs little more per member than inflating.
+            data = fh.read(_PIECE)
+            fed += len(data)
+            if not data:
+                break
+        try:
+            out = inflate.decompress(data, _CHUNK)
+        except zlib.error:
+            break
+        pending = inflate.unconsumed_tail
+        if waiting is not None and out:
+            verdict = waiting[2].feed(out)
+            if verdict is not None:
+                if verdict:
+                    good(waiting[0], waiting[1])
+                waiting = None
+        if out:
+            line += out.count(b"\n")
+            at_line_start = out.endswith(b"\n")
+        if inflate.eof:
+            pending = inflate.unused_data
+            inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            if at_line_start and waiting is None:
+                waiting = (fed - len(pending), line, _FirstLine())
+    if best is not None and fed - cuts[-1][0] > target:
+        cuts.append(best)
+    return [
+        (start, cuts[i + 1][0] if i + 1 < len(cuts) else None, first)
+        for i, (start, first) in enumerate(cuts)
+    ]
 
 
 def _line_records(head: bytes) -> bool:
@@ -236,6 +340,15 @@ def read_partition(part: Partition, options: ReadOptions) -> Iterator[ReadItem]:
             yield from read_stream(fh, part.source, part.fmt, options)
         elif part.kind == "rows":
             yield from _rows(read_stream(fh, part.source, part.fmt, options), part)
+        elif part.kind == "gzip":
+            fh.seek(part.start)
+            piece = _Window(fh, None if part.stop is None else part.stop - part.start)
+            stream = io.BufferedReader(piece, _CHUNK)
+            fmt = part.fmt or "jsonl"
+            for item in read_members(stream, part.source, fmt, options, part.start):
+                if part.start and item.location is None and "empty file" in _reason(item):
+                    continue
+                yield _moved(item, "line ", part.first_line - 1)
         else:
             fh.seek(part.start)
             piece = _Window(fh, None if part.stop is None else part.stop - part.start)

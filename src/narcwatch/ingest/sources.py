@@ -122,7 +122,18 @@ def read_stream(
     spec = spec or _by_extension(source, head) or _by_content(head)
     yield from _guarded(spec, stream, source, options)
     if gz is not None and gz.error:
-        yield InputError(source, None, f"{gz.error}; records before the cut were read")
+        yield gz.cut_error(source)
+
+
+def read_members(
+    stream: BinaryIO, source: str, fmt: str, options: ReadOptions, offset: int
+) -> Iterator[ReadItem]:
+    """Read whole gzip members (a piece of a file, from byte ``offset`` on) with reader
+    ``fmt``, as :func:`read_stream` reads them from the start of the file."""
+    gz = Gunzip(stream, offset)
+    yield from _guarded(get_reader(fmt), io.BufferedReader(gz), source, options)
+    if gz.error:
+        yield gz.cut_error(source)
 
 
 class Gunzip(io.RawIOBase):
@@ -135,8 +146,13 @@ class Gunzip(io.RawIOBase):
 
     _OUT = 1 << 16
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, offset: int = 0) -> None:
+        """``offset``: where ``stream`` starts in its file. Reads fall on the same multiples
+        of 64 KiB of the file whatever the offset, so a piece of a file read from a member's
+        start loses exactly the bytes a whole read loses to a corruption in it."""
         self._in = stream
+        self._fed = offset  # the file offset of the next byte read from ``stream``
+        self._member = offset  # the file offset of the current member
         self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
         self._started = False  # inside a gzip member
         self._pending = b""  # compressed input not yet fed
@@ -155,24 +171,31 @@ class Gunzip(io.RawIOBase):
         self._out = self._out[n:]
         return n
 
+    def cut_error(self, source: str) -> InputError:
+        return InputError(source, None, f"{self.error}; records before the cut were read")
+
     def _fill(self) -> None:
-        data = self._pending or self._in.read(self._OUT)
+        data = self._pending
+        if not data:
+            data = self._in.read(self._OUT - self._fed % self._OUT)
+            self._fed += len(data)
         if not data:
             if self._started:
-                self.error = "gzip data cut short"
+                self.error = f"gzip data cut short in the member at byte {self._member}"
             self._done = True
             return
         try:
             # Bounded output: a small bomb-like member cannot fill memory in one call.
             self._out = self._inflate.decompress(data, self._OUT)
         except zlib.error as exc:
-            self.error = f"corrupt gzip data: {exc}"
+            self.error = f"corrupt gzip data in the member at byte {self._member}: {exc}"
             self._done = True
             return
         self._started = True
         self._pending = self._inflate.unconsumed_tail
         if self._inflate.eof:  # a member ended; another may follow (concatenated .gz)
             self._pending = self._inflate.unused_data
+            self._member = self._fed - len(self._pending)
             self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
             self._started = False
 
