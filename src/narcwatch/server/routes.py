@@ -42,6 +42,11 @@ router = APIRouter()
 CallerDep = Annotated[Caller, Depends(caller)]
 ServiceDep = Annotated[ShareService, Depends(service)]
 IncidentId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+# Alert ids are INTEGER columns (32-bit on PostgreSQL; SQLite refuses past 64 bits): a
+# larger id or ``after`` is a 422 here, not a database error (a 500) in the query.
+MAX_ID = 2**31 - 1
+AlertId = Annotated[int, Path(ge=1, le=MAX_ID)]
+After = Annotated[int, Query(ge=0, le=MAX_ID, description="Alerts after this alert id")]
 
 # The list filters, shared by the list and its count.
 Selector = Annotated[
@@ -233,9 +238,7 @@ def post_incident_message(
 
 
 @router.get("/alerts/{alert_id}/messages", response_model=list[Message], tags=["messages"])
-def alert_messages(
-    alert_id: Annotated[int, Path(ge=1)], who: CallerDep, svc: ServiceDep
-) -> list[Message]:
+def alert_messages(alert_id: AlertId, who: CallerDep, svc: ServiceDep) -> list[Message]:
     """The caller's thread about an alert's other incident."""
     return svc.alert_messages(who, alert_id)
 
@@ -244,7 +247,7 @@ def alert_messages(
     "/alerts/{alert_id}/messages", response_model=Message, status_code=201, tags=["messages"]
 )
 def post_alert_message(
-    alert_id: Annotated[int, Path(ge=1)], draft: Annotated[MessageDraft, Body()],
+    alert_id: AlertId, draft: Annotated[MessageDraft, Body()],
     who: CallerDep, svc: ServiceDep,
 ) -> Message:  # fmt: skip
     """Ask the organisation behind an alert's match about it, even when the caller may
@@ -256,7 +259,7 @@ def post_alert_message(
 def alerts(
     who: CallerDep,
     svc: ServiceDep,
-    after: Annotated[int, Query(ge=0, description="Alerts after this alert id")] = 0,
+    after: After = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AlertPage:
     """The caller organisation's correlation alerts, oldest first."""

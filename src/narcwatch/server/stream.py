@@ -27,6 +27,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from narcwatch.errors import AccessError
 from narcwatch.jobs.share import Caller, ShareService
 from narcwatch.server.auth import bearer, caller, service
+from narcwatch.server.routes import MAX_ID, After
 
 __all__ = ["router"]
 
@@ -44,13 +45,14 @@ async def stream_alerts(
     who: Annotated[Caller, Depends(caller)],
     svc: Annotated[ShareService, Depends(service)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    after: Annotated[int, Query(ge=0, description="Alerts after this alert id")] = 0,
+    after: After = 0,
     limit: Annotated[int | None, Query(ge=1, description="Close after this many")] = None,
     last_event_id: Annotated[str | None, Header(max_length=20)] = None,
 ) -> StreamingResponse:
     """New correlation alerts of the caller's organisation as they are raised (SSE)."""
-    if last_event_id and last_event_id.isdigit():
-        after = max(after, int(last_event_id))
+    if last_event_id and last_event_id.isascii() and last_event_id.isdigit():
+        # ASCII digits only ("²".isdigit() too, but int() refuses it), at most MAX_ID.
+        after = max(after, min(int(last_event_id), MAX_ID))
     token = credentials.credentials if credentials else None
     settings = request.app.state.settings
 
