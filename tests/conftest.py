@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,21 @@ from narcwatch.schemas import finding_schema
 # it did not declare fails the test that ran it (set before any test, and inherited by the
 # CLI subprocesses and worker processes the tests start).
 os.environ.setdefault("NARCWATCH_CHECK_COMPONENTS", "1")
+
+PG_HOST, PG_PORT = "127.0.0.1", 5432
+
+
+def require_postgres() -> None:
+    """PostgreSQL at 127.0.0.1:5432 or this test does not run: a failure under CI (``CI``
+    set), where the server must be up, and a skip with the reason elsewhere."""
+    try:
+        socket.create_connection((PG_HOST, PG_PORT), timeout=2).close()
+    except OSError:
+        message = f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT}"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI needs it)")
+        pytest.skip(message)
+
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

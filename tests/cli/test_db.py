@@ -1,16 +1,14 @@
 """`narcwatch db status` and `narcwatch db upgrade`, as an operator runs them."""
 
 import json
-import os
-import socket
 import uuid
 
-import pytest
 from jsonschema import Draft202012Validator
 
 from narcwatch.results.base import schema_of
 from narcwatch.results.db import SchemaStatus
 from narcwatch.store.migrate import head_revisions
+from tests.conftest import require_postgres
 
 HEAD = ",".join(sorted(head_revisions()))
 VALID = Draft202012Validator(schema_of(SchemaStatus))
@@ -56,12 +54,7 @@ def test_a_missing_home_is_an_error_naming_it(cli, tmp_path):
 
 
 def test_postgresql_status_hides_the_password_and_upgrade_migrates(cli):
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
-    except OSError:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL not reachable at 127.0.0.1:5432 (CI needs it)")
-        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+    require_postgres()
     import psycopg
 
     name = f"narcwatch_db_{uuid.uuid4().hex[:10]}"

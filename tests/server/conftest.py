@@ -12,8 +12,6 @@ analyst), each with a token (``hub.headers["b"]``).
 
 from __future__ import annotations
 
-import os
-import socket
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,17 +20,10 @@ import pytest
 
 from narcwatch.jobs.context import Context
 from narcwatch.jobs.share import Caller, ShareService
+from tests.conftest import PG_HOST, PG_PORT, require_postgres
 
-PG_HOST, PG_PORT, PG_DB = "127.0.0.1", 5432, "test"
+PG_DB = "test"
 PASSWORD = "a long test password"
-
-
-def _pg_reachable() -> bool:
-    try:
-        socket.create_connection((PG_HOST, PG_PORT), timeout=2).close()
-        return True
-    except OSError:
-        return False
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -40,11 +31,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'share.db'}"
         return
-    if not _pg_reachable():
-        message = f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT}"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI needs it)")
-        pytest.skip(message)
+    require_postgres()
     import psycopg
 
     schema = f"nw_{uuid.uuid4().hex[:12]}"

@@ -5,32 +5,17 @@ database and drops it afterwards. Without a reachable server the PostgreSQL case
 under CI (``CI`` set) and are skipped with the reason otherwise.
 """
 
-import os
-import socket
 import uuid
 
 import pytest
 
 from narcwatch.store import Store
-
-PG_HOST, PG_PORT = "127.0.0.1", 5432
-
-
-def _pg_reachable() -> bool:
-    try:
-        socket.create_connection((PG_HOST, PG_PORT), timeout=2).close()
-        return True
-    except OSError:
-        return False
+from tests.conftest import PG_HOST, PG_PORT, require_postgres
 
 
 @pytest.fixture(scope="session")
 def pg_url():
-    if not _pg_reachable():
-        message = f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT}"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI needs it)")
-        pytest.skip(message)
+    require_postgres()
     import psycopg
 
     name = f"narcwatch_test_{uuid.uuid4().hex[:10]}"
