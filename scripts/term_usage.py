@@ -42,6 +42,9 @@ MIN_RATIO = 12.0
 # another language keeps its declared ambiguity in texts of its own language).
 LISTING_LANGS = {"en"}
 MIN_GENERAL = 1.0  # per million words (Zipf 3): rarer words are not "ordinary"
+# Languages of text in which English slang is weighed as a word of that language too (the
+# Latin-script languages the language component tells apart).
+OTHER_TEXT_LANGS = ("fr", "es", "de", "it", "pt", "nl", "pl", "tr")
 
 
 # A market's category names the drug class a listing sells; a term whose listings mostly
@@ -132,6 +135,35 @@ def main() -> None:
                 "common": listings / general < MIN_RATIO,
             }
         )
+    # English slang turns up in listings of every language ("Columbian fishscale" in a
+    # Spanish title), so the matcher reads it there too, unless it is an ordinary word of
+    # that language ("base", "coca" in Spanish): measured the same way, per language. A
+    # term of another language is weighed in its own language ("base" in Spanish text);
+    # there are no listings in those languages at hand, so the English listing rate stands
+    # in for its drug use.
+    for t in terms:
+        key = normalize_term(t.text)
+        if t.lang not in ("en", *OTHER_TEXT_LANGS) or not key:
+            continue
+        for lang in OTHER_TEXT_LANGS if t.lang == "en" else (t.lang,):
+            if (key, lang) in seen:
+                continue
+            seen.add((key, lang))
+            if tokenize(key, lang) != [key]:
+                continue
+            general = word_frequency(key, lang) * 1e6
+            if general < MIN_GENERAL:
+                continue
+            listings = counts[key] / words * 1e6
+            rows.append(
+                {
+                    "term": key,
+                    "lang": lang,
+                    "listings": round(listings, 2),
+                    "general": round(general, 2),
+                    "common": listings / general < MIN_RATIO,
+                }
+            )
     # Terms whose listings sit mostly under another drug class, per substance they name.
     off_topic = []
     for t in terms:
@@ -143,10 +175,18 @@ def main() -> None:
         for sid in t.substances:
             share = on_topic[key, sid] / categorised[key]
             if 1 - share >= MAX_OFF_TOPIC:
-                off_topic.append({"term": key, "substance": sid, "listings": categorised[key],
-                                  "on_topic": round(share, 3)})
-    off_topic = sorted({(o["term"], o["substance"]): o for o in off_topic}.values(),
-                       key=lambda o: (o["term"], o["substance"]))
+                off_topic.append(
+                    {
+                        "term": key,
+                        "substance": sid,
+                        "listings": categorised[key],
+                        "on_topic": round(share, 3),
+                    }
+                )
+    off_topic = sorted(
+        {(o["term"], o["substance"]): o for o in off_topic}.values(),
+        key=lambda o: (o["term"], o["substance"]),
+    )
     # Real words one edit from a name the matcher reads with a letter off ("heroine").
     fuzzy = FuzzyIndex(fuzzy_names(kb.iter_terms(), normalize_term))
     near = sorted(
@@ -154,7 +194,9 @@ def main() -> None:
             w
             for lang in NEAR_WORD_LANGS
             for w in top_n_list(lang, NEAR_WORD_COUNT)
-            if w.isascii() and w.isalpha() and (name := fuzzy.lookup(w)) is not None
+            if w.isascii()
+            and w.isalpha()
+            and (name := fuzzy.lookup(w)) is not None
             and w not in (name + "s", name + "es")  # a plural is the drug: keep reading it
         }
     )
@@ -172,9 +214,11 @@ def main() -> None:
     }
     OUT.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=120), "utf-8")
     common = sum(r["common"] for r in rows)
-    print(f"{len(rows)} terms that are also words; {common} common words; "
-          f"{len(off_topic)} (term, substance) off topic in listings; "
-          f"{len(near)} real words one letter from a name -> {OUT}")
+    print(
+        f"{len(rows)} terms that are also words; {common} common words; "
+        f"{len(off_topic)} (term, substance) off topic in listings; "
+        f"{len(near)} real words one letter from a name -> {OUT}"
+    )
 
 
 if __name__ == "__main__":

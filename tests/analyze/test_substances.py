@@ -150,3 +150,29 @@ def test_english_slang_is_not_blocked_by_its_german_twin(analyze):
 
 def test_misspelt_long_names_with_context(analyze):
     assert {"sildenafil", "tadalafil"} <= set(ids(analyze("cheap vlagra and cialiis, order now")))
+
+
+# Forms of real market titles (Dream Market cocaine listings) that named nothing before.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "50 gram HQ Peruvian flakes 90 %",  # a plural of a slang term
+        "7 GR 90% Pure Uncut Colombian Flakes!!!",
+        "Peruvian 94%  25g - SALE",  # DEA's "Peruvian", with an amount
+        "SAMPLE 0.3G UNCUT COLOMBIAN COCAINE-92-97% PURE",  # a purity range glued on
+        "7G LA REINA DEL NORTE (Colombian fishscale) 90%",  # English slang, Spanish title
+    ],
+)
+def test_market_title_forms_name_cocaine(analyze, text):
+    assert "cocaine" in ids(analyze(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had corn flakes for breakfast with my Peruvian friends.",
+        "Tengo una base de datos con 10 tablas y mucha información sobre el tema.",
+    ],
+)
+def test_plurals_and_foreign_words_stay_words(analyze, text):
+    assert ids(analyze(text)) == [], text

@@ -58,3 +58,5 @@ def test_word_boundaries_on_real_listing_forms():
     assert found("t.me/cocaine") == []  # a path is not a word
     assert found("2c-t-2 blotters") == []  # another compound's name
     assert found("2c-t, 10 tabs") == ["t"]
+    assert found("uncut cocaine-92-97% pure") == ["c"]  # a purity range is an amount
+    assert found("2c-t-2-3 blotters") == []

@@ -1397,6 +1397,11 @@ static int joined(int kind, const void *d, Py_ssize_t n, Py_ssize_t i, int step)
     if (c == '-' && step == 1 && u_isdigit(C(j))) {
         Py_ssize_t k = j;
         while (k < n && k - j < 12 && u_isdigit(C(k))) k++;
+        if (k + 1 < n && (C(k) == '-' || C(k) == 0x2013) && u_isdigit(C(k + 1))) {
+            /* a range is an amount too ("Cocaine-92-97%"): read on to its end */
+            k++;
+            while (k < n && k - j < 24 && u_isdigit(C(k))) k++;
+        }
         if (k >= n) return 1;
         Py_UCS4 ck = C(k);
         return !(u_isalpha(ck) || ck == '%' || ck == '.' || ck == ',');

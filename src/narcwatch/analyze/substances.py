@@ -61,6 +61,9 @@ _RUN = re.compile(r"([^\W\d_])\1+")
 class Matchers:
     terms: TermMatcher[Term]
     common: frozenset[Term]  # terms that are mostly ordinary words (kb/data/term_usage.yaml)
+    # Terms that are ordinary words of a language other than English, with those languages
+    # ("base" in Spanish): English slang is read in text of any language except these.
+    common_in: dict[Term, frozenset[str]]
     void: dict[Term, frozenset[str]]  # substances a term does not name in real listings
     fuzzy: FuzzyIndex  # long names written one letter off ("vlagra", "cialiis")
     inner: Any  # an ahocorasick.Automaton of the same long names, matched as substrings
@@ -132,6 +135,42 @@ def _off_topic(
     return void
 
 
+def _common_elsewhere(
+    terms: list[Term], usage: frozenset[tuple[str, str]], key_of: Callable[[str], str]
+) -> dict[Term, frozenset[str]]:
+    langs = {lang for _, lang in usage} - {"en"}
+    out = {}
+    for t in terms:
+        if t.lang and t.substances:
+            key = key_of(t.text)
+            where = frozenset(lang for lang in langs if (key, lang) in usage)
+            if where:
+                out[t] = where
+    return out
+
+
+def _with_plurals(terms: list[Term], key_of: Callable[[str], str]) -> list[tuple[str, Term]]:
+    """Every term, and the English plural of each English word term that has none of its
+    own ("flakes", "buds", "tabs" in real titles), carrying the same term: its ambiguity,
+    measured usage and not-drug phrases ("corn flakes") hold for the plural too. Short
+    words are left alone ("pots", "ices"): their plurals are other words too often."""
+    out = [(t.text, t) for t in terms]
+    keys = {key_of(t.text) for t in terms}
+    for t in terms:
+        word = t.text.strip()
+        if (
+            t.lang in (None, "en")
+            and t.via not in ("emoji", "cas")
+            and len(word) >= 4
+            and word[-1].isalpha()
+            and word[-1] not in "sSxXyY"
+            and not any(c.isdigit() for c in word)
+            and key_of(word + "s") not in keys
+        ):
+            out.append((word + "s", t))
+    return out
+
+
 def build_matchers(kb: KnowledgeBase) -> Matchers:
     """Every matcher of ``kb``, its keys normalized by ``kb``'s own normalizer (the one the
     ``normalize`` component of a pipeline over ``kb`` uses on the text)."""
@@ -147,8 +186,9 @@ def build_matchers(kb: KnowledgeBase) -> Matchers:
         fuzzy=FuzzyIndex(fuzzy_terms, exclude=kb.near_words),
         fuzzy_terms=fuzzy_terms,
         inner=substring_automaton(fuzzy_terms),
-        terms=TermMatcher(((t.text, t) for t in terms), key_of),
+        terms=TermMatcher(_with_plurals(terms, key_of), key_of),
         common=frozenset(t for t in terms if (key_of(t.text), "en") in usage and t.substances),
+        common_in=_common_elsewhere(terms, usage, key_of),
         void=_off_topic(kb, terms, key_of),
         squashed=TermMatcher(((t.text, t) for t in terms), lambda s: _squash(key_of(s))),
         cues=TermMatcher(((c.term, (c.kind, c.term)) for c in kb.cues), key_of),
@@ -220,7 +260,7 @@ class SubstanceFinder:
                 if any(t.via == "not-drug" for t in payloads):
                     continue  # a declared hard negative ("diet coke") beats slang for it
                 start, end = norm_view.to_original(s, e)
-                for sid, via, level in _readings(payloads, doc.lang, self.m.common, self.m.void):
+                for sid, via, level in _readings(payloads, doc.lang, self.m):
                     if (sid, start, end) in seen or sid not in self.kb.substances:
                         continue
                     seen.add((sid, start, end))
@@ -317,10 +357,7 @@ def _outermost(hits: list[tuple[int, int, str, str]]) -> list[tuple[int, int, st
 
 
 def _readings(
-    payloads: list[Term],
-    doc_lang: str | None,
-    common: frozenset[Term],
-    void: dict[Term, frozenset[str]],
+    payloads: list[Term], doc_lang: str | None, m: Matchers
 ) -> list[tuple[str, str, int]]:
     """``(substance id, via, level)`` for each substance the terms of one match name.
 
@@ -328,8 +365,13 @@ def _readings(
     word: needs context), or COMMON (mostly an ordinary word in real text: needs strong
     context). An ambiguous term counts only in its own language (French "pills" is MDMA,
     English "pills" is pills; text too short to tell is read as English, the markets'
-    common language), so an English slang word is never voided by its German twin."""
+    common language), so an English slang word is never voided by its German twin. English
+    slang is the markets' lingua franca, read in text of any language ("Columbian
+    fishscale" in a Spanish title) unless it is an ordinary word there; and a slang word
+    that is an ordinary word of its own language ("base" in Spanish) needs the strong
+    context of a common word there."""
     lang = doc_lang or "en"
+    common, void = m.common, m.void
     best: dict[str, tuple[str, int]] = {}
     for term in payloads:
         # "common" is measured on English text: it binds English terms everywhere, and a
@@ -339,11 +381,13 @@ def _readings(
             level = COMMON
         else:
             level = AMBIGUOUS if term.ambiguous else SURE
+        if level == AMBIGUOUS and lang in m.common_in.get(term, ()):
+            level = COMMON
         # A word of another language is skipped (unknown language: strong context decides).
         if (
             level != SURE
             and term.lang
-            and term.lang != lang
+            and term.lang not in (lang, "en")
             and not (doc_lang is None and level == COMMON)
         ):
             continue

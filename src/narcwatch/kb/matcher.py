@@ -85,6 +85,11 @@ def _joined(text: str, i: int, step: int) -> bool:
         k = j
         while k < len(text) and k - j < 12 and text[k].isdigit():
             k += 1
+        if text[k : k + 1] in ("-", "–") and text[k + 1 : k + 2].isdigit():
+            # A range is an amount too ("Cocaine-92-97%"): read on to its end.
+            k += 1
+            while k < len(text) and k - j < 24 and text[k].isdigit():
+                k += 1
         return k >= len(text) or not (text[k].isalpha() or text[k] in "%.,")
     if c not in _JOINERS or not text[j].isalnum():
         return False
