@@ -75,8 +75,12 @@ def main() -> None:
                 }
             for cas, start, end in find_cas(text):
                 if cas in cas_ids:
-                    cands[(start, end)] = {"via": ["cas"], "ambiguous": False,
-                                           "substances": [cas_ids[cas]], "lang": None}
+                    cands[(start, end)] = {
+                        "via": ["cas"],
+                        "ambiguous": False,
+                        "substances": [cas_ids[cas]],
+                        "lang": None,
+                    }
             if cands:
                 pool.append((rec, text, cands))
         k = min(len(pool), int(args.per_source * share))
@@ -85,12 +89,18 @@ def main() -> None:
             for start, end in rng.sample(spans, min(MAX_PER_RECORD, len(spans))):
                 c = cands[(start, end)]
                 lo, hi = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
-                rows.append({
-                    "record": rec.id, "span": [start, end], "matched": text[start:end],
-                    "substances": c["substances"], "via": c["via"], "ambiguous": c["ambiguous"],
-                    "source": rec.dataset,
-                    "context": text[lo:start] + "[[" + text[start:end] + "]]" + text[end:hi],
-                })
+                rows.append(
+                    {
+                        "record": rec.id,
+                        "span": [start, end],
+                        "matched": text[start:end],
+                        "substances": c["substances"],
+                        "via": c["via"],
+                        "ambiguous": c["ambiguous"],
+                        "source": rec.dataset,
+                        "context": text[lo:start] + "[[" + text[start:end] + "]]" + text[end:hi],
+                    }
+                )
         print(f"{corpus}/{dataset}: {len(pool)} records with candidates, drew {k}")
     rng.shuffle(rows)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -125,8 +135,14 @@ def draw_titles(out: Path, n: int, rng: random.Random) -> None:
         ]
         for rec in rng.sample(pool, int(n * share)):
             text = (rec.title or rec.text) if corpus in ("oc", "anita") else rec.text
-            rows.append({"record": rec.id, "source": rec.dataset, "field": "title" if
-                         text is rec.title and text != rec.text else "text", "text": text[:700]})
+            rows.append(
+                {
+                    "record": rec.id,
+                    "source": rec.dataset,
+                    "field": "title" if text is rec.title and text != rec.text else "text",
+                    "text": text[:700],
+                }
+            )
     rng.shuffle(rows)
     with (out / "titles.jsonl").open("w", encoding="utf-8") as fh:
         for r in rows:

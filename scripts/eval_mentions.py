@@ -30,12 +30,18 @@ def main() -> None:
         rs = f"{r:.3f}" if r is not None else "n/a"
         print(f"{section:8} {name:28} {n:8d} {ps:>9} {rs:>7}")
     if args.show_errors:
-        print("\nfalse mentions kept, by term:", Counter(t.lower() for _, t in rep.false_kept)
-              .most_common(args.show_errors))
-        print("true mentions missed, by term:", Counter(t.lower() for _, t in rep.true_missed)
-              .most_common(args.show_errors))
-        print("substances missed in titles:", Counter(s for _, s in rep.title_misses)
-              .most_common(args.show_errors))
+        print(
+            "\nfalse mentions kept, by term:",
+            Counter(t.lower() for _, t in rep.false_kept).most_common(args.show_errors),
+        )
+        print(
+            "true mentions missed, by term:",
+            Counter(t.lower() for _, t in rep.true_missed).most_common(args.show_errors),
+        )
+        print(
+            "substances missed in titles:",
+            Counter(s for _, s in rep.title_misses).most_common(args.show_errors),
+        )
 
 
 if __name__ == "__main__":

@@ -79,7 +79,15 @@ AUG = "#title-alone"
 
 class Item:
     __slots__ = (
-        "any", "dataset", "drug", "evidence", "group", "id", "kind", "source_drug", "terms"
+        "any",
+        "dataset",
+        "drug",
+        "evidence",
+        "group",
+        "id",
+        "kind",
+        "source_drug",
+        "terms",
     )
 
     def __init__(self, **kw: object) -> None:
@@ -305,8 +313,10 @@ def main() -> None:
     extra = [i for i in everything if i.id.endswith(AUG)]
     y = np.array([i.drug for i in items])
     y_any = np.array([i.any for i in items])
-    print(f"{len(items)} texts: {int(y.sum())} drug offers, {int(y_any.sum())} offers of anything;"
-          f" {len(extra)} titles alone in training only")
+    print(
+        f"{len(items)} texts: {int(y.sum())} drug offers, {int(y_any.sum())} offers of anything;"
+        f" {len(extra)} titles alone in training only"
+    )
 
     # C by group cross-validation: the most recall at 90% precision at 1% prevalence.
     best = None
@@ -366,9 +376,16 @@ def main() -> None:
         report["leave_one_dataset_out"] = lodo
 
     if args.oof:
-        np.savez(args.oof, drug=oof["drug"], any=oof["any"], y=y, y_any=y_any,
-                 kind=np.array([i.kind for i in items]), ids=np.array([i.id for i in items]),
-                 substances=np.array([i.evidence[0] for i in items]))
+        np.savez(
+            args.oof,
+            drug=oof["drug"],
+            any=oof["any"],
+            y=y,
+            y_any=y_any,
+            kind=np.array([i.kind for i in items]),
+            ids=np.array([i.id for i in items]),
+            substances=np.array([i.evidence[0] for i in items]),
+        )
     if args.report:
         args.report.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     if args.dry_run:

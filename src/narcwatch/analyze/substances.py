@@ -151,7 +151,8 @@ def _common_elsewhere(
 
 def _with_plurals(terms: list[Term], key_of: Callable[[str], str]) -> list[tuple[str, Term]]:
     """Every term, and the English plural of each English word term that has none of its
-    own ("flakes", "buds", "tabs" in real titles), carrying the same term: its ambiguity,
+    own ("flakes", "buds", "tabs" in real titles) or the singular of a sure plural,
+    carrying the same term: its ambiguity,
     measured usage and not-drug phrases ("corn flakes") hold for the plural too. Short
     words are left alone ("pots", "ices"): their plurals are other words too often."""
     out = [(t.text, t) for t in terms]
@@ -168,6 +169,20 @@ def _with_plurals(terms: list[Term], key_of: Callable[[str], str]) -> list[tuple
             and key_of(word + "s") not in keys
         ):
             out.append((word + "s", t))
+        elif (
+            # and the singular of a sure plural ("Magic Mushroom Powder"); an ambiguous
+            # one's singular is too often another word ("carts", "cart")
+            t.lang in (None, "en")
+            and not t.ambiguous
+            and t.via not in ("emoji", "cas", "not-drug")
+            and len(word) >= 6
+            and word.endswith("s")
+            and word[-2:-1].isalpha()
+            and word[-2] not in "sSuUiIyY"
+            and not any(c.isdigit() for c in word)
+            and key_of(word[:-1]) not in keys
+        ):
+            out.append((word[:-1], t))
     return out
 
 

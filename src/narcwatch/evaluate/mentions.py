@@ -104,7 +104,7 @@ def measure(
         if rid not in scanned:
             scanned[rid] = _scan(pipe, rid, records[rid].text[:MAX_CHARS])
         spans, lang = scanned[rid]
-        kept = bool(spans.get(tuple(c["span"]), set()) & set(c["substances"]))
+        kept = _kept(spans, c["span"], set(c["substances"]))
         vias = c.get("via") or sorted(vias_of.get(normalize_term(c["matched"], kb), ())) or ["cas"]
         tallies = [rep.overall, rep.by_lang[lang or "?"], rep.by_source[_source(rid)]]
         tallies += [rep.by_via[v] for v in vias]
@@ -131,6 +131,15 @@ def measure(
         rep.titles.kept_false += len(got - want)
         rep.title_misses += [(rec.id, s) for s in sorted(want - got)]
     return rep
+
+
+def _kept(spans: dict[tuple[int, int], set[str]], span: list[int], subs: set[str]) -> bool:
+    """Whether a hit of one of ``subs`` covers the labelled span: exactly, or as part of a
+    longer name of the same substance ("MDMA" inside "MDMA crystal")."""
+    a, b = span
+    if spans.get((a, b), set()) & subs:
+        return True
+    return any(s <= a and b <= e and ids & subs for (s, e), ids in spans.items())
 
 
 def _source(rid: str) -> str:
