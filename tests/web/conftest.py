@@ -181,6 +181,12 @@ def other_session(browser, server: str) -> Iterator[Session]:
     yield from _session(browser, server)
 
 
+@pytest.fixture
+def third_session(browser, server: str) -> Iterator[Session]:
+    """A third analyst's browser (organisation C, outside the sharing group)."""
+    yield from _session(browser, server)
+
+
 def _session(browser, server: str) -> Iterator[Session]:
     watch = Watch()
     context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)

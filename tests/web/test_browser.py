@@ -155,16 +155,24 @@ def test_a_correlation_alert_arrives_live(session: Session, other_session: Sessi
     a, b = session, other_session
     a.login("A")
     _share_first_actor(a, "A watches this seller")
+    asked: list[str] = []
+    a.page.on("request", lambda r: asked.append(r.url))
     a.page.goto(a.url + "/alerts")
+    table = a.page.locator("#alerts")
+    # The inbox listens on the stream (EventSource, by the session cookie) and never polls.
+    expect(table).to_have_attribute("data-live", "sse", timeout=TIMEOUT)
     rows = a.page.locator("#alerts tbody tr:not(.empty)")
     before = rows.count()
     b.login("B")
     _share_first_actor(b, "B saw the same seller")
-    # A's open inbox shows it without a reload (its script polls the alerts job).
+    # A's open inbox shows it without a reload, pushed over the stream.
     expect(rows).not_to_have_count(before, timeout=TIMEOUT)
     new = a.page.locator("#alerts tbody tr.new").first
     expect(new).to_contain_text("A watches this seller")
     expect(new).to_contain_text("B saw the same seller")
+    expect(a.page.locator("#alerts-status")).to_have_text(re.compile(r"new alert"))
+    assert any("/alerts/stream?after=" in url for url in asked)
+    assert not [url for url in asked if "/alerts.json" in url], "the inbox polled"
     a.shot("alerts")
 
 

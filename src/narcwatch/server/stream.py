@@ -16,7 +16,7 @@ poll: a revoked or expired token ends the stream.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -26,10 +26,11 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from narcwatch.errors import AccessError
 from narcwatch.jobs.share import Caller, ShareService
+from narcwatch.results.share import Alert
 from narcwatch.server.auth import bearer, caller, service
 from narcwatch.server.routes import MAX_ID, After
 
-__all__ = ["router"]
+__all__ = ["alert_events", "resume_after", "router"]
 
 router = APIRouter()
 
@@ -50,40 +51,67 @@ async def stream_alerts(
     last_event_id: Annotated[str | None, Header(max_length=20)] = None,
 ) -> StreamingResponse:
     """New correlation alerts of the caller's organisation as they are raised (SSE)."""
-    if last_event_id and last_event_id.isascii() and last_event_id.isdigit():
-        # ASCII digits only ("²".isdigit() too, but int() refuses it), at most MAX_ID.
-        after = max(after, min(int(last_event_id), MAX_ID))
     token = credentials.credentials if credentials else None
-    settings = request.app.state.settings
-
-    async def events() -> AsyncIterator[str]:
-        nonlocal who
-        last, sent, idle = after, 0, 0.0
-        yield "retry: 3000\n\n"
-        while True:
-            page = await run_in_threadpool(svc.list_alerts, who, after=last, limit=100)
-            for alert in page.items:
-                yield f"id: {alert.id}\nevent: alert\ndata: {alert.model_dump_json()}\n\n"
-                last, sent, idle = alert.id, sent + 1, 0.0
-                if limit is not None and sent >= limit:
-                    return
-            if page.items:
-                continue
-            if await request.is_disconnected():
-                return
-            await asyncio.sleep(settings.poll_seconds)
-            idle += settings.poll_seconds
-            if idle >= settings.heartbeat_seconds:
-                yield ": keep-alive\n\n"
-                idle = 0.0
-            try:
-                who = await run_in_threadpool(svc.authenticate, token)
-            except AccessError:
-                yield "event: end\ndata: token no longer valid\n\n"
-                return
-
+    events = alert_events(
+        request, svc, who, lambda: svc.authenticate(token),
+        after=resume_after(after, last_event_id), limit=limit,
+    )  # fmt: skip
     return StreamingResponse(
-        events(),
+        events,
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+
+
+def resume_after(after: int, last_event_id: str | None) -> int:
+    """Where a stream starts: after ``?after=`` or the ``Last-Event-ID`` a reconnecting
+    client sends, whichever is later."""
+    if last_event_id and last_event_id.isascii() and last_event_id.isdigit():
+        # ASCII digits only ("²".isdigit() too, but int() refuses it), at most MAX_ID.
+        after = max(after, min(int(last_event_id), MAX_ID))
+    return after
+
+
+async def alert_events(
+    request: Request,
+    svc: ShareService,
+    who: Caller,
+    recheck: Callable[[], Caller],
+    *,
+    after: int = 0,
+    limit: int | None = None,
+    data: Callable[[Caller, Alert], str] | None = None,
+) -> AsyncIterator[str]:
+    """The SSE events of ``who``'s alerts after ``after``: the API's stream and the web
+    UI's inbox (which authenticates by its session cookie and adds to each alert what
+    ``data`` renders, in a worker thread). ``recheck`` gives the caller again at every
+    poll, or raises AccessError: the stream then ends."""
+    settings = request.app.state.settings
+    last, sent, idle = after, 0, 0.0
+    yield "retry: 3000\n\n"
+    while True:
+        page = await run_in_threadpool(svc.list_alerts, who, after=last, limit=100)
+        for alert in page.items:
+            body = (
+                alert.model_dump_json()
+                if data is None
+                else await run_in_threadpool(data, who, alert)
+            )
+            yield f"id: {alert.id}\nevent: alert\ndata: {body}\n\n"
+            last, sent, idle = alert.id, sent + 1, 0.0
+            if limit is not None and sent >= limit:
+                return
+        if page.items:
+            continue
+        if await request.is_disconnected():
+            return
+        await asyncio.sleep(settings.poll_seconds)
+        idle += settings.poll_seconds
+        if idle >= settings.heartbeat_seconds:
+            yield ": keep-alive\n\n"
+            idle = 0.0
+        try:
+            who = await run_in_threadpool(recheck)
+        except AccessError:
+            yield "event: end\ndata: token no longer valid\n\n"
+            return

@@ -1,6 +1,7 @@
 """Incidents and alerts through :class:`ShareService`, with the analyst's own rights:
 the list shows what the server lets their organisation see, the editor is prefilled from
-a finding or an actor, and the alerts inbox polls for new correlation alerts."""
+a finding or an actor, and an incident's page shows its message threads (posting is in
+:mod:`narcwatch.web.messages`; the alerts inbox in :mod:`narcwatch.web.alerts`)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
-from narcwatch.errors import NotFoundError, UsageError
+from narcwatch.errors import UsageError
 from narcwatch.jobs.link import show_actor
 from narcwatch.jobs.review import show_document
 from narcwatch.results.incident import IncidentDraft, IncidentKind, IncidentStatus, Tlp
+from narcwatch.results.share import Message, Role
 from narcwatch.web.base import WebRoute, posted, service, state, user
 from narcwatch.web.session import WebUser
 from narcwatch.web.views import render
@@ -140,34 +142,27 @@ async def create_incident(request: Request, who: Me) -> Response:
 
 @router.get("/incidents/{incident_id}")
 def incident(request: Request, who: Me, incident_id: str) -> Response:
-    found = service(request).get_incident(who.caller, incident_id)
-    return render(request, "incident.html", user=who, nav="incidents", inc=found)
+    return incident_page(request, who, incident_id)
 
 
-def _titles(request: Request, who: WebUser, ids: set[str]) -> dict[str, str]:
-    """Our own incidents' titles, to name them in the inbox."""
-    titles = {}
-    for incident_id in ids:
-        try:
-            titles[incident_id] = service(request).get_incident(who.caller, incident_id).title
-        except NotFoundError:
-            continue
-    return titles
-
-
-@router.get("/alerts")
-def alerts(request: Request, who: Me) -> Response:
-    page = service(request).list_alerts(who.caller, limit=500)
-    last = page.items[-1].id if page.items else 0
-    titles = _titles(request, who, {a.incident for a in page.items})
-    return render(request, "alerts.html", user=who, nav="alerts", alerts=page.items[::-1],
-                  last=last, titles=titles)  # fmt: skip
-
-
-@router.get("/alerts.json")
-def alerts_json(request: Request, who: Me, after: Annotated[int, Query(ge=0)] = 0) -> Response:
-    """New alerts after ``after``, for the inbox's polling script (with our incidents'
-    titles by id)."""
-    page = service(request).list_alerts(who.caller, after=after, limit=100)
-    titles = _titles(request, who, {a.incident for a in page.items})
-    return JSONResponse({**page.model_dump(mode="json"), "titles": titles})
+def incident_page(
+    request: Request,
+    who: WebUser,
+    incident_id: str,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    draft: dict[str, str] | None = None,
+) -> Response:
+    """An incident and its threads: the caller's own with the owner, or, for the owner,
+    one per organisation that asked (the same job as ``GET .../messages``)."""
+    svc = service(request)
+    found = svc.get_incident(who.caller, incident_id)
+    threads: dict[str, list[Message]] = {}
+    for message in svc.incident_messages(who.caller, incident_id):
+        threads.setdefault(message.thread_org, []).append(message)
+    owner = found.org == who.org
+    others = [o.name for o in svc.organisations(who.caller) if o.name != who.org] if owner else []
+    return render(request, "incident.html", status=status, user=who, nav="incidents",
+                  inc=found, threads=threads, owner=owner, others=others, error=error,
+                  draft=draft or {}, writer=who.caller.role != Role.READER)  # fmt: skip

@@ -1,5 +1,6 @@
-// narcwatch workbench: keyboard triage in the review queue and the alerts inbox's
-// polling. Everything here also works without script (forms post, pages reload).
+// narcwatch workbench: keyboard triage in the review queue, the alerts inbox's live
+// updates (Server-Sent Events) and charts saved as PNG. Everything else works without
+// script (forms post, pages reload).
 "use strict";
 
 function csrf() { return document.getElementById("main").dataset.csrf; }
@@ -56,39 +57,122 @@ function cell(text, href, cls) {
   return td;
 }
 
+function alertRow(a) {
+  const tr = document.createElement("tr");
+  tr.className = "new";
+  const org = cell(a.other_org + " ");
+  const tlp = document.createElement("span");
+  tlp.className = "tlp tlp-" + String(a.other_tlp).toLowerCase().replace("+", "-");
+  tlp.textContent = "TLP:" + a.other_tlp;
+  org.append(tlp);
+  if (a.contact) {
+    const small = document.createElement("small");
+    small.textContent = a.contact;
+    org.append(document.createElement("br"), small);
+  }
+  tr.append(cell(a.created.slice(0, 16).replace("T", " "), null, "nowrap"),
+            cell(a.title || a.incident, "/incidents/" + encodeURIComponent(a.incident)),
+            cell(a.match_kind + ": " + a.match_value, null, "wrap"), org,
+            a.other ? cell(a.other.title, "/incidents/" + encodeURIComponent(a.other.id))
+                    : cell("not visible to you: ask " + a.other_org),
+            cell("Ask " + a.other_org, "/alerts/" + encodeURIComponent(a.id) + "/messages"));
+  return tr;
+}
+
+// The inbox listens to the server's alert stream (Server-Sent Events, authenticated by
+// the session cookie; the browser resumes after the last event id when it reconnects).
+// Only where EventSource is missing or cannot connect at all does the page poll.
 function setupAlerts() {
   const table = document.getElementById("alerts");
   if (!table) return;
   const status = document.getElementById("alerts-status");
   const body = table.querySelector("tbody");
+  let fresh = 0;
+  function add(a) {
+    if (a.id <= Number(table.dataset.after)) return;  // shown already
+    const empty = body.querySelector("tr.empty");
+    if (empty) empty.remove();
+    body.prepend(alertRow(a));
+    table.dataset.after = String(a.id);
+    fresh += 1;
+    status.textContent = fresh + " new alert(s)";
+  }
+  function ended() {
+    table.dataset.live = "ended";
+    status.textContent = "Your session has ended: log in again to see new alerts.";
+  }
   async function poll() {
     try {
-      const response = await fetch("/alerts.json?after=" + table.dataset.after,
+      const response = await fetch(table.dataset.poll + "?after=" + table.dataset.after,
                                    { headers: { "Accept": "application/json" } });
-      if (response.ok) {
-        const page = await response.json();
-        for (const a of page.items) {
-          const empty = body.querySelector("tr.empty");
-          if (empty) empty.remove();
-          const tr = document.createElement("tr");
-          tr.className = "new";
-          tr.append(cell(a.created.slice(0, 16).replace("T", " "), null, "nowrap"),
-                    cell(page.titles[a.incident] || a.incident,
-                         "/incidents/" + encodeURIComponent(a.incident)),
-                    cell(a.match_kind + ": " + a.match_value),
-                    cell(a.other_org + " TLP:" + a.other_tlp),
-                    a.other ? cell(a.other.title, "/incidents/" + encodeURIComponent(a.other.id))
-                            : cell("not visible to you: ask " + a.other_org));
-          body.prepend(tr);
-          table.dataset.after = String(a.id);
-        }
-        if (page.items.length) status.textContent = page.items.length + " new alert(s)";
-      }
-    } finally {
-      window.setTimeout(poll, Number(table.dataset.poll || 3000));
+      const json = (response.headers.get("content-type") || "").includes("application/json");
+      if (response.redirected || response.status === 401 || !json) { ended(); return; }
+      if (response.ok) (await response.json()).items.forEach(add);
+    } catch (error) {
+      status.textContent = "Cannot reach the server; retrying.";
     }
+    window.setTimeout(poll, 3000);
   }
-  window.setTimeout(poll, Number(table.dataset.poll || 3000));
+  function fallback() {
+    table.dataset.live = "poll";
+    window.setTimeout(poll, 3000);
+  }
+  if (!window.EventSource) { fallback(); return; }
+  table.dataset.live = "connecting";
+  const source = new EventSource(table.dataset.stream + "?after=" + table.dataset.after);
+  source.addEventListener("open", () => { table.dataset.live = "sse"; });
+  source.addEventListener("alert", (event) => add(JSON.parse(event.data)));
+  source.addEventListener("end", () => { source.close(); ended(); });
+  source.addEventListener("error", () => {
+    // CONNECTING: the browser retries by itself (with Last-Event-ID); CLOSED: it gave up.
+    if (source.readyState === EventSource.CLOSED) fallback();
+  });
 }
 
-document.addEventListener("DOMContentLoaded", () => { setupQueue(); setupAlerts(); });
+// "PNG" beside each chart: the served SVG drawn on a canvas at twice its size, on white,
+// and saved; nothing leaves the page (a data: image, a blob: link).
+async function chartPng(button) {
+  const response = await fetch(button.dataset.svg, { credentials: "same-origin" });
+  if (!response.ok) throw new Error("chart not served (" + response.status + ")");
+  const svg = new DOMParser().parseFromString(await response.text(), "image/svg+xml").documentElement;
+  const box = (svg.getAttribute("viewBox") || "0 0 900 320").split(/[\s,]+/).map(Number);
+  const width = box[2] * 2, height = box[3] * 2;
+  svg.setAttribute("width", String(width));
+  svg.setAttribute("height", String(height));
+  const image = new Image();
+  image.src = "data:image/svg+xml;charset=utf-8," +
+              encodeURIComponent(new XMLSerializer().serializeToString(svg));
+  await image.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = width;
+  canvas.height = height;
+  const g = canvas.getContext("2d");
+  g.fillStyle = "#fff";
+  g.fillRect(0, 0, width, height);
+  g.drawImage(image, 0, 0, width, height);
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = button.dataset.png;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+}
+
+function setupCharts() {
+  const status = document.getElementById("chart-status");
+  document.querySelectorAll("button[data-png]").forEach((button) => {
+    button.hidden = false;  // without script the SVG and CSV links remain
+    button.addEventListener("click", async () => {
+      try {
+        await chartPng(button);
+        status.textContent = button.dataset.png + " saved";
+      } catch (error) {
+        status.textContent = "PNG not made: " + error.message;
+      }
+    });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => { setupQueue(); setupAlerts(); setupCharts(); });
