@@ -110,7 +110,6 @@ def functions(texts: list[str], rounds: int) -> list[tuple[str, float, float]]:
 def pipeline(texts: list[str], rounds: int) -> tuple[dict[str, tuple[float, float]], bool]:
     """CPU seconds of each component (and of building the finding), native and pure, best
     of ``rounds``; and whether both builds give identical findings."""
-    from narcwatch.analyze.doc import Doc
     from narcwatch.analyze.pipeline import Pipeline
     from narcwatch.ingest.base import RawDocument
 
@@ -122,18 +121,7 @@ def pipeline(texts: list[str], rounds: int) -> tuple[dict[str, tuple[float, floa
         same = fast == [p(r).model_dump_json() for r in raws]
 
     def stages() -> dict[str, float]:
-        spent = dict.fromkeys([*p.names, "finding"], 0.0)
-        clock = time.process_time
-        for raw in raws:
-            doc = Doc.from_raw(raw)
-            for name, step in p._steps:
-                c0 = clock()
-                step(doc)
-                spent[name] += clock() - c0
-            c0 = clock()
-            doc.to_finding()
-            spent["finding"] += clock() - c0
-        return spent
+        return p.stage_costs(raws)[1]
 
     best: dict[str, list[float]] = {}
     for _ in range(rounds):

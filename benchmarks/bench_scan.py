@@ -218,6 +218,21 @@ def child_narcwatch(path: Path, jobs: int) -> dict[str, float]:
     }
 
 
+def child_stages(path: Path) -> dict[str, float]:
+    """CPU µs per document of each pipeline component over the same corpus (the offer
+    model's budget is 200 µs): Pipeline.stage_costs, JSON reading left out."""
+    from narcwatch.analyze.pipeline import Pipeline
+    from narcwatch.ingest.base import RawDocument
+
+    pipe = Pipeline()
+    pipe(RawDocument("warm 1g coke a@b.com", "w", "w", b"w"))
+    raws = (
+        RawDocument(t, "bench", f"line {i}", t.encode()) for i, t in enumerate(_iter_texts(path))
+    )
+    n, costs = pipe.stage_costs(raws)
+    return {"docs": n, **{k: v / n * 1e6 for k, v in costs.items()}}
+
+
 def _run_child(mode: str, path: Path, jobs: int) -> dict[str, float]:
     cmd = [sys.executable, __file__, "--child", mode, "--corpus", str(path), "--jobs", str(jobs)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -232,13 +247,17 @@ def main() -> None:
     ap.add_argument(
         "--line-mb", type=float, default=50.0, help="one line of this many MB (0: skip)"
     )
-    ap.add_argument("--child", choices=["narcwatch", "baseline"])
+    ap.add_argument("--child", choices=["narcwatch", "baseline", "stages"])
     ap.add_argument("--corpus", type=Path)
     args = ap.parse_args()
 
     if args.child:
-        fn = child_baseline if args.child == "baseline" else None
-        result = fn(args.corpus) if fn else child_narcwatch(args.corpus, args.jobs)
+        if args.child == "baseline":
+            result = child_baseline(args.corpus)
+        elif args.child == "stages":
+            result = child_stages(args.corpus)
+        else:
+            result = child_narcwatch(args.corpus, args.jobs)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         result["peak_rss_mb"] = max(peak, children) / 1024
@@ -254,6 +273,7 @@ def main() -> None:
             f"corpus: {n:,} distinct documents, {size / 1e6:.1f} MB (avg {size / n:.0f} B); "
             + ", ".join(f"{k} {v:,}" for k, v in mix.items())
         )
+        stages = _run_child("stages", quarter, 1)
         rows = [
             ("narcwatch", _run_child("narcwatch", full, args.jobs), size),
             ("baseline re", _run_child("baseline", full, 1), size),
@@ -280,6 +300,12 @@ def main() -> None:
     print(f"narcwatch / baseline throughput (CPU time): {ratio:.2f}x  (jobs={args.jobs})")
     print(f"per document: {nw['cpu'] / nw['docs'] * 1e6:,.0f} µs CPU")
     print(f"peak RSS full / quarter corpus: {nw['peak_rss_mb'] / small['peak_rss_mb']:.2f}")
+    docs = stages.pop("docs")
+    stages.pop("peak_rss_mb", None)
+    print(f"CPU µs per document by stage ({docs:,.0f} documents, reading not included):")
+    for name, us in stages.items():
+        note = "  (budget 200)" if name == "offer" else ""
+        print(f"  {name:<12}{us:>8.0f}{note}")
 
 
 if __name__ == "__main__":

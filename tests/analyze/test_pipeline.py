@@ -56,3 +56,17 @@ def test_the_pipeline_reads_the_knowledge_base_it_is_given(tmp_path):
     # units, currencies or languages.
     finding = Pipeline(kb=kb)(raw)
     assert [h.id for h in finding.substances] == ["zorbaxine"]
+
+
+def test_stage_costs_cover_every_component_and_the_finding():
+    from narcwatch.analyze.pipeline import DEFAULT_COMPONENTS, Pipeline
+    from narcwatch.ingest.base import RawDocument
+
+    pipe = Pipeline()
+    texts = ["selling 1g coke, 80 euro, wickr: amy_b", "nothing to see here", ""]
+    n, costs = pipe.stage_costs(
+        RawDocument(t, "t", f"line {i}", t.encode()) for i, t in enumerate(texts)
+    )
+    assert n == 3
+    assert list(costs) == [*DEFAULT_COMPONENTS, "finding"]
+    assert all(v >= 0 for v in costs.values())
