@@ -100,13 +100,15 @@ def create_app(
 
     @app.exception_handler(RateLimited)
     async def _limited(request: Request, exc: RateLimited) -> JSONResponse:
-        return problems.problem(429, str(exc), {"Retry-After": str(exc.retry_after)})
+        return problems.error(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
 
     from narcwatch.server.routes import router
     from narcwatch.server.stream import router as stream_router
+    from narcwatch.server.taxii import router as taxii_router
 
     app.include_router(router, prefix="/api/v1")
     app.include_router(stream_router, prefix="/api/v1")
+    app.include_router(taxii_router)  # TAXII 2.1 under /taxii2/ (read only)
     web.mount(app, ctx)  # the analyst's web UI at / (issue 18); none without a ctx
     app.add_middleware(problems.BodyLimit, limit=settings.max_body)
     return app

@@ -27,7 +27,7 @@ from narcwatch.errors import (
     UsageError,
 )
 
-__all__ = ["BodyLimit", "install", "problem"]
+__all__ = ["TAXII_PREFIX", "BodyLimit", "error", "install", "problem"]
 
 log = logging.getLogger("narcwatch.server")
 
@@ -37,6 +37,7 @@ _TITLES = {
     403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
+    406: "Not acceptable",
     409: "Conflict",
     413: "Request body too large",
     422: "Invalid request",
@@ -56,6 +57,24 @@ def problem(status: int, detail: str, headers: dict[str, str] | None = None,
         **extra,
     }
     return JSONResponse(body, status, headers=headers, media_type="application/problem+json")
+
+
+TAXII_PREFIX = "/taxii2"  # errors there are TAXII 2.1 error messages
+_TAXII_MEDIA = "application/taxii+json;version=2.1"
+
+
+def error(request: Request, status: int, detail: str, headers: dict[str, str] | None = None,
+          **extra: Any) -> JSONResponse:  # fmt: skip
+    """A problem, or under ``/taxii2/`` a TAXII 2.1 error message (``title``,
+    ``description``, ``http_status``; a 422 there is a 400, as TAXII knows no 422)."""
+    if not request.url.path.startswith(TAXII_PREFIX):
+        return problem(status, detail, headers, **extra)
+    status = 400 if status == 422 else status
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": 'Basic realm="narcwatch TAXII", Bearer'}
+    body = {"title": _TITLES.get(status, "Error"), "description": detail,
+            "http_status": str(status)}  # fmt: skip
+    return JSONResponse(body, status, headers=headers, media_type=_TAXII_MEDIA)
 
 
 def _status(exc: NarcwatchError) -> int:
@@ -79,8 +98,8 @@ def install(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         if status == 503:
             log.error("store failure on %s %s: %s", request.method, request.url.path, exc)
-            return problem(503, "the database is unavailable")
-        return problem(status, str(exc), headers)
+            return error(request, 503, "the database is unavailable")
+        return error(request, status, str(exc), headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -88,16 +107,16 @@ def install(app: FastAPI) -> None:
             {"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", "")}
             for e in exc.errors()[:20]
         ]
-        return problem(422, "the request does not match the API's schema", errors=errors)
+        return error(request, 422, "the request does not match the API's schema", errors=errors)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+        return error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return problem(500, "an unexpected error occurred; it was logged")
+        return error(request, 500, "an unexpected error occurred; it was logged")
 
 
 class _TooLarge(HTTPException):

@@ -172,6 +172,18 @@ class AccountRepository:
             return Caller(token_id, user.email, user.org, user.role, groups,
                           utc(expires) if expires else None)  # fmt: skip
 
+    def user_caller(self, email: str) -> Caller | None:
+        """The caller a user is when it authenticates with its password (HTTP Basic on
+        the TAXII endpoints): no token (``token_id`` "basic"); None: no such user."""
+        with self.store.session() as session:
+            user = session.get(UserRow, email)
+            if user is None:
+                return None
+            groups = frozenset(
+                session.scalars(select(GroupMemberRow.group).where(GroupMemberRow.org == user.org))
+            )
+            return Caller("basic", user.email, user.org, user.role, groups)
+
     def organisations(self, *, visibility: Visibility) -> list[Organisation]:
         """Every organisation on the server (their names and contacts are what other
         organisations need to ask about a match: all callers see them)."""

@@ -224,6 +224,26 @@ class IncidentRepository:
         rows = rows[:limit]
         return [StoredIncident(r.pk, _incident(r)) for r in rows], rows[-1].pk if more else None
 
+    def changed(
+        self,
+        *,
+        visibility: Visibility,
+        since: datetime | None = None,
+        group: str | None = None,
+        limit: int = 1000,
+    ) -> list[StoredIncident]:
+        """Incidents updated at or after ``since`` (all: None), oldest change first, at
+        most ``limit``; only those shared with sharing group ``group`` when named (a TAXII
+        collection's incidents, read in the order they were added)."""
+        query = select(IncidentRow).where(visible(visibility))
+        if since is not None:
+            query = query.where(IncidentRow.updated >= since)
+        if group is not None:
+            query = query.where(IncidentRow.sharing_group == group)
+        query = query.order_by(IncidentRow.updated, IncidentRow.pk).limit(limit)
+        with self.store.session() as session:
+            return [StoredIncident(r.pk, _incident(r)) for r in session.scalars(query)]
+
     def count(self, *, visibility: Visibility, where: IncidentFilter = IncidentFilter()) -> int:
         query = self._where(select(func.count()).select_from(IncidentRow), visibility, where)
         with self.store.session() as session:
