@@ -13,9 +13,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 
-from narcwatch.errors import AccessError
+from narcwatch.errors import AccessError, UsageError
 from narcwatch.jobs.context import Context
+from narcwatch.kb.schema import Substance
 from narcwatch.results.review import (
     Decision,
     DocumentView,
@@ -30,20 +32,69 @@ from narcwatch.store.queue import (
     document_view,
     offer_series,
     review_queue,
+    stored_substances,
 )
 from narcwatch.store.reviews import ReviewRepository
 from narcwatch.store.visibility import Visibility
 
 __all__ = [
+    "CONTROLS",
     "NO_PLATFORM",
     "QueueFilter",
     "decide",
     "export_labels",
+    "families_stored",
     "offers_csv",
     "offers_over_time",
     "queue_job",
     "show_document",
+    "substances_of",
 ]
+
+# Control statuses a finding's substances can be filtered by (the knowledge base's
+# schedules): under a UN convention, on national lists only, or under no control known.
+CONTROLS = {
+    "1961": "UN 1961 (narcotics)",
+    "1971": "UN 1971 (psychotropics)",
+    "1988": "UN 1988 (precursors)",
+    "national": "national lists only",
+    "none": "none known",
+}
+
+
+def substances_of(
+    ctx: Context, *, family: str | None = None, control: str | None = None
+) -> frozenset[str] | None:
+    """The knowledge-base ids of a structural family (``fentanyl``, ``cathinone``...) and
+    of a control status (:data:`CONTROLS`), both when both are given; None for neither."""
+    if not family and not control:
+        return None
+    if control and control not in CONTROLS:
+        raise UsageError(f"unknown control status {control!r}", options=list(CONTROLS))
+    found = set()
+    for sid, sub in ctx.kb.substances.items():
+        if family and sub.family != family:
+            continue
+        if control and control not in _statuses(sub):
+            continue
+        found.add(sid)
+    return frozenset(found)
+
+
+def _statuses(sub: Substance) -> set[str]:
+    """A substance's control statuses: the UN conventions it is scheduled under, else
+    ``national`` (national lists only), else ``none``."""
+    schedules = [c.schedule for c in sub.control]
+    years = {x.split("-")[0] for x in schedules if not x.startswith("national:")}
+    return years or ({"national"} if schedules else {"none"})
+
+
+def families_stored(ctx: Context) -> list[str]:
+    """The structural families of the substances found in the stored documents."""
+    with ctx.open_store() as store:
+        ids = stored_substances(store)
+    subs = ctx.kb.substances
+    return sorted({f for i in ids if i in subs and (f := subs[i].family)})
 
 
 def queue_job(
@@ -53,12 +104,17 @@ def queue_job(
     limit: int = 50,
     offset: int = 0,
     visibility: Visibility | None = None,
+    family: str | None = None,
+    control: str | None = None,
 ) -> QueuePage:
-    """Findings to review, highest risk first, with their latest decisions."""
+    """Findings to review, highest risk first, with their latest decisions; ``family``
+    and ``control`` keep those naming a substance of that family and control status."""
+    where = where or QueueFilter()
+    ids = substances_of(ctx, family=family, control=control)
+    if ids is not None:
+        where = replace(where, substances_any=ids)
     with ctx.open_store() as store:
-        return review_queue(
-            store, where or QueueFilter(), limit=limit, offset=offset, visibility=visibility
-        )
+        return review_queue(store, where, limit=limit, offset=offset, visibility=visibility)
 
 
 def show_document(
@@ -97,11 +153,18 @@ def export_labels(
 
 
 def offers_over_time(
-    ctx: Context, by: str, *, top: int = 8, visibility: Visibility | None = None
+    ctx: Context,
+    by: str,
+    *,
+    top: int = 8,
+    visibility: Visibility | None = None,
+    family: str | None = None,
+    control: str | None = None,
 ) -> OfferSeries:
-    """Drug offers a day per substance or platform."""
+    """Drug offers a day per substance or platform (of a family, a control status)."""
+    ids = substances_of(ctx, family=family, control=control)
     with ctx.open_store() as store:
-        return offer_series(store, by, top=top, visibility=visibility)
+        return offer_series(store, by, top=top, visibility=visibility, substances_any=ids)
 
 
 def offers_csv(series: OfferSeries) -> str:

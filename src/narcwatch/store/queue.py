@@ -19,7 +19,7 @@ from narcwatch.store.reviews import ReviewRepository, latest_reviews
 from narcwatch.store.tables import ActorDocRow, DocumentRow, SubstanceHitRow
 from narcwatch.store.visibility import Visibility
 
-__all__ = ["QueueFilter", "document_view", "offer_series", "review_queue"]
+__all__ = ["QueueFilter", "document_view", "offer_series", "review_queue", "stored_substances"]
 
 NO_PLATFORM = "(none)"
 # Findings are stored as the JSON ``json.dumps`` writes (", " and ": " separators, keys in
@@ -41,6 +41,9 @@ class QueueFilter:
     since: str | None = None  # YYYY-MM-DD, on the document's day
     until: str | None = None
     undecided: bool = False  # only findings nobody has decided on yet
+    # any of these knowledge-base ids (a family's or a control status's, which the jobs
+    # resolve from the knowledge base; an empty set matches nothing)
+    substances_any: frozenset[str] | None = None
 
 
 def _day() -> Any:
@@ -62,6 +65,8 @@ def _conditions(where: QueueFilter) -> list[Any]:
                 SubstanceHitRow.substance_id == where.substance,
             )
         )
+    if where.substances_any is not None:
+        found.append(_has_any(where.substances_any))
     if where.kind:
         if where.kind not in _KIND_TEXT:
             raise UsageError(f"unknown offer kind {where.kind!r}", options=list(_KIND_TEXT))
@@ -75,6 +80,31 @@ def _conditions(where: QueueFilter) -> list[Any]:
     if where.undecided:
         found.append(~exists().where(ReviewRow.doc_id == DocumentRow.doc_id))
     return found
+
+
+def _has_any(ids: frozenset[str]) -> Any:
+    return exists().where(
+        SubstanceHitRow.document_pk == DocumentRow.pk,
+        SubstanceHitRow.substance_id.in_(sorted(ids)),
+    )
+
+
+def stored_substances(store: Store) -> list[str]:
+    """The knowledge-base ids found in the latest documents, sorted."""
+    with store.session() as s:
+        return _stored_substances(s)
+
+
+def _stored_substances(s: Any) -> list[str]:
+    return list(
+        s.scalars(
+            select(SubstanceHitRow.substance_id)
+            .join(DocumentRow, DocumentRow.pk == SubstanceHitRow.document_pk)
+            .where(DocumentRow.is_latest.is_(True))
+            .group_by(SubstanceHitRow.substance_id)
+            .order_by(SubstanceHitRow.substance_id)
+        )
+    )
 
 
 def review_queue(
@@ -105,15 +135,7 @@ def review_queue(
                 select(DocumentRow.platform).where(latest).distinct().order_by(DocumentRow.platform)
             )
         ]
-        substances = list(
-            s.scalars(
-                select(SubstanceHitRow.substance_id)
-                .join(DocumentRow, DocumentRow.pk == SubstanceHitRow.document_pk)
-                .where(latest)
-                .group_by(SubstanceHitRow.substance_id)
-                .order_by(SubstanceHitRow.substance_id)
-            )
-        )
+        substances = _stored_substances(s)
     reviews = latest_reviews(store, [r[0] for r in rows])
     items = []
     for doc_id, finding, day, risk in rows:
@@ -168,9 +190,15 @@ def document_view(
 
 
 def offer_series(
-    store: Store, by: str, *, top: int = 8, visibility: Visibility | None = None
+    store: Store,
+    by: str,
+    *,
+    top: int = 8,
+    visibility: Visibility | None = None,
+    substances_any: frozenset[str] | None = None,
 ) -> OfferSeries:
-    """Drug offers a day for the ``top`` substances or platforms (by offers overall)."""
+    """Drug offers a day for the ``top`` substances or platforms (by offers overall), of
+    documents naming one of ``substances_any`` when given (only those substances' bars)."""
     del visibility
     day = _day()
     offers = func.count(distinct(DocumentRow.pk))
@@ -185,6 +213,10 @@ def offer_series(
         query = select(day, key, offers)
     else:
         raise UsageError(f"cannot chart offers by {by!r}", options=["substance", "platform"])
+    if substances_any is not None and by == "substance":  # those substances' hits only
+        base.append(SubstanceHitRow.substance_id.in_(sorted(substances_any)))
+    elif substances_any is not None:
+        base.append(_has_any(substances_any))
     with store.session() as s:
         rows = s.execute(query.where(*base).group_by(day, key).order_by(day, key)).all()
     totals: dict[str, int] = {}

@@ -18,6 +18,14 @@ from narcwatch.server.auth import caller
 
 router = APIRouter(tags=["review"])
 CallerDep = Annotated[Caller, Depends(caller)]
+Family = Annotated[
+    str | None, Query(max_length=64, description="Substance family: fentanyl, cathinone...")
+]
+Control = Annotated[
+    str | None,
+    Query(pattern=r"^(1961|1971|1988|national|none)$",
+          description="Control status: a UN convention, national lists only, or none known"),
+]  # fmt: skip
 
 
 class DecisionBody(Record):
@@ -43,11 +51,13 @@ def queue(
     undecided: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
+    family: Family = None,
+    control: Control = None,
 ) -> QueuePage:
     """Findings to review, highest risk first, with each one's latest decision."""
     where = jobs.QueueFilter(platform, substance, kind, min_score, since, until, undecided)
     return jobs.queue_job(_ctx(request), where, limit=limit, offset=offset,
-                          visibility=who.visibility)  # fmt: skip
+                          visibility=who.visibility, family=family, control=control)  # fmt: skip
 
 
 @router.get("/review/documents/{doc_id}", response_model=DocumentView)
@@ -78,6 +88,9 @@ def offers(
     request: Request,
     who: CallerDep,
     by: Annotated[str, Query(pattern=r"^(substance|platform)$")] = "substance",
+    family: Family = None,
+    control: Control = None,
 ) -> OfferSeries:
     """Drug offers a day per substance or platform (the dashboards' data)."""
-    return jobs.offers_over_time(_ctx(request), by, visibility=who.visibility)
+    return jobs.offers_over_time(_ctx(request), by, visibility=who.visibility, family=family,
+                                 control=control)  # fmt: skip

@@ -24,6 +24,7 @@ Me = Annotated[WebUser, Depends(user)]
 DocId = Annotated[str, "a document id or a unique prefix"]
 PAGE = 50
 KINDS = {"drug": "drug offer", "other": "other offer", "talk": "talk (no offer)"}
+CONTROL = r"^(1961|1971|1988|national|none)?$"  # jobs.review.CONTROLS, or none chosen
 
 
 @router.get("/")
@@ -43,15 +44,20 @@ def queue(
     until: Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = None,
     undecided: Annotated[str | None, Query(max_length=3)] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    family: Annotated[str | None, Query(max_length=64)] = None,
+    control: Annotated[str | None, Query(pattern=CONTROL)] = None,
 ) -> Response:
     score = float(min_score) if min_score and _is_number(min_score) else None
     where = jobs.QueueFilter(platform=platform or None, substance=substance or None,
                              kind=kind or None, min_score=score, since=since or None,
                              until=until or None, undecided=bool(undecided))  # fmt: skip
-    page = jobs.queue_job(state(request).ctx, where, limit=PAGE, offset=offset,
-                          visibility=who.caller.visibility)  # fmt: skip
+    ctx = state(request).ctx
+    page = jobs.queue_job(ctx, where, limit=PAGE, offset=offset, visibility=who.caller.visibility,
+                          family=family or None, control=control or None)  # fmt: skip
     return render(request, "queue.html", user=who, nav="queue", page=page, where=where,
-                  kinds=KINDS, offset=offset, size=PAGE, min_score=min_score or "")  # fmt: skip
+                  kinds=KINDS, offset=offset, size=PAGE, min_score=min_score or "",
+                  families=jobs.families_stored(ctx), controls=jobs.CONTROLS,
+                  family=family or "", control=control or "")  # fmt: skip
 
 
 def _is_number(text: str) -> bool:
