@@ -38,6 +38,7 @@ setup(
             "narcwatch._native._speedups",
             sources=["src/narcwatch/_native/_speedups.c"],
             extra_compile_args=["-O2"] if os.name != "nt" else [],
+            libraries=["m"] if os.name == "posix" else [],  # log, sqrt (offer_dot)
             optional=True,
         )
     ]

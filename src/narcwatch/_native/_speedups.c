@@ -12,6 +12,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <math.h>
 
 /* Unicode character classes, with the ASCII answers inline (the common case: the
  * database lookups behind Py_UNICODE_IS* cost several calls per character). */
@@ -1712,6 +1713,93 @@ fail:
 
 /* ------------------------------------------------------------------------------------ */
 
+/* offer_dot(known, drug, any, k): the offer model's two head sums over a document's known
+ * term indices (repeats kept), as offer_model.py's known_scores does it: each distinct index
+ * weighs 1 + log(count), the weights scaled to unit length, then dotted with the float32
+ * rows `drug` and `any` (buffers). Returns (z_drug, z_any, top) where top is the k largest
+ * positive drug contributions as (contribution, index), by contribution then index. */
+static int cmp_ssize(const void *a, const void *b) {
+    Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
+    return (x > y) - (x < y);
+}
+
+static PyObject *offer_dot(PyObject *self, PyObject *args) {
+    PyObject *known;
+    Py_buffer drug, any;
+    int k;
+    if (!PyArg_ParseTuple(args, "O!y*y*i", &PyList_Type, &known, &drug, &any, &k)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = PyList_GET_SIZE(known), rows = drug.len / (Py_ssize_t)sizeof(float);
+    Py_ssize_t *ix = NULL;
+    double *vals = NULL;
+    if (k < 0) k = 0;
+    if (k > 16) k = 16;
+    if (drug.len != any.len || drug.len % (Py_ssize_t)sizeof(float)) {
+        PyErr_SetString(PyExc_ValueError, "offer_dot: drug and any must be float32 rows of one length");
+        goto done;
+    }
+    ix = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    vals = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(double));
+    if (ix == NULL || vals == NULL) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t v = PyLong_AsSsize_t(PyList_GET_ITEM(known, i));
+        if (v == -1 && PyErr_Occurred()) goto done;
+        if (v < 0 || v >= rows) {
+            PyErr_Format(PyExc_IndexError, "offer_dot: index %zd outside %zd rows", v, rows);
+            goto done;
+        }
+        ix[i] = v;
+    }
+    qsort(ix, (size_t)n, sizeof(Py_ssize_t), cmp_ssize);
+    Py_ssize_t u = 0; /* distinct indices, compacted at the front of ix */
+    double norm2 = 0.0;
+    for (Py_ssize_t i = 0; i < n;) {
+        Py_ssize_t j = i;
+        while (j < n && ix[j] == ix[i]) j++;
+        double w = 1.0 + log((double)(j - i));
+        ix[u] = ix[i];
+        vals[u++] = w;
+        norm2 += w * w;
+        i = j;
+    }
+    const float *pd = (const float *)drug.buf, *pa = (const float *)any.buf;
+    double zd = 0.0, za = 0.0, inv = u ? 1.0 / sqrt(norm2) : 0.0;
+    double top_c[16];
+    Py_ssize_t top_i[16];
+    int ntop = 0;
+    for (Py_ssize_t i = 0; i < u; i++) {
+        double val = vals[i] * inv;
+        double c = (double)pd[ix[i]] * val;
+        zd += c;
+        za += (double)pa[ix[i]] * val;
+        if (c <= 0.0 || k == 0) continue;
+        /* indices come in increasing order: on equal contributions the earlier one stays */
+        if (ntop == k && c <= top_c[ntop - 1]) continue;
+        int at = ntop < k ? ntop++ : k - 1;
+        while (at > 0 && top_c[at - 1] < c) {
+            top_c[at] = top_c[at - 1];
+            top_i[at] = top_i[at - 1];
+            at--;
+        }
+        top_c[at] = c;
+        top_i[at] = ix[i];
+    }
+    PyObject *top = PyList_New(ntop);
+    if (top == NULL) goto done;
+    for (int t = 0; t < ntop; t++) {
+        PyObject *pair = Py_BuildValue("(dn)", top_c[t], top_i[t]);
+        if (pair == NULL) { Py_DECREF(top); goto done; }
+        PyList_SET_ITEM(top, t, pair);
+    }
+    result = Py_BuildValue("(ddN)", zd, za, top);
+done:
+    PyMem_Free(ix);
+    PyMem_Free(vals);
+    PyBuffer_Release(&drug);
+    PyBuffer_Release(&any);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"ascii_normalize", ascii_normalize, METH_VARARGS,
      "ascii_normalize(text, leet) -> (text, drops | None) | None"},
@@ -1723,6 +1811,8 @@ static PyMethodDef methods[] = {
     {"vocab_table", vocab_table, METH_O, "vocab_table(vocab) -> capsule"},
     {"offer_known_table", offer_known_table, METH_VARARGS,
      "offer_known_table(text, title, table, max_chars, max_words, title_words) -> list[int]"},
+    {"offer_dot", offer_dot, METH_VARARGS,
+     "offer_dot(known, drug, any, k) -> (z_drug, z_any, [(contribution, index)])"},
     {"offer_known", offer_known, METH_VARARGS,
      "offer_known(text, title, vocab, max_chars, max_words, title_words) -> list[int]"},
     {"next_number", next_number, METH_VARARGS,

@@ -24,7 +24,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -117,19 +117,36 @@ def _vocab_table(native: Any, vocab: dict[str, int]) -> Any:
     return found[1]
 
 
-def text_vector(terms: Iterable[str], vocab: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and unit-length values of the terms known to ``vocab``."""
-    return known_vector([j for j in map(vocab.get, terms) if j is not None])
+TOP_WORDS = 4  # the drug head's largest word contributions, named in reasons
 
 
-def known_vector(known: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and unit-length values of a document's known term indices."""
+def known_scores(
+    known: list[int], drug: np.ndarray, any_: np.ndarray, k: int = TOP_WORDS
+) -> tuple[float, float, list[tuple[float, int]]]:
+    """Both heads' word sums over a document's known term indices, and the ``k`` largest
+    positive drug contributions as ``(contribution, index)`` (by contribution, then the
+    lower index first). Distinct indices weigh ``1 + log(count)``, scaled to unit length,
+    in float64. The C version (``offer_dot``) does the same in one pass: this is its
+    reference."""
+    if (native := _native.speedups) is not None:
+        z_drug, z_any, top = native.offer_dot(known, drug, any_, k)
+        return z_drug, z_any, top
     if not known:
-        return np.empty(0, np.int64), np.empty(0, np.float32)
+        return 0.0, 0.0, []
+    # Every step rounds as the C loop does, so both give the same bits: sums run in order
+    # (cumsum, not numpy's pairwise sum), logs come from the C library (math.log), and the
+    # weights are multiplied by one inverse norm.
     idx, counts = np.unique(np.asarray(known, np.int64), return_counts=True)
-    val = (1.0 + np.log(counts)).astype(np.float32)
-    val /= float(np.sqrt(np.dot(val, val)))
-    return idx, val
+    distinct = np.unique(counts)
+    logs = np.array([math.log(int(c)) for c in distinct], np.float64)
+    w = 1.0 + logs[np.searchsorted(distinct, counts)]
+    val = w * (1.0 / math.sqrt(float(np.cumsum(w * w)[-1])))
+    contrib = drug[idx].astype(np.float64) * val
+    z_drug = float(np.cumsum(contrib)[-1])
+    z_any = float(np.cumsum(any_[idx].astype(np.float64) * val)[-1])
+    positive = np.flatnonzero(contrib > 0)
+    order = positive[np.lexsort((idx[positive], -contrib[positive]))][:k]
+    return z_drug, z_any, [(float(contrib[b]), int(idx[b])) for b in order]
 
 
 def evidence_vector(counts: Mapping[str, int]) -> list[float]:
@@ -159,23 +176,16 @@ class OfferModel:
         self, norm_text: str, counts: Mapping[str, int], title: str | None = None
     ) -> tuple[tuple[float, float], list[tuple[float, str]]]:
         """Raw scores of both heads, and the drug head's largest word contributions."""
-        idx, val = known_vector(known_terms(norm_text, title, self.vocab))
+        z_drug, z_any, best = known_scores(
+            known_terms(norm_text, title, self.vocab), self._drug, self._any
+        )
         ev = evidence_vector(counts)
         z = [
             float(self.intercept[r]) + sum(w * x for w, x in zip(self._ev[r], ev, strict=True))
             for r in (0, 1)
         ]
-        top: list[tuple[float, str]] = []
-        if len(idx):
-            contrib = self._drug[idx] * val
-            z[0] += float(contrib.sum())
-            z[1] += float(np.dot(self._any[idx], val))
-            best = np.argpartition(contrib, -4)[-4:] if len(contrib) > 4 else range(len(contrib))
-            top = sorted(
-                ((float(contrib[b]), self.terms[idx[b]]) for b in best if contrib[b] > 0),
-                reverse=True,
-            )
-        return (z[0], z[1]), top
+        top = sorted(((c, self.terms[j]) for c, j in best), reverse=True)
+        return (z[0] + z_drug, z[1] + z_any), top
 
     def calibrated(self, z: float, head: str = "drug") -> float:
         """Platt-scaled probability (fitted on out-of-fold scores of the training mix)."""
