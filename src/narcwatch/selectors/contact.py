@@ -60,6 +60,23 @@ def _address_follows(text: str, start: int) -> bool:
     return "@" in word.split(maxsplit=1)[0] if word.strip() else False
 
 
+_USER_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
+_LABEL = re.compile(r"[A-Za-z0-9-]{1,63}")
+
+
+def _could_be_address(text: str, a: int) -> bool:
+    """Whether the "@" at ``a`` can be the middle of an address: a user character right
+    before it and a host label then a dot right after. Most "@" are handles ("@shop"),
+    and the e-mail regex, run over the window of each, cost more than the rest of the
+    selectors on a social page. Bracketed and worded anchors are left to the regex."""
+    if text[a] != "@":
+        return True
+    if a == 0 or text[a - 1] not in _USER_CHARS:
+        return False  # "[@]" after a space has its own bracket anchor
+    label = _LABEL.match(text, a + 1)
+    return label is not None and _DOT_SPLIT.match(text, label.end()) is not None
+
+
 def _anchors(text: str) -> list[int]:
     out = []
     i = text.find("@")
@@ -81,7 +98,7 @@ def _anchors(text: str) -> list[int]:
 def extract_email(text: str, options: ExtractOptions) -> Iterator[Candidate]:
     done = -1  # end of the last address found: anchors inside it are spent
     for a in _anchors(text):
-        if a < done:
+        if a < done or not _could_be_address(text, a):
             continue
         window = _EMAIL.finditer(text, max(0, a - _BEFORE), min(len(text), a + _AFTER))
         m = next((m for m in window if m.start() <= a < m.end()), None)
