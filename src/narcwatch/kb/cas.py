@@ -11,6 +11,9 @@ import re
 from collections.abc import Iterator
 
 CAS_RE = re.compile(r"(?<![\d-])(\d{2,7})-(\d{2})-(\d)(?![\d-])")
+# The tail every CAS number has: a regex that starts with a literal skips through text
+# ~100x faster than CAS_RE, whose look-behind runs at every position.
+_TAIL = re.compile(r"-\d\d-\d")
 
 
 def cas_check_digit(body: str) -> int:
@@ -29,7 +32,7 @@ def is_valid_cas(value: str) -> bool:
 
 def find_cas(text: str) -> Iterator[tuple[str, int, int]]:
     """Valid CAS numbers in ``text`` as ``(number, start, end)``; bad check digits skipped."""
-    if "-" not in text:
+    if "-" not in text or not _TAIL.search(text):
         return
     for m in CAS_RE.finditer(text):
         if cas_check_digit(m.group(1) + m.group(2)) == int(m.group(3)):
