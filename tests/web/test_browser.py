@@ -174,6 +174,12 @@ def test_a_correlation_alert_arrives_live(session: Session, other_session: Sessi
     assert any("/alerts/stream?after=" in url for url in asked)
     assert not [url for url in asked if "/alerts.json" in url], "the inbox polled"
     a.shot("alerts")
+    # "Ask B" on the alert: a thread with B about the match
+    new.get_by_role("link", name="Ask B").click()
+    a.page.get_by_label("Message to B").fill("Is this seller yours too?")
+    a.page.get_by_role("button", name="Send message").click()
+    expect(a.page.locator(".thread .message .body")).to_have_text(["Is this seller yours too?"])
+    a.shot("alert-thread")
 
 
 def test_a_chart_downloads_as_csv(session: Session) -> None:

@@ -1,5 +1,6 @@
 """In a real browser: a message thread between two organisations on a shared incident
-(a third sees nothing), hostile message bodies that stay text, and a chart saved as PNG."""
+(a third sees nothing), hostile message bodies that stay text, the alerts inbox where
+the event stream cannot be opened, and a chart saved as PNG."""
 
 from __future__ import annotations
 
@@ -69,6 +70,24 @@ def test_a_thread_between_two_organisations_and_none_for_a_third(
     posted = c.page.request.post(c.url + path + "/messages", form={"body": "hi", "csrf": csrf})
     assert posted.status == 404 and HOSTILE not in posted.text()
     # each session's teardown fails the test on any dialog or request leaving 127.0.0.1
+
+
+def test_the_inbox_polls_only_where_the_stream_cannot_be_opened(
+    session: Session, other_session: Session
+) -> None:
+    a, b = session, other_session
+    a.login("A")
+    _share_with_ab(a, "A's seller, inbox without a stream")
+    # As behind a proxy that refuses event streams: EventSource gives up (CLOSED).
+    a.page.route("**/alerts/stream*", lambda route: route.fulfill(status=503, body="no"))
+    a.page.goto(a.url + "/alerts")
+    table = a.page.locator("#alerts")
+    expect(table).to_have_attribute("data-live", "poll", timeout=TIMEOUT)
+    rows = a.page.locator("#alerts tbody tr.new")
+    expect(rows).to_have_count(0)
+    b.login("B")
+    _share_with_ab(b, "B's seller, the same one")
+    expect(rows.first).to_contain_text("B's seller, the same one", timeout=TIMEOUT)
 
 
 def test_a_chart_downloads_as_png(session: Session) -> None:

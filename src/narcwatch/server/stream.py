@@ -11,6 +11,9 @@ Each event is ``id: <alert id>``, ``event: alert``, ``data: <Alert JSON>``; a cl
 that reconnects with ``Last-Event-ID`` (or ``?after=``) resumes after it. ``?limit=N``
 ends the stream after N alerts (scripts, tests). The token is checked again at every
 poll: a revoked or expired token ends the stream.
+
+:func:`alert_events` is the stream itself, shared with the web UI's alerts inbox
+(``narcwatch.web.alerts``), which authenticates by its session cookie instead.
 """
 
 from __future__ import annotations

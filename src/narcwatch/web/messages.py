@@ -78,9 +78,11 @@ def _alert(request: Request, who: WebUser, alert_id: int) -> Alert:
 def _alert_page(request: Request, who: WebUser, alert_id: int, *, status: int = 200,
                 error: str | None = None, body: str = "") -> Response:  # fmt: skip
     alert = _alert(request, who, alert_id)
-    messages = service(request).alert_messages(who.caller, alert_id)
+    svc = service(request)
+    messages = svc.alert_messages(who.caller, alert_id)
+    mine = svc.get_incident(who.caller, alert.incident).title  # our own incident
     return render(request, "alert_thread.html", status=status, user=who, nav="alerts",
-                  alert=alert, messages=messages, error=error, body=body,
+                  alert=alert, messages=messages, error=error, body=body, mine=mine,
                   writer=who.caller.role != Role.READER)  # fmt: skip
 
 
