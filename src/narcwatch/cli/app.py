@@ -76,6 +76,7 @@ def _register_commands() -> None:
         review,
         scan,
         share,
+        sync,
     )
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "PushSummary",
     "Role",
     "SharingGroup",
+    "SyncSummary",
     "TokenInfo",
     "TokenIssued",
     "User",
@@ -287,6 +288,39 @@ class PushSummary(Record):
     alerts_raised: int = 0
     errors: list[str] = Field(default_factory=list, description="The first failures")
     incidents: list[str] = Field(default_factory=list, description="Ids of the new drafts")
+
+
+class SyncSummary(Record):
+    """``narcwatch sync pull``: incidents a remote narcwatch server shares with us, pulled
+    over TAXII 2.1 as the local organisation standing for that server."""
+
+    schema_id: ClassVar[str] = "narcwatch.sync-summary/1"
+    columns: ClassVar[tuple[str, ...]] = (
+        "remote", "collection", "org", "created", "updated", "unchanged", "refused", "complete",
+    )  # fmt: skip
+
+    remote: str = Field(description="The remote server's base URL")
+    collection: str = Field(description="The remote TAXII collection read")
+    org: str = Field(description="The local organisation the pulled incidents belong to")
+    pages: int = Field(default=0, description="TAXII pages read")
+    objects: int = Field(default=0, description="STIX objects received")
+    created: int = Field(default=0, description="Incidents pulled for the first time")
+    updated: int = Field(default=0, description="Local copies updated to a newer remote version")
+    unchanged: int = Field(default=0, description="Reports already pulled at that version")
+    refused: int = Field(
+        default=0,
+        description="Reports not imported (RED, an unknown sharing group, invalid data, or "
+        "an incident that is this server's own): each named in errors",
+    )
+    alerts_raised: int = 0
+    added_after: datetime | None = Field(
+        default=None, description="The cursor kept for the next run (TAXII added_after)"
+    )
+    complete: bool = Field(default=True, description="False: stopped by a remote error")
+    errors: list[str] = Field(default_factory=list, description="The first problems")
+    incidents: list[str] = Field(
+        default_factory=list, description="Ids of the local incidents created or updated"
+    )
 
 
 class WebhookIssued(Record):

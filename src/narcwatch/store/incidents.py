@@ -102,8 +102,17 @@ class IncidentRepository:
 
     # -- writes (audited) -------------------------------------------------------------
     def add(
-        self, incident_id: str, org: str, draft: IncidentDraft, keys: list[Key], event: Event
+        self,
+        incident_id: str,
+        org: str,
+        draft: IncidentDraft,
+        keys: list[Key],
+        event: Event,
+        *,
+        also: Callable[[Session, IncidentRow], None] | None = None,
     ) -> StoredIncident:
+        """Store a new incident; ``also(session, row)`` writes more in the same
+        transaction (instance sync: where it came from)."""
         now = datetime.now(UTC)
 
         def body(session: Session) -> StoredIncident:
@@ -124,6 +133,8 @@ class IncidentRepository:
             session.flush()
             if keys:
                 session.execute(insert(IncidentKeyRow), _key_rows(row.pk, org, keys))
+            if also is not None:
+                also(session, row)
             return StoredIncident(row.pk, _incident(row))
 
         result: StoredIncident = run_audited(self.store, event, body)
@@ -137,10 +148,11 @@ class IncidentRepository:
         event: Event,
         *,
         visibility: Visibility,
+        also: Callable[[Session, IncidentRow], None] | None = None,
     ) -> StoredIncident:
         """Apply ``change(draft) -> draft`` to the incident, if the caller's organisation
         owns it (others: 403 when they may see it, 404 when they may not), and replace
-        its keys with ``keys_of(new draft)``."""
+        its keys with ``keys_of(new draft)``; ``also(session, row)`` as for :meth:`add`."""
 
         def body(session: Session) -> StoredIncident:
             row = session.scalars(
@@ -160,6 +172,8 @@ class IncidentRepository:
             keys = keys_of(draft)
             if keys:
                 session.execute(insert(IncidentKeyRow), _key_rows(row.pk, row.org, keys))
+            if also is not None:
+                also(session, row)
             session.flush()
             return StoredIncident(row.pk, _incident(row))
 

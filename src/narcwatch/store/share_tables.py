@@ -26,6 +26,8 @@ __all__ = [
     "MessageRow",
     "OrganisationRow",
     "SharingGroupRow",
+    "SyncCursorRow",
+    "SyncOriginRow",
     "TokenRow",
     "UserRow",
     "WebhookRow",
@@ -185,3 +187,34 @@ class MessageRow(Base):
     sender: Mapped[str] = mapped_column(String(320))
     body: Mapped[str] = mapped_column(Text)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SyncOriginRow(Base):
+    """Where a pulled incident came from (instance sync): the remote server, the STIX id
+    of its report there and that report's ``modified`` when last pulled. One row per
+    (remote, remote_id): a re-run updates the incident instead of adding another."""
+
+    __tablename__ = "sync_origins"
+    __table_args__ = (UniqueConstraint("remote", "remote_id", name="uq_sync_origins_remote"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_pk: Mapped[int] = mapped_column(
+        ForeignKey("incidents.pk", ondelete="CASCADE"), unique=True
+    )
+    remote: Mapped[str] = mapped_column(String(512))
+    remote_id: Mapped[str] = mapped_column(String(256))
+    remote_org: Mapped[str] = mapped_column(String(128))
+    remote_modified: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    synced: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SyncCursorRow(Base):
+    """How far instance sync has read a remote collection: its TAXII ``added_after``."""
+
+    __tablename__ = "sync_cursors"
+
+    remote: Mapped[str] = mapped_column(String(512), primary_key=True)
+    collection: Mapped[str] = mapped_column(String(128), primary_key=True)
+    org: Mapped[str] = mapped_column(String(128))
+    added_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
