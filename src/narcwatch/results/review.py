@@ -118,12 +118,13 @@ class OfferPoint(Record):
 
 
 class OfferSeries(Record):
-    """Drug offers a day per substance or platform (``by``), for the dashboards."""
+    """Drug offers a day per substance, platform or country (``by``; a country is an ISO
+    code from a listing's origin column or a phone number's region), for the dashboards."""
 
     schema_id: ClassVar[str] = "narcwatch.offer-series/1"
     columns: ClassVar[tuple[str, ...]] = ("day", "key", "offers")
 
-    by: Literal["substance", "platform"]
+    by: Literal["substance", "platform", "country"]
     days: list[str]
     keys: list[str] = Field(description="the series, largest first")
     points: list[OfferPoint]

@@ -14,12 +14,20 @@ from narcwatch.model import Finding
 from narcwatch.results.review import DocumentView, OfferPoint, OfferSeries, QueueItem, QueuePage
 from narcwatch.store import Store
 from narcwatch.store.audit import utc
+from narcwatch.store.countries import countries_of, country_prefilter
 from narcwatch.store.review_tables import ReviewRow
 from narcwatch.store.reviews import ReviewRepository, latest_reviews
 from narcwatch.store.tables import ActorDocRow, DocumentRow, SubstanceHitRow
 from narcwatch.store.visibility import Visibility
 
-__all__ = ["QueueFilter", "document_view", "offer_series", "review_queue", "stored_substances"]
+__all__ = [
+    "QueueFilter",
+    "document_day",
+    "document_view",
+    "offer_series",
+    "review_queue",
+    "stored_substances",
+]
 
 NO_PLATFORM = "(none)"
 # Findings are stored as the JSON ``json.dumps`` writes (", " and ": " separators, keys in
@@ -41,6 +49,7 @@ class QueueFilter:
     since: str | None = None  # YYYY-MM-DD, on the document's day
     until: str | None = None
     undecided: bool = False  # only findings nobody has decided on yet
+    country: str | None = None  # ISO 3166-1 alpha-2 (store.countries: origin column, phones)
     # any of these knowledge-base ids (a family's or a control status's, which the jobs
     # resolve from the knowledge base; an empty set matches nothing)
     substances_any: frozenset[str] | None = None
@@ -50,6 +59,9 @@ def _day() -> Any:
     """Published date when the document says, else the day it was first stored."""
     stored = func.substr(func.cast(DocumentRow.first_seen, String), 1, 10)
     return func.coalesce(func.substr(DocumentRow.published, 1, 10), stored)
+
+
+document_day = _day
 
 
 def _conditions(where: QueueFilter) -> list[Any]:
@@ -79,6 +91,8 @@ def _conditions(where: QueueFilter) -> list[Any]:
         found.append(_day() <= where.until)
     if where.undecided:
         found.append(~exists().where(ReviewRow.doc_id == DocumentRow.doc_id))
+    if where.country:
+        found.append(country_prefilter(where.country))
     return found
 
 
@@ -115,20 +129,26 @@ def review_queue(
     offset: int = 0,
     visibility: Visibility | None = None,
 ) -> QueuePage:
-    """Findings matching ``where``, highest risk first (then offer score, then oldest)."""
+    """Findings matching ``where``, highest risk first (then offer score, then oldest).
+    A country is narrowed in SQL and decided on each candidate's finding."""
     del visibility  # one home is one organisation's findings
     conditions = _conditions(where)
     query = (
         select(DocumentRow.doc_id, DocumentRow.finding, _day(), DocumentRow.risk)
         .where(*conditions)
         .order_by(DocumentRow.risk.desc(), DocumentRow.offer_score.desc(), DocumentRow.pk)
-        .limit(limit)
-        .offset(offset)
     )
     latest = DocumentRow.is_latest.is_(True)
+    rows: list[Any]
+    total: int | None
     with store.session() as s:
-        rows = s.execute(query).all()
-        total = s.scalar(select(func.count()).select_from(DocumentRow).where(*conditions)) or 0
+        if where.country:
+            code = where.country.upper()
+            found = [r for r in s.execute(query) if code in countries_of(json.loads(r[1]))]
+            rows, total = found[offset : offset + limit], len(found)
+        else:
+            rows = list(s.execute(query.limit(limit).offset(offset)))
+            total = s.scalar(select(func.count()).select_from(DocumentRow).where(*conditions))
         platforms = [
             p or NO_PLATFORM
             for p in s.scalars(
@@ -159,7 +179,7 @@ def review_queue(
                 review=reviews.get(doc_id),
             )
         )
-    return QueuePage(items=items, total=total, platforms=platforms, substances=substances)
+    return QueuePage(items=items, total=total or 0, platforms=platforms, substances=substances)
 
 
 def document_view(
@@ -211,14 +231,21 @@ def offer_series(
     elif by == "platform":
         key = func.coalesce(DocumentRow.platform, NO_PLATFORM)
         query = select(day, key, offers)
+    elif by == "country":  # decided on each finding (store.countries), counted here
+        query = select(day, DocumentRow.finding)
     else:
-        raise UsageError(f"cannot chart offers by {by!r}", options=["substance", "platform"])
+        options = ["substance", "platform", "country"]
+        raise UsageError(f"cannot chart offers by {by!r}", options=options)
     if substances_any is not None and by == "substance":  # those substances' hits only
         base.append(SubstanceHitRow.substance_id.in_(sorted(substances_any)))
     elif substances_any is not None:
         base.append(_has_any(substances_any))
+    rows: list[Any]
     with store.session() as s:
-        rows = s.execute(query.where(*base).group_by(day, key).order_by(day, key)).all()
+        if by == "country":
+            rows = _by_country(s.execute(query.where(*base)))
+        else:
+            rows = list(s.execute(query.where(*base).group_by(day, key).order_by(day, key)))
     totals: dict[str, int] = {}
     for _, k, n in rows:
         totals[k] = totals.get(k, 0) + n
@@ -231,3 +258,12 @@ def offer_series(
         keys=keys,
         points=points,
     )
+
+
+def _by_country(rows: Any) -> list[tuple[str, str, int]]:
+    """(day, country, offers) from (day, finding JSON) rows, by day and country."""
+    counts: dict[tuple[str, str], int] = {}
+    for day, finding in rows:
+        for code in countries_of(json.loads(finding)):
+            counts[day, code] = counts.get((day, code), 0) + 1
+    return [(d, c, n) for (d, c), n in sorted(counts.items())]

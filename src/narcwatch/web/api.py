@@ -9,10 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from narcwatch.jobs import market
 from narcwatch.jobs import review as jobs
 from narcwatch.jobs.context import Context
 from narcwatch.jobs.share import Caller
 from narcwatch.results.base import Record
+from narcwatch.results.market import FirstSeenList, GramPrices
 from narcwatch.results.review import Decision, DocumentView, OfferSeries, QueuePage, Review
 from narcwatch.server.auth import caller
 
@@ -25,6 +27,13 @@ Control = Annotated[
     str | None,
     Query(pattern=r"^(1961|1971|1988|national|none)$",
           description="Control status: a UN convention, national lists only, or none known"),
+]  # fmt: skip
+
+
+Country = Annotated[
+    str | None,
+    Query(pattern=r"^[A-Za-z]{2}$",
+          description="ISO 3166-1 alpha-2: a listing's origin column or a phone's region"),
 ]  # fmt: skip
 
 
@@ -53,9 +62,11 @@ def queue(
     offset: Annotated[int, Query(ge=0)] = 0,
     family: Family = None,
     control: Control = None,
+    country: Country = None,
 ) -> QueuePage:
     """Findings to review, highest risk first, with each one's latest decision."""
-    where = jobs.QueueFilter(platform, substance, kind, min_score, since, until, undecided)
+    where = jobs.QueueFilter(platform, substance, kind, min_score, since, until, undecided,
+                             country=country.upper() if country else None)  # fmt: skip
     return jobs.queue_job(_ctx(request), where, limit=limit, offset=offset,
                           visibility=who.visibility, family=family, control=control)  # fmt: skip
 
@@ -87,10 +98,32 @@ def export(request: Request, who: CallerDep) -> Response:
 def offers(
     request: Request,
     who: CallerDep,
-    by: Annotated[str, Query(pattern=r"^(substance|platform)$")] = "substance",
+    by: Annotated[str, Query(pattern=r"^(substance|platform|country)$")] = "substance",
     family: Family = None,
     control: Control = None,
 ) -> OfferSeries:
-    """Drug offers a day per substance or platform (the dashboards' data)."""
+    """Drug offers a day per substance, platform or country (the dashboards' data)."""
     return jobs.offers_over_time(_ctx(request), by, visibility=who.visibility, family=family,
                                  control=control)  # fmt: skip
+
+
+@router.get("/review/first-seen", response_model=FirstSeenList)
+def first_seen(
+    request: Request,
+    who: CallerDep,
+    family: Family = None,
+    control: Control = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+) -> FirstSeenList:
+    """Substances by the day a stored document first named them, newest first."""
+    del who  # one home is one organisation's findings
+    return market.first_seen_job(_ctx(request), family=family, control=control, limit=limit)
+
+
+@router.get("/review/prices", response_model=GramPrices)
+def prices(
+    request: Request, who: CallerDep, family: Family = None, control: Control = None
+) -> GramPrices:
+    """Median price per gram per substance, market and currency of the drug offers."""
+    del who
+    return market.gram_prices(_ctx(request), family=family, control=control)

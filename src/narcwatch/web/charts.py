@@ -3,9 +3,11 @@ from elsewhere): offers a day as stacked bars, and an actor's documents and sele
 a radial graph. The markup is built with Jinja's escaping (``Markup.format``), so a
 substance, platform or vendor name can never become markup.
 
-The trade-off: the graph is not draggable or zoomable as Cytoscape.js would make it,
-but it is readable, printable, accessible (each node is a link with a title) and costs
-no third-party script; an actor large enough to need panning is listed in full below it.
+The actor graph is made interactive by our own ``static/graph.js`` (pan, zoom, select a
+node to highlight its neighbours and show its details, all by mouse or keyboard) from
+the ``data-`` attributes written here: each node names itself (``data-node``) and each
+edge its two ends (``data-a``, ``data-b``). Without script it stays a static drawing
+whose document nodes are links.
 """
 
 from __future__ import annotations
@@ -119,8 +121,9 @@ def actor_graph(actor: ActorDetail, *, size: int = 560, max_docs: int = 40) -> M
     parts = [
         Markup(
             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {s} {s}" width="{s}" '
-            'height="{s}" role="img" aria-labelledby="graph-title" class="graph" {font}>'
+            'height="{s}" role="group" aria-labelledby="graph-title" class="graph" {font}>'
             '<title id="graph-title">Actor {id}: {n} documents, {k} selectors</title>'
+            '<g class="viewport">'
         ).format(s=size, id=actor.id, n=len(actor.documents), k=len(selectors), font=Markup(_FONT))
     ]
     for j, label in enumerate(labels):
@@ -129,16 +132,19 @@ def actor_graph(actor: ActorDetail, *, size: int = 560, max_docs: int = 40) -> M
             dx, dy = doc_pos[i]
             parts.append(
                 Markup(
-                    '<line x1="{a:.1f}" y1="{b:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="#9aa3ad"/>'
-                ).format(a=sx, b=sy, x=dx, y=dy)
+                    '<line class="edge" data-a="s{j}" data-b="d{i}" x1="{a:.1f}" y1="{b:.1f}" '
+                    'x2="{x:.1f}" y2="{y:.1f}" stroke="#9aa3ad"/>'
+                ).format(a=sx, b=sy, x=dx, y=dy, i=i, j=j)
             )
     for i, item in enumerate(items):
         x, y = doc_pos[i]
         parts.append(
             Markup(
-                '<a href="/documents/{d}"><circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#0072B2">'
+                '<a href="/documents/{d}" class="node" data-node="d{i}" data-kind="document" '
+                'aria-label="document {short} ({src})">'
+                '<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#0072B2">'
                 "<title>document {short} ({src})</title></circle></a>"
-            ).format(d=item.doc_id, short=item.doc_id[:12], src=item.source, x=x, y=y)
+            ).format(d=item.doc_id, short=item.doc_id[:12], src=item.source, x=x, y=y, i=i)
         )
     for j, label in enumerate(labels):
         x, y = sel_pos[j]
@@ -146,11 +152,15 @@ def actor_graph(actor: ActorDetail, *, size: int = 560, max_docs: int = 40) -> M
         below = y > c + 1  # labels outside the ring, away from the edges
         parts.append(
             Markup(
-                '<g><rect x="{rx:.1f}" y="{ry:.1f}" width="14" height="14" fill="{col}">'
+                '<g class="node" data-node="s{j}" data-kind="{kind}" tabindex="0" '
+                'role="button" aria-label="selector {label}">'
+                '<rect x="{rx:.1f}" y="{ry:.1f}" width="14" height="14" fill="{col}">'
                 "<title>{label}</title></rect>"
                 '<text x="{tx:.1f}" y="{ty:.1f}" text-anchor="middle" fill="#222">'
                 "{short}</text></g>"
             ).format(
+                j=j,
+                kind="linking selector" if label in linking else "selector",
                 rx=x - 7,
                 ry=y - 7,
                 col=colour,
@@ -160,7 +170,7 @@ def actor_graph(actor: ActorDetail, *, size: int = 560, max_docs: int = 40) -> M
                 short=_clip(label, 28),
             )
         )
-    parts.append(Markup("</svg>"))
+    parts.append(Markup("</g></svg>"))
     return Markup("").join(parts)
 
 

@@ -25,6 +25,7 @@ DocId = Annotated[str, "a document id or a unique prefix"]
 PAGE = 50
 KINDS = {"drug": "drug offer", "other": "other offer", "talk": "talk (no offer)"}
 CONTROL = r"^(1961|1971|1988|national|none)?$"  # jobs.review.CONTROLS, or none chosen
+COUNTRY = r"^([A-Za-z]{2})?$"  # ISO 3166-1 alpha-2, or none chosen
 
 
 @router.get("/")
@@ -46,11 +47,13 @@ def queue(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     family: Annotated[str | None, Query(max_length=64)] = None,
     control: Annotated[str | None, Query(pattern=CONTROL)] = None,
+    country: Annotated[str | None, Query(pattern=COUNTRY)] = None,
 ) -> Response:
     score = float(min_score) if min_score and _is_number(min_score) else None
     where = jobs.QueueFilter(platform=platform or None, substance=substance or None,
                              kind=kind or None, min_score=score, since=since or None,
-                             until=until or None, undecided=bool(undecided))  # fmt: skip
+                             until=until or None, undecided=bool(undecided),
+                             country=country.upper() if country else None)  # fmt: skip
     ctx = state(request).ctx
     page = jobs.queue_job(ctx, where, limit=PAGE, offset=offset, visibility=who.caller.visibility,
                           family=family or None, control=control or None)  # fmt: skip
