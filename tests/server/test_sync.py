@@ -256,3 +256,76 @@ def test_the_command(remote, cli):
     assert bad.code == 1 and "HTTP 401" in bad.stderr and url in bad.stderr
     none = cli("sync", "pull", "--from", url, "--as-org", "Hub")
     assert none.code == 2 and "--token-stdin" in none.stderr
+
+
+def test_a_stopped_run_keeps_what_it_pulled_and_the_next_goes_on(remote, local):
+    """Ctrl-C after a page, then a remote that fails after the first page: what
+    was pulled stays, the cursor moved, and the next run ends the job without copies."""
+    import httpx
+
+    hub, _, url = remote
+    local.service.create_group("AB", ["Hub", "Y"])
+
+    def stop(summary):
+        if summary.created:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        pull(local.service, url, "Hub", token=hub.tokens["b"], page_size=2, progress=stop)
+    first = local.service.count_incidents(None)
+    assert 0 < first < len(SHARED_WITH_B)
+    audited = [e for e in AuditRepository(local.service.store).entries()
+               if e.action == "sync.pull"]  # fmt: skip
+    assert audited[-1].detail["error"] == "KeyboardInterrupt"
+
+    pages = []
+
+    def fail_after_one_page(request: httpx.Request) -> None:
+        if "/objects/" in request.url.path and "match%5Bid%5D" not in str(request.url):
+            pages.append(request.url)
+            if len(pages) > 1:
+                raise httpx.ConnectError("connection reset", request=request)
+
+    with httpx.Client(event_hooks={"request": [fail_after_one_page]}) as client:
+        broken = pull(local.service, url, "Hub", token=hub.tokens["b"], page_size=2,
+                      client=client)  # fmt: skip
+    assert not broken.complete and broken.pages == 1
+    assert "cannot reach" in broken.errors[0] and "/objects/" in broken.errors[0]
+
+    rest = pull(local.service, url, "Hub", token=hub.tokens["b"], page_size=2)
+    assert rest.complete
+    assert local.titles() == SHARED_WITH_B
+    assert local.service.count_incidents(None) == len(SHARED_WITH_B)
+
+
+def test_two_servers_pulling_from_each_other_do_not_copy_copies_back(remote, local):
+    hub, made, url = remote
+    pull(local.service, url, "Hub", token=hub.tokens["b"])
+    mine = local.service.create_incident(
+        local.caller("x"), IncidentDraft.model_validate(draft(tlp="GREEN", title="regional"))
+    )
+    hub.service.create_org("Region")
+    with serving(local.service) as local_url:
+        back = pull(hub.service, local_url, "Region", token=local.tokens["x"])
+    assert back.created == 1 and back.incidents == [mine.incident.id]
+    assert back.refused == 2  # the hub's own GREEN and AMBER, pulled here before
+    assert sum("already on this server" in e for e in back.errors) == 2
+    titles = [i.title for i in hub.service.list_incidents(None, limit=500).items]
+    assert sorted(titles) == sorted([i.title for i in made.values()] + ["regional"])
+
+
+def test_an_incident_edited_here_and_remotely_takes_the_remote_version_and_says_so(remote, local):
+    hub, made, url = remote
+    pull(local.service, url, "Hub", token=hub.tokens["b"])
+    local.service.create_user("h@hub.example", "Hub", "analyst", PASSWORD)
+    here = local.service.authenticate(local.service.create_token("h@hub.example").token)
+    local.service.update_incident(here, made["green"].id, IncidentPatch(title="edited here"))
+    untouched = pull(local.service, url, "Hub", token=hub.tokens["b"])
+    assert (untouched.updated, untouched.conflicts) == (0, 0)  # nothing new remotely
+    hub.service.update_incident(
+        hub.caller("a"), made["green"].id, IncidentPatch(title="edited there")
+    )
+    summary = pull(local.service, url, "Hub", token=hub.tokens["b"])
+    assert (summary.updated, summary.conflicts) == (1, 1)
+    assert any("edited here and on the remote" in e for e in summary.errors)
+    assert local.service.get_incident(None, made["green"].id).title == "edited there"

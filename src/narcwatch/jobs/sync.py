@@ -319,12 +319,19 @@ class _Run:
             tlp = Tlp.RED if draft.tlp == Tlp.RED else Tlp.AMBER_STRICT
             draft = draft.model_copy(update={"tlp": tlp, "sharing_group": None})
             self.error(
-                f"{rid}: {refusal}; the copy here ({known.incident_id}) is now {org_only(self.org)}"
+                f"{rid}: {refusal}; the copy here ({known.incident_id}) is now visible to "
+                f"{self.org!r} only"
             )
         if known is not None:
             if modified <= known.remote_modified and refusal is None:
                 self.summary.unchanged += 1
                 return
+            if known.edited_here:
+                self.summary.conflicts += 1
+                self.error(
+                    f"{rid}: {known.incident_id} was edited here and on the remote: the "
+                    "remote's version replaces it (the edit here is in the audit log)"
+                )
             self.write(known.incident_id, draft, origin, replace=True)
             return
         local_id = remote_id if remote_id and _LOCAL_ID.match(remote_id) else None
@@ -378,15 +385,11 @@ class _Run:
             self.summary.incidents.append(incident_id)
 
 
-def org_only(org: str) -> str:
-    return f"visible to {org!r} only"
-
-
 def _audit_run(svc: ShareService, summary: SyncSummary, failure: BaseException | None) -> None:
     detail: dict[str, Any] = summary.model_dump(
         mode="json", include={"collection", "pages", "objects", "created", "updated",
-                              "unchanged", "refused", "alerts_raised", "added_after",
-                              "complete"},
+                              "unchanged", "refused", "conflicts", "alerts_raised",
+                              "added_after", "complete"},
     )  # fmt: skip
     if failure is not None:
         detail["complete"] = False

@@ -312,6 +312,11 @@ class SyncSummary(Record):
         description="Reports not imported (RED, an unknown sharing group, invalid data, or "
         "an incident that is this server's own): each named in errors",
     )
+    conflicts: int = Field(
+        default=0,
+        description="Updated copies that had been edited here too (the remote's version "
+        "wins; each named in errors)",
+    )
     alerts_raised: int = 0
     added_after: datetime | None = Field(
         default=None, description="The cursor kept for the next run (TAXII added_after)"

@@ -43,6 +43,7 @@ class Origin:
     remote_org: str
     remote_modified: datetime
     incident_id: str = ""
+    edited_here: bool = False  # the local copy was edited after it was last pulled
 
 
 class SyncRepository:
@@ -84,15 +85,15 @@ class SyncRepository:
         """The local copy of ``remote``'s object ``remote_id``, if it was pulled."""
         with self.store.session() as session:
             found = session.execute(
-                select(SyncOriginRow, IncidentRow.id)
+                select(SyncOriginRow, IncidentRow.id, IncidentRow.updated)
                 .join(IncidentRow, IncidentRow.pk == SyncOriginRow.incident_pk)
                 .where(SyncOriginRow.remote == remote, SyncOriginRow.remote_id == remote_id)
             ).first()
             if found is None:
                 return None
-            row, incident_id = found
-            return Origin(row.remote, row.remote_id, row.remote_org,
-                          utc(row.remote_modified), incident_id)  # fmt: skip
+            row, incident_id, updated = found
+            return Origin(row.remote, row.remote_id, row.remote_org, utc(row.remote_modified),
+                          incident_id, utc(updated) > utc(row.synced))  # fmt: skip
 
     def incident_exists(self, incident_id: str) -> bool:
         """Whether an incident ``incident_id`` is stored here (of any organisation: the
