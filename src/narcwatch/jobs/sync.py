@@ -58,6 +58,7 @@ __all__ = ["DEFAULT_PAGE", "RemoteError", "pull", "remote_base"]
 
 DEFAULT_PAGE = 500  # objects a TAXII page (the server's maximum is 1000)
 _ID_CHUNK = 100  # ids a match[id] request
+_CACHE = 100_000  # objects of earlier pages kept for the reports of later ones
 _MAX_ERRORS = 50
 _LOCAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,39}$")
 _TICK = timedelta(microseconds=1)
@@ -225,6 +226,8 @@ class _Run:
             if not isinstance(envelope, dict):
                 raise RemoteError(f"{url} sent no TAXII envelope")
             objects = [o for o in envelope.get("objects") or [] if _is_object(o)]
+            if len(self.cache) > _CACHE:  # bounded: what a later report needs is asked for
+                self.cache.clear()
             for obj in objects:
                 self.cache[obj["id"]] = obj
             for report in [o for o in objects if o.get("type") in ("report", "grouping")]:
