@@ -11,19 +11,19 @@ import csv
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
 from pydantic import BaseModel
 
 from narcwatch.kb.loader import data_dir
-from narcwatch.kb.schema import SLUG, Cue, EmojiCode, SlangTerm
+from narcwatch.kb.schema import SLUG, Cue, CueKind, EmojiCode, SlangTerm
 
 DATA = data_dir()
 SLANG_LANGS = ("en", "fr", "es", "de", "ru", "nl", "it", "pt")
 CUE_LANGS = ("en", "fr", "es", "de", "ru")
-CUE_KINDS = ("sale", "buy", "contact", "shipping", "payment", "quality", "listing", "negative")
+CUE_KINDS = get_args(CueKind)  # every kind the schema knows
 DEA_CSV = Path(__file__).resolve().parents[2].parent / "shared/data/dope-drug-lookup"
 DEA_CSV = DEA_CSV / "dea_street_names.csv"
 

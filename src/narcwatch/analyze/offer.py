@@ -93,7 +93,10 @@ def collect_evidence(doc: Doc) -> tuple[dict[str, int], list[str]]:
         first_cue.setdefault(kind, term)
     counts_by_kind = doc.features.get("cue_counts") or {}
     for kind, term in first_cue.items():
-        label = {"negative": "news/policing/harm-reduction term"}.get(kind, f"{kind} term")
+        label = {
+            "negative": "news/policing/harm-reduction term",
+            "use": "someone telling of their own use",
+        }.get(kind, f"{kind} term")
         add(kind, counts_by_kind.get(kind, 1), f"{label} '{term}'")
     if doc.quantities:
         q = doc.quantities[0]

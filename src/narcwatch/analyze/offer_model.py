@@ -50,6 +50,7 @@ EVIDENCE = (
     "price",
     "contact_selector",
     "wallet",
+    "use",
 )
 # Not in the model: "vendor_field" and "price_field" (a vendor or price column in the
 # input) never occur in the real training texts, so their weights would be learned from

@@ -45,8 +45,8 @@ class LinkScorer:
             return 0.0
         doc = self._pipeline.analyze(RawDocument(text=words, source="link", location="", raw=b""))
         cues = doc.features.get("cues") or []
-        positive = sum(1 for kind, *_ in cues if kind != "negative")
-        negative = sum(1 for kind, *_ in cues if kind == "negative")
+        positive = sum(1 for kind, *_ in cues if kind not in ("negative", "use"))
+        negative = sum(1 for kind, *_ in cues if kind in ("negative", "use"))
         score = 0.5 * min(len(doc.substances), 2) + 0.25 * positive - 0.25 * negative
         return max(0.0, min(1.0, score))
 

@@ -144,6 +144,7 @@ CueKind = Literal[
     "quality",  # pure, uncut, lab tested, 99%
     "listing",  # ships from, ships to, in stock, min order
     "negative",  # news, harm reduction, research, policing: arrested, seized, overdose
+    "use",  # someone telling of their own use: I took, we smoked, my trip (reports, reviews)
 ]
 
 
