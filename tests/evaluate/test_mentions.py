@@ -64,5 +64,23 @@ def test_mention_quality_on_real_text(shared_data):
         f"mentions: precision {rep.overall.precision:.3f} recall {rep.overall.recall:.3f}; "
         f"titles: precision {rep.titles.precision:.3f} recall {rep.titles.recall:.3f}"
     )
-    assert rep.overall.precision >= 0.90 and rep.overall.recall >= 0.87
-    assert rep.titles.recall >= 0.89 and rep.titles.precision >= 0.91
+    # Floors a little under the figures in the model card (0.931 / 0.914; 0.927 / 0.939).
+    assert rep.overall.precision >= 0.92 and rep.overall.recall >= 0.90
+    assert rep.titles.recall >= 0.93 and rep.titles.precision >= 0.92
+
+
+@pytest.mark.shared_data
+def test_market_titles_name_their_drug(shared_data):
+    # Every Dream Market cocaine listing title (1,043, junk rows of a shipping route or
+    # stars included: 31 of them): the share in which cocaine is found.
+    from narcwatch.analyze.pipeline import Pipeline
+    from narcwatch.evaluate.corpora import dream
+    from narcwatch.ingest.base import RawDocument
+
+    pipe = Pipeline(("normalize", "language", "substances"))
+    rows = list(dream(shared_data))
+    found = sum(
+        any(h.id == "cocaine" for h in pipe.analyze(RawDocument(r.text, "t", r.id, b"")).substances)
+        for r in rows
+    )
+    assert len(rows) > 1000 and found / len(rows) >= 0.96, found / len(rows)
