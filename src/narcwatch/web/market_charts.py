@@ -8,7 +8,7 @@ from datetime import date
 
 from markupsafe import Markup
 
-from narcwatch.results.market import FirstSeenList, GramPrices
+from narcwatch.results.market import FirstSeenList, GramPrice, GramPrices
 from narcwatch.web.charts import PALETTE, _clip
 
 __all__ = ["first_seen_chart", "price_chart"]
@@ -65,32 +65,46 @@ def first_seen_chart(data: FirstSeenList, *, width: int = 900) -> Markup:
 
 
 def price_chart(data: GramPrices, *, width: int = 900) -> Markup:
-    """One bar per substance, market and currency: the median price per gram, scaled
-    within its currency (prices in two currencies are never drawn on one scale)."""
+    """One bar per substance and market, grouped by currency under a heading: the
+    median price per gram, scaled within its currency (never converted)."""
     left, right, top = 300, 190, 30
-    items = data.items
-    height = top + _ROW * max(len(items), 1) + 12
+    groups: dict[str, list[GramPrice]] = {}
+    for i in data.items:
+        groups.setdefault(i.currency, []).append(i)
+    rows = len(data.items) + len(groups)
+    height = top + _ROW * max(rows, 1) + 12
     title = (f"Median price per gram: {data.with_both} of {data.offers} drug offers had a "
              f"price and a mass quantity, {data.priced} gave a price per gram")  # fmt: skip
     parts = [_open(width, height, "price-per-gram", title)]
     parts.append(Markup('<text x="8" y="16" fill="#222">{t}</text>').format(t=title))
-    if not items:
+    if not data.items:
         return Markup("").join(parts) + _empty(width, "No price per gram in the stored offers")
-    peak: dict[str, float] = {}
-    for i in items:
-        peak[i.currency] = max(peak.get(i.currency, 0.0), i.per_gram)
-    colours = {c: PALETTE[n % len(PALETTE)] for n, c in enumerate(sorted(peak))}
     plot = width - left - right
-    for n, i in enumerate(items):
-        y = top + _ROW * n
-        w = max(plot * i.per_gram / (peak[i.currency] or 1), 1.0)
-        label = f"{i.per_gram:,.2f} {i.currency}/g · n={i.findings}"
+    y = top
+    for n, (currency, items) in enumerate(sorted(groups.items())):
+        colour = PALETTE[n % len(PALETTE)]
         parts.append(Markup(
-            '<text x="{lx}" y="{ty}" text-anchor="end" fill="#222">{s} · {m}</text>'
-            '<rect x="{l}" y="{y}" width="{w:.1f}" height="{h}" fill="{c}"><title>{s} on {m}: '
-            "{v} (from {lo:,.2f} to {hi:,.2f})</title></rect>"
-            '<text x="{vx:.1f}" y="{ty}" fill="#222">{v}</text>'
-        ).format(lx=left - 10, ty=y + 15, s=_clip(i.substance, 24), m=_clip(i.market, 16),
-                 l=left, y=y + 3, w=w, h=_ROW - 6, c=colours[i.currency], v=label,
-                 lo=i.low, hi=i.high, vx=left + w + 6))  # fmt: skip
+            '<text x="8" y="{ty}" fill="#222" font-weight="bold">{c} (scale: up to {p} {c}/g)'
+            '</text><line x1="{l}" x2="{r}" y1="{ly}" y2="{ly}" stroke="#d0d4da"/>'
+        ).format(ty=y + 15, c=currency, p=_money(max(i.per_gram for i in items)), l=left,
+                 r=left + plot, ly=y + _ROW - 2))  # fmt: skip
+        y += _ROW
+        peak = max(i.per_gram for i in items) or 1.0
+        for i in sorted(items, key=lambda i: (-i.per_gram, i.substance, i.market)):
+            w = max(plot * i.per_gram / peak, 1.0)
+            label = f"{_money(i.per_gram)} {i.currency}/g · n={i.findings}"
+            parts.append(Markup(
+                '<text x="{lx}" y="{ty}" text-anchor="end" fill="#222">{s} · {m}</text>'
+                '<rect x="{l}" y="{y}" width="{w:.1f}" height="{h}" fill="{c}"><title>{s} on '
+                "{m}: {v} (from {lo} to {hi})</title></rect>"
+                '<text x="{vx:.1f}" y="{ty}" fill="#222">{v}</text>'
+            ).format(lx=left - 10, ty=y + 15, s=_clip(i.substance, 24), m=_clip(i.market, 16),
+                     l=left, y=y + 3, w=w, h=_ROW - 6, c=colour, v=label, lo=_money(i.low),
+                     hi=_money(i.high), vx=left + w + 6))  # fmt: skip
+            y += _ROW
     return Markup("").join(parts) + Markup("</svg>")
+
+
+def _money(value: float) -> str:
+    """Two decimals from 1 up, three significant digits below (0.0031 BTC)."""
+    return f"{value:,.2f}" if value >= 1 else f"{value:.3g}"
