@@ -10,12 +10,8 @@ are local organisations, and local group ``AB`` has Hub and Y.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,36 +25,10 @@ from narcwatch.results.share import IncidentPatch
 from narcwatch.store.audit import AuditRepository
 from tests.conftest import PG_HOST, PG_PORT
 from tests.server.conftest import PASSWORD, draft
+from tests.server.live import serving
 
 WALLET = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
 EMAIL = "shared-handle@example.org"
-
-
-@contextmanager
-def serving(service: ShareService) -> Iterator[str]:
-    """The remote server on 127.0.0.1 (readiness is uvicorn's ``started``, not a delay)."""
-    uvicorn = pytest.importorskip("uvicorn")
-    from narcwatch.server import ServerSettings, create_app
-
-    app = create_app(ServerSettings(webhook_seconds=0), service=service)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        for _ in range(2400):  # a bound against a hang (2 min), not a margin
-            if server.started:
-                break
-            assert thread.is_alive(), "uvicorn stopped"
-            time.sleep(0.05)
-        assert server.started
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=60)
-        sock.close()
 
 
 @pytest.fixture

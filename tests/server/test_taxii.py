@@ -8,9 +8,6 @@ real TAXII client (taxii2-client) from a server on 127.0.0.1.
 from __future__ import annotations
 
 import base64
-import socket
-import threading
-import time
 
 import pytest
 
@@ -18,6 +15,7 @@ from narcwatch.jobs.taxii import MEDIA_TAXII
 from narcwatch.results.incident import IncidentDraft
 from narcwatch.store.audit import AuditRepository
 from tests.server.conftest import PASSWORD, USERS, draft
+from tests.server.live import serving
 
 ROOT = "/taxii2/api"
 OBJECTS = f"{ROOT}/collections/incidents/objects/"
@@ -262,29 +260,13 @@ def test_the_wrong_organisation_sees_nothing_it_may_not_on_every_path(client, hu
 
 def test_a_taxii_client_reads_the_collection(hub):
     """taxii2-client (what OpenCTI's and others' connectors use) with HTTP Basic, against
-    uvicorn on 127.0.0.1; readiness is uvicorn's ``started``, not a delay."""
-    uvicorn = pytest.importorskip("uvicorn")
+    uvicorn on 127.0.0.1 (tests/server/live.py)."""
     from taxii2client.v21 import Server, as_pages
-
-    from narcwatch.server import ServerSettings, create_app
 
     incidents = [share(hub, "a", tlp="GREEN", title=f"offer {n}") for n in range(3)]
     share(hub, "a", tlp="RED", title="red")
-    app = create_app(ServerSettings(webhook_seconds=0), service=hub.service)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        for _ in range(2400):  # a bound against a hang (2 min), not a margin
-            if server.started:
-                break
-            assert thread.is_alive(), "uvicorn stopped"
-            time.sleep(0.05)
-        assert server.started
-        taxii = Server(f"http://127.0.0.1:{port}/taxii2/", user="c@c.example", password=PASSWORD)
+    with serving(hub.service) as url:
+        taxii = Server(f"{url}/taxii2/", user="c@c.example", password=PASSWORD)
         root = taxii.default
         assert root.versions == [MEDIA_TAXII]
         coll = next(c for c in root.collections if c.alias == "incidents")
@@ -297,10 +279,6 @@ def test_a_taxii_client_reads_the_collection(hub):
         assert len(manifest["objects"]) == len(envelope["objects"])
         one = coll.get_object(reports[0]["id"])
         assert one["objects"][0]["id"] == reports[0]["id"]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=60)
-        sock.close()
 
 
 def test_small_batches_send_the_same_objects_in_date_order(client, hub, monkeypatch):

@@ -35,7 +35,7 @@ import re
 import secrets
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -43,7 +43,7 @@ import httpx
 
 from narcwatch.errors import AccessError, NarcwatchError, UsageError
 from narcwatch.jobs.exchange import import_incidents
-from narcwatch.jobs.taxii import MEDIA_TAXII
+from narcwatch.jobs.taxii import MEDIA_TAXII, format_time, parse_time
 from narcwatch.results.incident import Incident, IncidentDraft, Tlp
 from narcwatch.results.share import SyncSummary
 from narcwatch.share.correlate import correlate
@@ -220,7 +220,7 @@ class _Run:
         s = self.summary
         params: dict[str, str] = {"limit": str(page_size)}
         if s.added_after is not None:
-            params["added_after"] = _format(s.added_after)
+            params["added_after"] = format_time(s.added_after)
         while True:
             envelope, headers = remote.get(url, params)
             if not isinstance(envelope, dict):
@@ -235,7 +235,7 @@ class _Run:
             s.pages += 1
             s.objects += len(objects)
             more = bool(envelope.get("more")) and bool(envelope.get("next"))
-            last = _parse(headers.get("X-TAXII-Date-Added-Last", ""))
+            last = parse_time(headers.get("X-TAXII-Date-Added-Last", ""))
             if last is not None:
                 # More to come: objects added at ``last`` may be on the next page too.
                 after = last - _TICK if more else last
@@ -292,7 +292,7 @@ class _Run:
 
     def take(self, remote: _Remote, url: str, report: dict[str, Any]) -> None:
         rid = str(report["id"])[:256]
-        modified = _parse(str(report.get("modified") or report.get("created") or ""))
+        modified = parse_time(str(report.get("modified") or report.get("created") or ""))
         if modified is None:
             self.refuse(rid, "no modified or created time")
             return
@@ -364,7 +364,7 @@ class _Run:
         detail = {
             "remote": origin.remote,
             "remote_id": origin.remote_id,
-            "remote_modified": _format(origin.remote_modified),
+            "remote_modified": format_time(origin.remote_modified),
             "tlp": draft.tlp.value,
         }
         action = "incident.sync_update" if replace else "incident.sync_create"
@@ -410,15 +410,3 @@ def _refs(obj: dict[str, Any]) -> list[str]:
 
 def _is_object(obj: object) -> bool:
     return isinstance(obj, dict) and isinstance(obj.get("id"), str) and "--" in obj["id"]
-
-
-def _format(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _parse(text: str) -> datetime | None:
-    try:
-        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)

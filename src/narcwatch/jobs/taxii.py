@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from narcwatch.jobs.share import Caller, ShareService
 
 __all__ = ["MEDIA_STIX", "MEDIA_TAXII", "Query", "basic_caller", "collection",
-           "collections", "manifest", "object_versions", "objects", "parse_query"]  # fmt: skip
+           "collections", "format_time", "manifest", "object_versions", "objects",
+           "parse_query", "parse_time"]  # fmt: skip
 
 MEDIA_TAXII = "application/taxii+json;version=2.1"
 MEDIA_STIX = "application/stix+json;version=2.1"
@@ -127,7 +128,7 @@ class _Entry:
         return (
             (q.ids is None or self.id in q.ids)
             and (q.types is None or self.obj.get("type") in q.types)
-            and (q.versions is None or _parse(self.version) in q.versions)
+            and (q.versions is None or parse_time(self.version) in q.versions)
             and (q.spec_versions is None or self.obj.get("spec_version", "2.1") in q.spec_versions)
         )
 
@@ -155,7 +156,7 @@ def manifest(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """What :func:`objects` would send, as (id, date_added, version, media_type)."""
     entries, more = _page(svc, caller, collection(caller, ident), q)
-    items = [{"id": e.id, "date_added": _format(e.date_added), "version": e.version,
+    items = [{"id": e.id, "date_added": format_time(e.date_added), "version": e.version,
               "media_type": MEDIA_STIX} for e in entries]  # fmt: skip
     return _envelope("objects", items, entries, more)
 
@@ -248,7 +249,7 @@ def _entries(incidents: list[Incident]) -> list[_Entry]:
     found = []
     for obj in bundle["objects"]:
         when = added[obj["id"]]
-        version = obj.get("modified") or obj.get("created") or _format(when)
+        version = obj.get("modified") or obj.get("created") or format_time(when)
         found.append(_Entry(when, obj["id"], version, obj))
     return found
 
@@ -267,15 +268,17 @@ def _envelope(
     if not entries:
         return found, {}
     first, last = min(e.date_added for e in entries), max(e.date_added for e in entries)
-    return found, {"X-TAXII-Date-Added-First": _format(first),
-                   "X-TAXII-Date-Added-Last": _format(last)}  # fmt: skip
+    return found, {"X-TAXII-Date-Added-First": format_time(first),
+                   "X-TAXII-Date-Added-Last": format_time(last)}  # fmt: skip
 
 
-def _format(when: datetime) -> str:
+def format_time(when: datetime) -> str:
+    """A STIX/TAXII timestamp (UTC, microseconds, 'Z')."""
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _parse(text: str) -> datetime | None:
+def parse_time(text: str) -> datetime | None:
+    """A STIX/TAXII timestamp as an aware UTC datetime, or None when it is not one."""
     try:
         when = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
@@ -284,7 +287,7 @@ def _parse(text: str) -> datetime | None:
 
 
 def _timestamp(text: str, name: str) -> datetime:
-    when = _parse(text) if len(text) <= 64 else None
+    when = parse_time(text) if len(text) <= 64 else None
     if when is None:
         example = "2026-01-31T12:00:00.000Z"
         raise UsageError(f"{name} must be a timestamp ({example}), not {text[:64]!r}")
@@ -292,14 +295,14 @@ def _timestamp(text: str, name: str) -> datetime:
 
 
 def _encode_next(entry: _Entry) -> str:
-    raw = json.dumps([_format(entry.date_added), entry.id]).encode()
+    raw = json.dumps([format_time(entry.date_added), entry.id]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def _decode_next(token: str) -> tuple[datetime, str]:
     try:
         when, ident = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        parsed = _parse(when) if isinstance(when, str) else None
+        parsed = parse_time(when) if isinstance(when, str) else None
         if parsed is None or not isinstance(ident, str):
             raise ValueError(token)
         return parsed, ident
