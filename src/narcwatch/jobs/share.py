@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from narcwatch.errors import AccessError, NotFoundError, UsageError
-from narcwatch.jobs import share_exchange, share_messages
+from narcwatch.jobs import share_exchange, share_feedback, share_messages
 from narcwatch.jobs.context import Context
 from narcwatch.results.incident import Incident, IncidentDraft, IncidentKind
 from narcwatch.results.share import (
@@ -295,6 +295,7 @@ class ShareService:
         stored = self.incidents.update(
             incident_id, change, incident_keys, event, visibility=caller.visibility
         )
+        stored = share_feedback.counted(self, [stored], caller.visibility)[0]
         found = correlate(self.alerts, incident_pk=stored.pk, org=caller.org,
                           tlp=stored.incident.tlp.value, keys=incident_keys(stored.incident),
                           common_orgs=self.common_orgs)  # fmt: skip
@@ -337,7 +338,9 @@ class ShareService:
         run_audited(self.store, event, lambda session: None)
 
     def get_incident(self, caller: Caller | None, incident_id: str) -> Incident:
-        return self.incidents.get(incident_id, visibility=_vis(caller)).incident
+        vis = _vis(caller)
+        stored = self.incidents.get(incident_id, visibility=vis)
+        return share_feedback.counted(self, [stored], vis)[0].incident
 
     def list_incidents(
         self,
@@ -357,6 +360,7 @@ class ShareService:
         items, more = self.incidents.page(
             visibility=_vis(caller), where=where, limit=limit, before=before
         )
+        items = share_feedback.counted(self, items, _vis(caller))
         return IncidentPage(
             items=[s.incident for s in items], next=encode_cursor(more) if more else None
         )

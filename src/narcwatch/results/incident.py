@@ -17,6 +17,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from narcwatch.results.base import Record
+from narcwatch.results.feedback import SightingCounts
 
 __all__ = [
     "Country",
@@ -134,3 +135,7 @@ class Incident(IncidentDraft):
     org: str = Field(description="The organisation that owns the incident")
     created: datetime
     updated: datetime
+    comments_count: int = Field(default=0, ge=0, description="Comments on the incident")
+    sightings: SightingCounts = Field(
+        default_factory=SightingCounts, description="Sightings by kind (seen, false_positive, ...)"
+    )

@@ -102,11 +102,13 @@ def create_app(
     async def _limited(request: Request, exc: RateLimited) -> JSONResponse:
         return problems.error(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
 
+    from narcwatch.server.feedback import router as feedback_router
     from narcwatch.server.routes import router
     from narcwatch.server.stream import router as stream_router
     from narcwatch.server.taxii import router as taxii_router
 
     app.include_router(router, prefix="/api/v1")
+    app.include_router(feedback_router, prefix="/api/v1")  # comments and sightings
     app.include_router(stream_router, prefix="/api/v1")
     app.include_router(taxii_router)  # TAXII 2.1 under /taxii2/ (read only)
     web.mount(app, ctx)  # the analyst's web UI at / (issue 18); none without a ctx

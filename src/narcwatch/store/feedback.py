@@ -1,0 +1,151 @@
+"""Comments and sightings on incidents (sharing server, issue 17).
+
+Every read takes the reader's :class:`Visibility` and joins the incident under the same
+rule as :class:`~narcwatch.store.incidents.IncidentRepository` (``visible``): what the
+reader may not see, it reads nothing of, not even counts. Writes are audited; who may
+write where is the job's (:mod:`narcwatch.jobs.share_feedback`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from narcwatch.results.feedback import Comment, Sighting, SightingCounts, SightingKind
+from narcwatch.store.audit import Event, run_audited, utc
+from narcwatch.store.feedback_tables import CommentRow, SightingRow
+from narcwatch.store.incidents import visible
+from narcwatch.store.share_tables import IncidentRow
+from narcwatch.store.visibility import Visibility
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from narcwatch.store import Store
+
+__all__ = ["FeedbackRepository"]
+
+_KINDS = frozenset(k.value for k in SightingKind)
+
+
+def _comment(row: CommentRow, incident_id: str) -> Comment:
+    return Comment(
+        id=row.pk, incident=incident_id, org=row.org, author=row.author, body=row.body,
+        created=utc(row.created),
+    )  # fmt: skip
+
+
+def _sighting(row: SightingRow, incident_id: str) -> Sighting:
+    return Sighting(
+        id=row.pk, incident=incident_id, org=row.org, author=row.author,
+        kind=SightingKind(row.kind), seen=row.seen_on, country=row.country, note=row.note,
+        created=utc(row.created),
+    )  # fmt: skip
+
+
+class FeedbackRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- writes (audited) -------------------------------------------------------------
+    def add_comment(
+        self, incident_pk: int, incident_id: str, org: str, author: str, body: str,
+        event: Event,
+    ) -> Comment:  # fmt: skip
+        now = datetime.now(UTC)
+
+        def write(session: Session) -> Comment:
+            row = CommentRow(incident_pk=incident_pk, org=org, author=author, body=body,
+                             created=now)  # fmt: skip
+            session.add(row)
+            session.flush()
+            event.detail = {**event.detail, "comment": row.pk}
+            return _comment(row, incident_id)
+
+        result: Comment = run_audited(self.store, event, write)
+        return result
+
+    def add_sighting(
+        self, incident_pk: int, incident_id: str, org: str, author: str, *,
+        kind: SightingKind, seen: date | None, country: str | None, note: str, event: Event,
+    ) -> Sighting:  # fmt: skip
+        now = datetime.now(UTC)
+
+        def write(session: Session) -> Sighting:
+            row = SightingRow(
+                incident_pk=incident_pk, org=org, author=author, kind=kind.value,
+                seen_on=seen, country=country, note=note, created=now,
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            event.detail = {**event.detail, "sighting": row.pk}
+            return _sighting(row, incident_id)
+
+        result: Sighting = run_audited(self.store, event, write)
+        return result
+
+    # -- reads (visibility required) --------------------------------------------------
+    def comments(
+        self, incident_pk: int, *, visibility: Visibility, after: int = 0, limit: int = 100
+    ) -> list[Comment]:
+        """The comments on incident ``incident_pk``, oldest first, after comment id
+        ``after``; none when the reader may not see the incident."""
+        query = (
+            select(CommentRow, IncidentRow.id)
+            .join(IncidentRow, IncidentRow.pk == CommentRow.incident_pk)
+            .where(CommentRow.incident_pk == incident_pk, CommentRow.pk > after)
+            .where(visible(visibility))
+            .order_by(CommentRow.pk)
+            .limit(limit)
+        )
+        with self.store.session() as session:
+            return [_comment(row, incident_id) for row, incident_id in session.execute(query)]
+
+    def sightings(
+        self, incident_pk: int, *, visibility: Visibility, after: int = 0, limit: int = 100
+    ) -> list[Sighting]:
+        """The sightings of incident ``incident_pk``, oldest first, as :meth:`comments`."""
+        query = (
+            select(SightingRow, IncidentRow.id)
+            .join(IncidentRow, IncidentRow.pk == SightingRow.incident_pk)
+            .where(SightingRow.incident_pk == incident_pk, SightingRow.pk > after)
+            .where(visible(visibility))
+            .order_by(SightingRow.pk)
+            .limit(limit)
+        )
+        with self.store.session() as session:
+            return [_sighting(row, incident_id) for row, incident_id in session.execute(query)]
+
+    def counts(
+        self, incident_pks: Sequence[int], *, visibility: Visibility
+    ) -> dict[int, tuple[int, SightingCounts]]:
+        """(comments, sightings by kind) of each of ``incident_pks`` the reader may see
+        and that has any; two grouped queries whatever the number of incidents."""
+        if not incident_pks:
+            return {}
+        pks = sorted(set(incident_pks))
+        comments = (
+            select(CommentRow.incident_pk, func.count())
+            .join(IncidentRow, IncidentRow.pk == CommentRow.incident_pk)
+            .where(CommentRow.incident_pk.in_(pks), visible(visibility))
+            .group_by(CommentRow.incident_pk)
+        )
+        sightings = (
+            select(SightingRow.incident_pk, SightingRow.kind, func.count())
+            .join(IncidentRow, IncidentRow.pk == SightingRow.incident_pk)
+            .where(SightingRow.incident_pk.in_(pks), visible(visibility))
+            .group_by(SightingRow.incident_pk, SightingRow.kind)
+        )
+        by_kind: dict[int, dict[str, Any]] = {}
+        with self.store.session() as session:
+            n_comments = {pk: int(n) for pk, n in session.execute(comments)}
+            for pk, kind, n in session.execute(sightings):
+                if kind in _KINDS:
+                    by_kind.setdefault(pk, {})[kind] = int(n)
+        return {
+            pk: (n_comments.get(pk, 0), SightingCounts(**by_kind.get(pk, {})))
+            for pk in set(n_comments) | set(by_kind)
+        }
