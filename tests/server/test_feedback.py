@@ -173,3 +173,36 @@ def test_comments_and_sightings_are_audited(client, hub):
         "sighting.post", "C", incident, sighting["id"], "false_positive", "FR",
     )  # fmt: skip
     assert hub.service.verify_audit().ok
+
+
+def test_seen_sightings_are_stix_sightings_of_the_report(client, hub):
+    from tests.exchange.stix_checks import validate
+
+    h = hub.headers
+    incident = _incident(client, hub, tlp="AMBER", selectors=[{"type": "btc",
+                         "value": "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"}])  # fmt: skip
+    url = f"/api/v1/incidents/{incident}/sightings"
+    for body in ({"seen": "2026-11-02", "country": "ES"}, {"seen": "2026-11-20", "country": "PT"}):
+        assert client.post(url, headers=h["b"], json=body).status_code == 201
+    assert client.post(url, headers=h["c"], json={"kind": "false_positive"}).status_code == 201
+    for path in (f"/api/v1/incidents/{incident}/export", "/api/v1/incidents/export"):
+        got = client.get(f"{path}?format=stix", headers=h["c"])
+        assert got.status_code == 200, got.text
+        bundle = got.json()
+        validate(bundle)
+        by_id = {o["id"]: o for o in bundle["objects"]}
+        (report,) = [o for o in bundle["objects"] if o["type"] == "report"]
+        (sighting,) = [o for o in bundle["objects"] if o["type"] == "sighting"]
+        assert sighting["sighting_of_ref"] == report["id"]
+        assert sighting["count"] == 2  # B's two; C's false positive has no STIX form
+        assert sighting["first_seen"].startswith("2026-11-02")
+        assert sighting["last_seen"].startswith("2026-11-20")
+        where = [by_id[r] for r in sighting["where_sighted_refs"]]
+        assert [w.get("name") for w in where if w["type"] == "identity"] == ["B"]
+        assert sorted(w["country"] for w in where if w["type"] == "location") == ["ES", "PT"]
+    # an organisation that may not see the incident exports nothing of it
+    hidden = _incident(client, hub, tlp="AMBER", sharing_group="AB")
+    client.post(f"/api/v1/incidents/{hidden}/sightings", headers=h["b"], json={})
+    bulk = client.get("/api/v1/incidents/export?format=stix", headers=h["c"]).json()
+    refs = [o["sighting_of_ref"] for o in bulk["objects"] if o["type"] == "sighting"]
+    assert len(refs) == 1 and hidden not in str(bulk)

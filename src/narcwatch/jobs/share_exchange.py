@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from narcwatch.errors import NotFoundError, UsageError
+from narcwatch.jobs import share_feedback
 from narcwatch.jobs.exchange import export_incidents as _export
 from narcwatch.jobs.exchange import import_incidents as _import
 from narcwatch.results.incident import IncidentDraft
@@ -29,6 +30,8 @@ def export_incident(svc: ShareService, caller: Caller, incident_id: str, fmt: st
     """One incident the caller may see (404 otherwise) as STIX, MISP, JSON or CSV."""
     incident = svc.get_incident(caller, incident_id)
     body = _export([incident], fmt)
+    if fmt == "stix":  # with who saw it (STIX 2.1 Sighting objects)
+        body = share_feedback.stix_sightings(svc, caller, [incident], body)
     svc.audit_only(
         Event(
             caller.email,
@@ -47,6 +50,8 @@ def export_incidents(
     """The newest ``limit`` incidents the caller may see matching ``filters``."""
     page = svc.list_incidents(caller, limit=limit, **filters)
     body = _export(page.items, fmt)
+    if fmt == "stix":
+        body = share_feedback.stix_sightings(svc, caller, page.items, body)
     svc.audit_only(
         Event(
             caller.email,

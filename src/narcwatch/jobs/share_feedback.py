@@ -9,19 +9,22 @@ without its text). Incidents returned by the server carry the counts (:func:`cou
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from narcwatch.exchange.stix_sightings import add_sightings
 from narcwatch.results.feedback import Comment, CommentDraft, Sighting, SightingDraft
 from narcwatch.store.audit import Event
 from narcwatch.store.feedback import FeedbackRepository
 
 if TYPE_CHECKING:
     from narcwatch.jobs.share import Caller, ShareService
+    from narcwatch.results.incident import Incident
     from narcwatch.store.incidents import StoredIncident
     from narcwatch.store.visibility import Visibility
 
-__all__ = ["comments", "counted", "post_comment", "post_sighting", "sightings"]
+__all__ = ["comments", "counted", "post_comment", "post_sighting", "sightings", "stix_sightings"]
 
 
 def _repo(svc: ShareService) -> FeedbackRepository:
@@ -85,3 +88,15 @@ def counted(
                 update={"comments_count": n, "sightings": by_kind}))  # fmt: skip
         out.append(s)
     return out
+
+
+def stix_sightings(
+    svc: ShareService, caller: Caller, incidents: list[Incident], body: bytes
+) -> bytes:
+    """A STIX export ``body`` of ``incidents`` with their ``seen`` sightings added as
+    STIX 2.1 Sighting objects (read with the caller's visibility, like the incidents)."""
+    seen = _repo(svc).seen_in([i.id for i in incidents], visibility=caller.visibility)
+    if not seen:
+        return body
+    bundle = add_sightings(json.loads(body), incidents, seen)
+    return (json.dumps(bundle, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -119,6 +119,24 @@ class FeedbackRepository:
         with self.store.session() as session:
             return [_sighting(row, incident_id) for row, incident_id in session.execute(query)]
 
+    def seen_in(
+        self, incident_ids: Sequence[str], *, visibility: Visibility, limit: int = 100_000
+    ) -> list[Sighting]:
+        """The ``seen`` sightings of the incidents ``incident_ids`` the reader may see
+        (for the STIX export), oldest first, at most ``limit``."""
+        if not incident_ids:
+            return []
+        query = (
+            select(SightingRow, IncidentRow.id)
+            .join(IncidentRow, IncidentRow.pk == SightingRow.incident_pk)
+            .where(IncidentRow.id.in_(sorted(set(incident_ids))), visible(visibility))
+            .where(SightingRow.kind == SightingKind.SEEN.value)
+            .order_by(SightingRow.pk)
+            .limit(limit)
+        )
+        with self.store.session() as session:
+            return [_sighting(row, incident_id) for row, incident_id in session.execute(query)]
+
     def counts(
         self, incident_pks: Sequence[int], *, visibility: Visibility
     ) -> dict[int, tuple[int, SightingCounts]]:
