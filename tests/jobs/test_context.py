@@ -51,7 +51,10 @@ def test_the_home_comes_from_the_environment(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[pipline]\nregion = 'FR'\n", "unknown section [pipline] (valid: pipeline, store)"),
+        (
+            "[pipline]\nregion = 'FR'\n",
+            "unknown section [pipline] (valid: pipeline, server, store)",
+        ),
         ("[pipeline]\nregoin = 'FR'\n", "unknown key 'regoin' in [pipeline]"),
         ("[pipeline\n", "not valid TOML"),
         ("[pipeline]\nregion = 'France'\n", "region must be an ISO 3166 alpha-2 code"),

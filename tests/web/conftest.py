@@ -1,6 +1,7 @@
 """The browser tests' world: a temporary home filled by scanning and importing
 ``examples/`` (plus hostile records written here), two organisations A and B in a
-sharing group and a third C, a real ``narcwatch serve`` on 127.0.0.1, and one headless
+sharing group and a third C, a real ``narcwatch serve --home-org A`` on 127.0.0.1 (A's
+users see the findings; B's and C's see only incidents and alerts), and one headless
 Debian chromium for the whole session.
 
 Every page a test opens fails the test if a dialog opens (a script ran) or a request
@@ -102,7 +103,8 @@ def server(web_home: Path) -> Iterator[str]:
     log = (web_home.parent / "serve.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "narcwatch", "serve", "--home", str(web_home), "--port",
-         str(port), "--poll", "0.2"], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+         str(port), "--poll", "0.2", "--home-org", "A"], stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:

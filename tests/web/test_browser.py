@@ -141,20 +141,23 @@ def test_an_actor_becomes_an_incident_shared_amber_with_b_not_red(
     b.shot("incidents-b")
 
 
-def _share_first_actor(s: Session, title: str) -> None:
+def _share_first_actor(s: Session, title: str) -> str:
+    """An incident (GREEN) from the first actor; its selectors, as the editor had them."""
     s.page.goto(s.url + "/actors")
     s.page.locator("table tbody tr a").first.click()
     s.page.get_by_role("link", name="Create incident from this actor").click()
+    selectors = s.page.get_by_label("Selectors (TYPE:VALUE, one a line)").input_value()
     s.page.get_by_label("Title").fill(title)
     s.page.get_by_label("TLP").select_option("GREEN")
     s.page.get_by_role("button", name="Share incident").click()
     expect(s.page.locator("h1")).to_have_text(title)
+    return selectors
 
 
 def test_a_correlation_alert_arrives_live(session: Session, other_session: Session) -> None:
     a, b = session, other_session
     a.login("A")
-    _share_first_actor(a, "A watches this seller")
+    selectors = _share_first_actor(a, "A watches this seller")
     asked: list[str] = []
     a.page.on("request", lambda r: asked.append(r.url))
     a.page.goto(a.url + "/alerts")
@@ -163,8 +166,8 @@ def test_a_correlation_alert_arrives_live(session: Session, other_session: Sessi
     expect(table).to_have_attribute("data-live", "sse", timeout=TIMEOUT)
     rows = a.page.locator("#alerts tbody tr:not(.empty)")
     before = rows.count()
-    b.login("B")
-    _share_first_actor(b, "B saw the same seller")
+    b.login("B")  # B sees none of A's home's findings: it writes the seller's selectors
+    _share_selectors(b, "B saw the same seller", selectors)
     # A's open inbox shows it without a reload, pushed over the stream.
     expect(rows).not_to_have_count(before, timeout=TIMEOUT)
     new = a.page.locator("#alerts tbody tr.new").first
@@ -193,3 +196,13 @@ def test_a_chart_downloads_as_csv(session: Session) -> None:
     text = Path(info.value.path()).read_text(encoding="utf-8")
     header = text.splitlines()[0].split(",")
     assert header[0] == "day" and "cocaine" in header
+
+
+def _share_selectors(s: Session, title: str, selectors: str) -> None:
+    """An incident (GREEN) written in the editor by hand: these selectors."""
+    s.page.goto(s.url + "/incidents/new")
+    s.page.get_by_label("Title").fill(title)
+    s.page.get_by_label("Selectors (TYPE:VALUE, one a line)").fill(selectors)
+    s.page.get_by_label("TLP").select_option("GREEN")
+    s.page.get_by_role("button", name="Share incident").click()
+    expect(s.page.locator("h1")).to_have_text(title)

@@ -77,12 +77,21 @@ def serve_command(
     access_log: bool = typer.Option(
         False, "--access-log", help="Log every request (paths and query strings: selectors)."
     ),
+    home_org: str | None = typer.Option(
+        None,
+        "--home-org",
+        help="The organisation whose findings this home holds: only its users see them "
+        "(default: [server] home_org, else the only organisation).",
+    ),
     home: Path | None = HOME,
     db: str | None = DB,
     config: Path | None = CONFIG,
 ) -> None:
     """Run the sharing server: the analysts' web UI at / and the API under /api/v1
-    (OpenAPI at /api/v1/docs). Log in with accounts made by `narcwatch admin`."""
+    (OpenAPI at /api/v1/docs). Log in with accounts made by `narcwatch admin`. The
+    home's findings are shown only to the users of its home organisation (--home-org)."""
+    from dataclasses import replace
+
     from narcwatch.server.app import ServerSettings
     from narcwatch.server.run import serve
 
@@ -93,7 +102,10 @@ def serve_command(
         common_orgs=common_orgs,
         webhook_seconds=webhook_every,
     )
-    serve(context(home, db, config), host=host, port=port, workers=workers, settings=settings,
+    ctx = context(home, db, config)
+    if home_org is not None:  # the flag over NARCWATCH_HOME_ORG and the settings file
+        ctx = replace(ctx, home_org=home_org)
+    serve(ctx, host=host, port=port, workers=workers, settings=settings,
           access_log=access_log)  # fmt: skip
 
 

@@ -3,7 +3,8 @@
 Front doors (the CLI, the server, the web UI, a cluster driver) build a :class:`Context`
 and pass it to the jobs in :mod:`narcwatch.jobs`; nothing below reads the environment or a
 process-wide global for these. Precedence, highest first: explicit arguments (CLI flags),
-the environment (``NARCWATCH_HOME``, ``NARCWATCH_DATABASE_URL``), the settings file
+the environment (``NARCWATCH_HOME``, ``NARCWATCH_DATABASE_URL``, ``NARCWATCH_HOME_ORG``),
+the settings file
 (``HOME/narcwatch.toml`` or ``--config FILE``), then the defaults::
 
     ctx = Context.build(home="~/cases/op-lotus", region="FR")
@@ -20,6 +21,9 @@ A settings file holds the same keys as the flags::
     prevalence = 0.005
     components = ["normalize", "language", "substances", "selectors", "quantities",
                   "offer", "risk"]
+
+    [server]
+    home_org = "Customs-FR"   # the organisation whose findings this home holds
 """
 
 from __future__ import annotations
@@ -42,10 +46,11 @@ if TYPE_CHECKING:
     from narcwatch.store import Store
 
 ENV_DATABASE_URL = "NARCWATCH_DATABASE_URL"
+ENV_HOME_ORG = "NARCWATCH_HOME_ORG"
 SETTINGS_FILE = "narcwatch.toml"
 _PIPELINE_KEYS = ("components", "region", "threshold", "prevalence", "jobs")
 
-__all__ = ["ENV_DATABASE_URL", "Context", "PipelineSettings"]
+__all__ = ["ENV_DATABASE_URL", "ENV_HOME_ORG", "Context", "PipelineSettings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,9 @@ class Context:
     database_url: str
     pipeline_settings: PipelineSettings = field(default_factory=PipelineSettings)
     kb_dir: Path | None = None  # a knowledge-base directory instead of the packaged one
+    # The sharing server's home organisation: the one whose findings this home holds
+    # (None: the only organisation on the server, if there is exactly one).
+    home_org: str | None = None
     _kb: KnowledgeBase | None = field(default=None, repr=False)
 
     @classmethod
@@ -107,6 +115,7 @@ class Context:
         environ: Mapping[str, str] | None = None,
         kb_dir: Path | str | None = None,
         needs_home: bool = True,
+        home_org: str | None = None,
         **pipeline: Any,
     ) -> Context:
         """A context from explicit values, then ``environ`` (default ``os.environ``), then
@@ -114,7 +123,8 @@ class Context:
         missing home or ``db`` file an error instead of creating an empty one.
         ``needs_home=False`` (jobs that only analyse, such as eval) neither creates nor
         checks the home. ``pipeline`` takes the :class:`PipelineSettings` fields; None
-        means "not given"."""
+        means "not given". ``home_org``: the server's home organisation (``--home-org``,
+        ``NARCWATCH_HOME_ORG``, ``[server] home_org``)."""
         env = os.environ if environ is None else environ
         unknown = sorted(set(pipeline) - set(_PIPELINE_KEYS))
         if unknown:
@@ -143,11 +153,15 @@ class Context:
         if "components" in values and values["components"] is not None:
             values["components"] = tuple(values["components"])
         settings = PipelineSettings(**values)
+        home_org = home_org or env.get(ENV_HOME_ORG) or file.get("server", {}).get("home_org")
+        if home_org is not None and (not isinstance(home_org, str) or not home_org.strip()):
+            raise UsageError(f"home_org must be an organisation's name, not {home_org!r}")
         return cls(
             home=home_dir,
             database_url=database_url(db, home_dir, create=create),
             pipeline_settings=settings,
             kb_dir=Path(kb_dir) if kb_dir else None,
+            home_org=home_org,
         )
 
     def with_pipeline(self, **changes: Any) -> Context:
@@ -237,7 +251,7 @@ def _read_settings(config_file: Path | str | None, home: Path) -> dict[str, dict
         raise UsageError(f"cannot read the settings file {path}: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: not valid TOML: {exc}") from None
-    sections = {"store": ("database_url",), "pipeline": _PIPELINE_KEYS}
+    sections = {"store": ("database_url",), "pipeline": _PIPELINE_KEYS, "server": ("home_org",)}
     for name, section in data.items():
         if name not in sections:
             raise UsageError(f"{path}: unknown section [{name}]", options=sorted(sections))

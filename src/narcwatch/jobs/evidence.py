@@ -53,7 +53,7 @@ from narcwatch.results.evidence import (
 )
 from narcwatch.store.actors import ActorRepository
 from narcwatch.store.captures import CaptureRepository
-from narcwatch.store.visibility import Visibility
+from narcwatch.store.visibility import Visibility, require_findings
 
 __all__ = ["NoCaptureError", "export_job", "show_job", "verify_job"]
 
@@ -77,7 +77,9 @@ def show_job(
 ) -> EvidenceShow:
     """Where a document was captured, whether each capture still verifies, and its text
     read back from the first that does (``text`` None when none does). ``html`` also
-    gets the archived payload's bytes."""
+    gets the archived payload's bytes. Not found for a caller outside the home
+    organisation."""
+    require_findings(visibility, f"document {doc_id!r}")
     with ctx.open_store() as store:
         captures = CaptureRepository(store)
         doc = resolve_doc_ids(captures, [doc_id], visibility=visibility)[0]
@@ -141,6 +143,7 @@ def export_job(
     in ``missing``; none with one is a :class:`NoCaptureError`."""
     if not doc_ids and actor is None:
         raise UsageError("give document ids or --actor ACTOR_ID")
+    require_findings(visibility, f"actor {actor!r}" if actor else f"document {doc_ids[0]!r}")
     with ctx.open_store() as store:
         captures = CaptureRepository(store)
         ids = resolve_doc_ids(captures, doc_ids, visibility=visibility)

@@ -33,7 +33,7 @@ from narcwatch.results.actors import (
     SelectorOccurrence,
 )
 from narcwatch.store import Store
-from narcwatch.store.visibility import Visibility
+from narcwatch.store.visibility import Visibility, require_findings, sees_findings
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -83,7 +83,7 @@ def list_actors(
     link_pending: bool = True,
 ) -> ActorListing:
     """The ``top`` actors, and the selectors that link nobody."""
-    with _reading(ctx, link_pending) as store:
+    with _reading(ctx, link_pending and sees_findings(visibility)) as store:
         return ActorListing(
             actors=view.list_actors(store, top=top, visibility=visibility),
             not_linking=view.non_linking(store, kb=ctx.kb, visibility=visibility),
@@ -97,7 +97,9 @@ def show_actor(
     visibility: Visibility | None = None,
     link_pending: bool = True,
 ) -> ActorDetail:
-    """One actor with all its evidence (a merged actor's id leads to its survivor)."""
+    """One actor with all its evidence (a merged actor's id leads to its survivor); not
+    found for a caller outside the home organisation."""
+    require_findings(visibility, f"actor {actor_id!r}")
     with _reading(ctx, link_pending) as store:
         return view.show_actor(store, actor_id, visibility=visibility)
 
@@ -112,7 +114,9 @@ def export_actors(
 ) -> str:
     """The link graph (of one actor, or all) as GraphML, GEXF or node-link JSON."""
     check_format(fmt, GRAPH_FORMATS)
-    with _reading(ctx, link_pending) as store:
+    if actor_id is not None:
+        require_findings(visibility, f"actor {actor_id!r}")
+    with _reading(ctx, link_pending and sees_findings(visibility)) as store:
         graph = link_graph(store, actor_id=actor_id, visibility=visibility)
     return render_graph(graph, fmt)
 
@@ -125,7 +129,7 @@ def search_selector(
     link_pending: bool = True,
 ) -> list[SelectorOccurrence]:
     """Every stored document a selector value appears in, with its actor."""
-    with _reading(ctx, link_pending) as store:
+    with _reading(ctx, link_pending and sees_findings(visibility)) as store:
         return view.find_selector(store, value, visibility=visibility)
 
 
@@ -144,9 +148,12 @@ def reject_link(
     platform: str | None = None,
     reason: str = "",
     analyst: str = "",
+    visibility: Visibility | None = None,
 ) -> LinkVerdict:
     """Mark ``TYPE:VALUE`` as a wrong link: it stops linking, the actor holding it is
-    split again from its other evidence, and the verdict survives re-runs and rebuilds."""
+    split again from its other evidence, and the verdict survives re-runs and rebuilds.
+    Not found for a caller outside the home organisation (the links are its findings)."""
+    require_findings(visibility, f"selector {selector!r}")
     key = parse_key(selector, platform=platform)
     with ctx.open_store() as store:
         result = reject_key(Linker(store, kb=ctx.kb), key, reason=reason, analyst=analyst)
@@ -164,9 +171,16 @@ def reject_link(
 
 
 def restore_link(
-    ctx: Context, selector: str, *, platform: str | None = None, analyst: str = ""
+    ctx: Context,
+    selector: str,
+    *,
+    platform: str | None = None,
+    analyst: str = "",
+    visibility: Visibility | None = None,
 ) -> LinkVerdict:
-    """Withdraw a rejection: the selector links again, merging the actors carrying it."""
+    """Withdraw a rejection: the selector links again, merging the actors carrying it
+    (not found for a caller outside the home organisation)."""
+    require_findings(visibility, f"selector {selector!r}")
     key = parse_key(selector, platform=platform)
     with ctx.open_store() as store:
         result = restore_key(Linker(store, kb=ctx.kb), key, analyst=analyst)

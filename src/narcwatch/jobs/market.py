@@ -23,6 +23,7 @@ from narcwatch.jobs.context import Context
 from narcwatch.jobs.review import substances_of
 from narcwatch.results.market import FirstSeenList, GramPrice, GramPrices
 from narcwatch.store.market import first_seen, offer_findings
+from narcwatch.store.visibility import Visibility
 
 __all__ = ["first_seen_csv", "first_seen_job", "gram_prices", "gram_prices_csv"]
 
@@ -30,17 +31,27 @@ NEAR = 80  # characters between a price and the quantity it is read with
 
 
 def first_seen_job(
-    ctx: Context, *, family: str | None = None, control: str | None = None, limit: int = 20
+    ctx: Context,
+    *,
+    family: str | None = None,
+    control: str | None = None,
+    limit: int = 20,
+    visibility: Visibility | None = None,
 ) -> FirstSeenList:
     """Substances by the day a stored document first named them, newest first (of a
     family and control status, as the queue's filters)."""
     ids = substances_of(ctx, family=family, control=control)
     with ctx.open_store() as store:
-        return FirstSeenList(items=first_seen(store, substances_any=ids, limit=limit))
+        items = first_seen(store, substances_any=ids, limit=limit, visibility=visibility)
+        return FirstSeenList(items=items)
 
 
 def gram_prices(
-    ctx: Context, *, family: str | None = None, control: str | None = None
+    ctx: Context,
+    *,
+    family: str | None = None,
+    control: str | None = None,
+    visibility: Visibility | None = None,
 ) -> GramPrices:
     """Median price per gram per substance, market and currency of the stored drug offers."""
     ids = substances_of(ctx, family=family, control=control)
@@ -49,7 +60,7 @@ def gram_prices(
     figures: dict[tuple[str, str, str], list[float]] = {}
     offers = with_both = priced = 0
     with ctx.open_store() as store:
-        for market, finding in offer_findings(store, substances_any=ids):
+        for market, finding in offer_findings(store, substances_any=ids, visibility=visibility):
             offers += 1
             found = _per_gram(finding, grams, counts)
             masses = [q for q in finding.get("quantities", []) if q.get("unit") in grams]

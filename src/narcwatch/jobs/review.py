@@ -35,7 +35,7 @@ from narcwatch.store.queue import (
     stored_substances,
 )
 from narcwatch.store.reviews import ReviewRepository
-from narcwatch.store.visibility import Visibility
+from narcwatch.store.visibility import Visibility, require_findings
 
 __all__ = [
     "CONTROLS",
@@ -89,10 +89,10 @@ def _statuses(sub: Substance) -> set[str]:
     return years or ({"national"} if schedules else {"none"})
 
 
-def families_stored(ctx: Context) -> list[str]:
+def families_stored(ctx: Context, *, visibility: Visibility | None = None) -> list[str]:
     """The structural families of the substances found in the stored documents."""
     with ctx.open_store() as store:
-        ids = stored_substances(store)
+        ids = stored_substances(store, visibility=visibility)
     subs = ctx.kb.substances
     return sorted({f for i in ids if i in subs and (f := subs[i].family)})
 
@@ -134,13 +134,17 @@ def decide(
     org: str | None = None,
     role: str | None = None,
     note: str = "",
+    visibility: Visibility | None = None,
 ) -> Review:
     """Record an analyst's decision on a document (audited as ``review.<decision>``).
-    ``role``: the server account's; a reader may look but not decide."""
+    ``role``: the server account's; a reader may look but not decide. A caller outside
+    the home organisation finds no document to decide on."""
+    require_findings(visibility, f"document {doc_id!r}")  # not found before refused
     if role == "reader":
         raise AccessError("role 'reader' may read but not record decisions")
     with ctx.open_store() as store:
-        return ReviewRepository(store).add(doc_id, decision, analyst=analyst, org=org, note=note)
+        return ReviewRepository(store).add(doc_id, decision, analyst=analyst, org=org,
+                                           note=note, visibility=visibility)  # fmt: skip
 
 
 def export_labels(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import secrets
 import time
 from collections.abc import Callable
@@ -106,8 +107,12 @@ class ShareService:
         *,
         common_orgs: int = COMMON_ORGS,
         auth_cache_seconds: float = AUTH_CACHE_SECONDS,
+        home_org: str | None = None,
     ) -> None:
         self.store = store
+        # The organisation whose findings the home holds (None: the only organisation,
+        # when there is exactly one): its callers' Visibility says ``home``.
+        self.home_org = home_org
         self.common_orgs = common_orgs
         # token SHA-256 -> (caller, until): see authenticate()
         self.auth_cache_seconds = auth_cache_seconds
@@ -120,7 +125,20 @@ class ShareService:
 
     @classmethod
     def open(cls, ctx: Context, *, common_orgs: int = COMMON_ORGS) -> ShareService:
-        return cls(ctx.open_store(), common_orgs=common_orgs)
+        """The service over ``ctx``'s store, whose home organisation is ``ctx.home_org``
+        (``narcwatch serve`` checks it exists first: :meth:`check_home`)."""
+        return cls(ctx.open_store(), common_orgs=common_orgs, home_org=ctx.home_org)
+
+    def check_home(self) -> str | None:
+        """The home organisation, checked: an unknown configured one is a UsageError
+        naming it (and the organisations there are)."""
+        return self.accounts.home_org(self.home_org)
+
+    def home(self) -> str | None:
+        """The home organisation now: the configured one, else the only organisation."""
+        if self.home_org is not None:
+            return self.home_org
+        return self.accounts.home_org(None)
 
     def close(self) -> None:
         self.store.close()
@@ -233,6 +251,8 @@ class ShareService:
         if caller is None:
             self._callers.pop(digest, None)
             raise AccessError("a valid, unexpired bearer token is required", status=401)
+        # Whether it may see the home's findings: decided here, once, for every read.
+        caller = dataclasses.replace(caller, home=caller.org == self.home())
         if self.auth_cache_seconds > 0:
             if len(self._callers) >= 10_000:  # bounded: forget everyone, not grow
                 self._callers.clear()

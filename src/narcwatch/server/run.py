@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
-from narcwatch.jobs.context import ENV_DATABASE_URL, Context
+from narcwatch.jobs.context import ENV_DATABASE_URL, ENV_HOME_ORG, Context
 from narcwatch.jobs.share import ShareService
 from narcwatch.server.app import ENV_SETTINGS, ServerSettings, create_app, settings_env
 from narcwatch.settings import ENV_HOME
 
 __all__ = ["serve"]
+
+log = logging.getLogger("narcwatch.server")
 
 
 def serve(
@@ -28,7 +31,13 @@ def serve(
     import uvicorn
 
     settings = settings or ServerSettings()
-    ShareService.open(ctx).close()
+    with ShareService.open(ctx) as svc:
+        home_org = svc.check_home()  # an unknown --home-org fails here, naming it
+    if home_org is None:
+        log.warning(
+            "no home organisation (--home-org NAME, or one organisation only): "
+            "no user of the server sees this home's findings"
+        )
     if workers == 1:
         app = create_app(settings, ctx=ctx)
         uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False,
@@ -38,6 +47,8 @@ def serve(
     # settings through the environment they inherit.
     os.environ[ENV_HOME] = str(ctx.home)
     os.environ[ENV_DATABASE_URL] = ctx.database_url
+    if ctx.home_org is not None:
+        os.environ[ENV_HOME_ORG] = ctx.home_org
     os.environ[ENV_SETTINGS] = settings_env(settings)
     uvicorn.run(
         "narcwatch.server.app:app_from_env",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from narcwatch.errors import ConflictError, NotFoundError
+from narcwatch.errors import ConflictError, NotFoundError, UsageError
 from narcwatch.results.share import Organisation, Role, SharingGroup, TokenInfo, User
 from narcwatch.store.audit import Event, run_audited, utc
 from narcwatch.store.share_tables import (
@@ -45,10 +45,12 @@ class Caller:
     role: str
     groups: frozenset[str]
     expires: datetime | None = None  # the token's
+    home: bool = False  # of the home organisation (ShareService.authenticate decides)
 
     @property
     def visibility(self) -> Visibility:
-        return Visibility(organisation=self.org, role=self.role, groups=self.groups)
+        return Visibility(organisation=self.org, role=self.role, groups=self.groups,
+                          home=self.home)  # fmt: skip
 
 
 def _org(row: OrganisationRow) -> Organisation:
@@ -190,6 +192,25 @@ class AccountRepository:
         del visibility  # the directory of members is public to members
         with self.store.session() as session:
             return [_org(r) for r in session.scalars(select(OrganisationRow).order_by("name"))]
+
+    def home_org(self, configured: str | None) -> str | None:
+        """The home organisation: ``configured`` (a UsageError naming it and listing the
+        organisations there are, when there is none of that name), else the only
+        organisation when there is exactly one, else None (nobody sees the findings)."""
+        query = select(OrganisationRow.name).order_by(OrganisationRow.name)
+        with self.store.session() as session:
+            names = list(session.scalars(query if configured is not None else query.limit(2)))
+        if configured is not None:
+            if configured not in names:
+                raise UsageError(
+                    f"unknown home organisation {configured!r} (--home-org, "
+                    "NARCWATCH_HOME_ORG or [server] home_org): no organisation of that name; "
+                    "make it with `narcwatch admin create-org`",
+                    value=configured,
+                    options=names,
+                )
+            return configured
+        return names[0] if len(names) == 1 else None
 
     def contacts(self, orgs: set[str]) -> dict[str, str]:
         with self.store.session() as session:

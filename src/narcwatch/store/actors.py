@@ -37,7 +37,7 @@ from narcwatch.store.tables import (
     SelectorHitRow,
     SubstanceHitRow,
 )
-from narcwatch.store.visibility import Visibility
+from narcwatch.store.visibility import Visibility, sees_findings
 
 __all__ = ["ActorRepository"]
 
@@ -50,6 +50,8 @@ class ActorRepository:
         """The ``top`` active actors by drug relevance and risk: highest document risk,
         then drug offers, then distinct substances, then documents, then platforms (a
         large actor with no substance and no offer ranks below a small one with them)."""
+        if not sees_findings(visibility):
+            return []
         d = DocumentRow
         per_actor = (
             select(
@@ -110,6 +112,8 @@ class ActorRepository:
         self, actor_ids: Sequence[str], visibility: Visibility | None = None
     ) -> list[MemberDocument]:
         """The documents of these actors, by document id."""
+        if not sees_findings(visibility):
+            return []
         d = DocumentRow
         cols = (ActorDocRow.actor_id, d.pk, d.doc_id, d.platform, d.author, d.published)
         more = (d.first_seen, d.last_seen, d.source, d.location, d.url, d.title, d.offer_score)
@@ -128,6 +132,8 @@ class ActorRepository:
         self, actor_ids: Sequence[str], visibility: Visibility | None = None
     ) -> list[MemberHit]:
         """The selector hits of these actors' documents, in stored order."""
+        if not sees_findings(visibility):
+            return []
         h = SelectorHitRow
         cols = (h.document_pk, h.type, h.value, h.strength, h.matched, h.start, h.end)
         rows = self._by_actor(
@@ -145,6 +151,8 @@ class ActorRepository:
         self, actor_ids: Sequence[str], visibility: Visibility | None = None
     ) -> dict[str, set[str]]:
         """The idents of the keys that link each actor's documents."""
+        if not sees_findings(visibility):
+            return {a: set() for a in actor_ids}
         out: dict[str, set[str]] = {a: set() for a in actor_ids}
         k = LinkKeyRow
         for actor_id, ident in self._by_actor(
@@ -160,6 +168,8 @@ class ActorRepository:
         self, actor_ids: Sequence[str], visibility: Visibility | None = None
     ) -> dict[str, list[str]]:
         """The substance ids found in each actor's documents, sorted."""
+        if not sees_findings(visibility):
+            return {a: [] for a in actor_ids}
         found: dict[str, set[str]] = {a: set() for a in actor_ids}
         for actor_id, substance in self._by_actor(
             actor_ids,
@@ -176,6 +186,8 @@ class ActorRepository:
     def resolve(self, actor_id: str, visibility: Visibility | None = None) -> str | None:
         """The active actor ``actor_id`` is (a merged actor's id leads to the actor it was
         merged into), or None."""
+        if not sees_findings(visibility):
+            return None
         with self.store.session() as s:
             row = s.get(ActorRow, actor_id)
             seen = set()
@@ -191,12 +203,16 @@ class ActorRepository:
 
     def events(self, actor_id: str, visibility: Visibility | None = None) -> list[StoredEvent]:
         """One actor's history, oldest first."""
+        if not sees_findings(visibility):
+            return []
         e = ActorEventRow
         query = select(e.at, e.kind, e.actor_id, e.detail).where(e.actor_id == actor_id)
         return self._events(query.order_by(e.pk))
 
     def history(self, limit: int, visibility: Visibility | None = None) -> list[StoredEvent]:
         """Every actor's history (merges, splits, verdicts, rebuilds), newest first."""
+        if not sees_findings(visibility):
+            return []
         e = ActorEventRow
         query = select(e.at, e.kind, e.actor_id, e.detail)
         return self._events(query.order_by(e.pk.desc()).limit(limit))
@@ -210,6 +226,8 @@ class ActorRepository:
 
     def non_linking_keys(self, visibility: Visibility | None = None) -> list[KeySummary]:
         """Selectors that link nobody (market, known or rejected), most documents first."""
+        if not sees_findings(visibility):
+            return []
         k = LinkKeyRow
         query = (
             select(k.type, k.value, k.scope, k.status, k.n_docs, k.vendors)
@@ -228,6 +246,8 @@ class ActorRepository:
     ) -> list[Occurrence]:
         """Every latest document one of these selector values appears in (compared
         without case), of one of ``types`` (None: any type)."""
+        if not sees_findings(visibility):
+            return []
         h, d = SelectorHitRow, DocumentRow
         wanted = sorted({v.lower() for v in values})
         query = (
@@ -247,6 +267,8 @@ class ActorRepository:
         self, actor_id: str | None = None, visibility: Visibility | None = None
     ) -> tuple[list[GraphDocument], list[StoredHit]]:
         """The linked documents (of one actor, or all) and their selector hits."""
+        if not sees_findings(visibility):
+            return [], []
         d, h = DocumentRow, SelectorHitRow
         docs = select(d.pk, d.doc_id, d.platform, d.author, d.title, d.offer_score, d.source)
         docs = docs.add_columns(ActorDocRow.actor_id).join(
@@ -268,6 +290,8 @@ class ActorRepository:
         self, idents: Iterable[str], visibility: Visibility | None = None
     ) -> dict[str, str]:
         """The status of each of these link keys that is stored."""
+        if not sees_findings(visibility):
+            return {}
         out: dict[str, str] = {}
         with self.store.session() as s:
             for part in chunks(sorted(set(idents))):

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select
 
 from narcwatch.store.tables import CaptureRow, DocumentRow
-from narcwatch.store.visibility import Visibility
+from narcwatch.store.visibility import Visibility, sees_findings
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -118,6 +118,8 @@ class CaptureRepository:
         self, payload_sha256: str, *, visibility: Visibility | None = None
     ) -> StoredCapture | None:
         """The capture of a whole imported file with this SHA-256, if it was imported."""
+        if not sees_findings(visibility):
+            return None
         with self.store.session() as s:
             query = select(CaptureRow).where(
                 CaptureRow.kind == "import",
@@ -131,6 +133,8 @@ class CaptureRepository:
         self, doc_ids: Iterable[str], *, visibility: Visibility | None = None
     ) -> dict[str, list[StoredCapture]]:
         """Each document's captures, oldest first; documents without any are left out."""
+        if not sees_findings(visibility):
+            return {}
         ids = list(doc_ids)
         out: dict[str, list[StoredCapture]] = {}
         with self.store.session() as s:
@@ -144,6 +148,8 @@ class CaptureRepository:
         self, *, job: str | None = None, visibility: Visibility | None = None
     ) -> list[StoredCapture]:
         """Every capture (of one ``job`` when given), oldest first."""
+        if not sees_findings(visibility):
+            return []
         query = select(CaptureRow).order_by(CaptureRow.pk)
         if job is not None:
             query = query.where(CaptureRow.job == job)
@@ -155,12 +161,16 @@ class CaptureRepository:
         self, prefix: str, *, limit: int, visibility: Visibility | None = None
     ) -> list[str]:
         """Stored document ids that start with ``prefix`` (at most ``limit``)."""
+        if not sees_findings(visibility):
+            return []
         with self.store.session() as s:
             query = select(DocumentRow.doc_id).where(DocumentRow.doc_id.startswith(prefix))
             return list(s.scalars(query.limit(limit)))
 
     def recent_doc_ids(self, *, limit: int, visibility: Visibility | None = None) -> list[str]:
         """The ids of the documents stored last, newest first."""
+        if not sees_findings(visibility):
+            return []
         with self.store.session() as s:
             query = select(DocumentRow.doc_id).order_by(DocumentRow.pk.desc()).limit(limit)
             return list(s.scalars(query))
@@ -169,6 +179,8 @@ class CaptureRepository:
         self, doc_ids: Sequence[str], *, visibility: Visibility | None = None
     ) -> list[tuple[str | None, dict[str, Any]]]:
         """(URL, finding as JSON data) of each stored document in ``doc_ids``."""
+        if not sees_findings(visibility):
+            return []
         ids = list(doc_ids)
         out: list[tuple[str | None, dict[str, Any]]] = []
         with self.store.session() as s:

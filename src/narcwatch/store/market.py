@@ -1,5 +1,6 @@
 """The market dashboards' reads of the stored findings (latest versions only): the day
-each substance was first seen, and the drug offers whose prices the jobs read."""
+each substance was first seen, and the drug offers whose prices the jobs read. A caller
+outside the home organisation reads none (:func:`~narcwatch.store.visibility.sees_findings`)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,22 @@ from narcwatch.results.market import FirstSeen
 from narcwatch.store import Store
 from narcwatch.store.queue import NO_PLATFORM, document_day
 from narcwatch.store.tables import DocumentRow, SubstanceHitRow
+from narcwatch.store.visibility import Visibility, sees_findings
 
 __all__ = ["first_seen", "offer_findings"]
 
 
 def first_seen(
-    store: Store, *, substances_any: frozenset[str] | None = None, limit: int = 20
+    store: Store,
+    *,
+    substances_any: frozenset[str] | None = None,
+    limit: int = 20,
+    visibility: Visibility | None = None,
 ) -> list[FirstSeen]:
     """The ``limit`` substances first seen most recently (in any stored document), with
     that day and how many documents name them; only ``substances_any`` when given."""
+    if not sees_findings(visibility):
+        return []
     day = func.min(document_day())
     query = (
         select(SubstanceHitRow.substance_id, func.max(SubstanceHitRow.name), day,
@@ -40,10 +48,15 @@ def first_seen(
 
 
 def offer_findings(
-    store: Store, *, substances_any: frozenset[str] | None = None
+    store: Store,
+    *,
+    substances_any: frozenset[str] | None = None,
+    visibility: Visibility | None = None,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """(market, finding as a dict) of every latest drug offer (naming one of
     ``substances_any`` when given); the market is the platform or ``(none)``."""
+    if not sees_findings(visibility):
+        return
     query = select(DocumentRow.platform, DocumentRow.finding).where(
         DocumentRow.is_latest.is_(True), DocumentRow.offer.is_(True)
     )

@@ -1,5 +1,7 @@
 """The review queue, one document, and offers over time: the web UI's reads of the
-findings (latest versions only), all filtering and sorting done in SQL."""
+findings (latest versions only), all filtering and sorting done in SQL. A caller outside
+the home organisation (:func:`~narcwatch.store.visibility.sees_findings`) reads nothing:
+empty pages, and no document by id."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from narcwatch.store.countries import countries_of, country_prefilter
 from narcwatch.store.review_tables import ReviewRow
 from narcwatch.store.reviews import ReviewRepository, latest_reviews
 from narcwatch.store.tables import ActorDocRow, DocumentRow, SubstanceHitRow
-from narcwatch.store.visibility import Visibility
+from narcwatch.store.visibility import Visibility, sees_findings
 
 __all__ = [
     "QueueFilter",
@@ -103,8 +105,10 @@ def _has_any(ids: frozenset[str]) -> Any:
     )
 
 
-def stored_substances(store: Store) -> list[str]:
+def stored_substances(store: Store, *, visibility: Visibility | None = None) -> list[str]:
     """The knowledge-base ids found in the latest documents, sorted."""
+    if not sees_findings(visibility):
+        return []
     with store.session() as s:
         return _stored_substances(s)
 
@@ -131,8 +135,9 @@ def review_queue(
 ) -> QueuePage:
     """Findings matching ``where``, highest risk first (then offer score, then oldest).
     A country is narrowed in SQL and decided on each candidate's finding."""
-    del visibility  # one home is one organisation's findings
     conditions = _conditions(where)
+    if not sees_findings(visibility):
+        return QueuePage(items=[], total=0, platforms=[], substances=[])
     query = (
         select(DocumentRow.doc_id, DocumentRow.finding, _day(), DocumentRow.risk)
         .where(*conditions)
@@ -185,8 +190,10 @@ def review_queue(
 def document_view(
     store: Store, doc_id: str, *, visibility: Visibility | None = None
 ) -> DocumentView:
-    """One document by its id (or a unique prefix of 8 characters or more)."""
-    del visibility
+    """One document by its id (or a unique prefix of 8 characters or more); not found
+    (never "forbidden") for a caller outside the home organisation."""
+    if not sees_findings(visibility):
+        raise NotFoundError(f"no document {doc_id!r}")
     if len(doc_id) < 8 or not all(c in "0123456789abcdef" for c in doc_id):
         raise NotFoundError(f"no document {doc_id!r}")
     with store.session() as s:
@@ -219,7 +226,6 @@ def offer_series(
 ) -> OfferSeries:
     """Drug offers a day for the ``top`` substances or platforms (by offers overall), of
     documents naming one of ``substances_any`` when given (only those substances' bars)."""
-    del visibility
     day = _day()
     offers = func.count(distinct(DocumentRow.pk))
     base = [DocumentRow.is_latest.is_(True), DocumentRow.offer.is_(True)]
@@ -240,6 +246,8 @@ def offer_series(
         base.append(SubstanceHitRow.substance_id.in_(sorted(substances_any)))
     elif substances_any is not None:
         base.append(_has_any(substances_any))
+    if not sees_findings(visibility):
+        return OfferSeries(by=by, days=[], keys=[], points=[])  # type: ignore[arg-type]
     rows: list[Any]
     with store.session() as s:
         if by == "country":

@@ -14,13 +14,16 @@ from narcwatch.results.report import (
 )
 from narcwatch.store import Store
 from narcwatch.store.tables import DocumentRow, SelectorHitRow, SubstanceHitRow
-from narcwatch.store.visibility import Visibility
+from narcwatch.store.visibility import Visibility, sees_findings
 
 
 def build_report(store: Store, *, top: int = 10, visibility: Visibility | None = None) -> Report:
-    """The summary of the latest versions. ``visibility`` is where the sharing server
-    will restrict what a caller's organisation may count (None: everything)."""
-    del visibility  # one store, one organisation until the sharing server
+    """The summary of the latest versions (an empty one for a caller outside the home
+    organisation, who may count none of its findings; None: everything)."""
+    if not sees_findings(visibility):
+        zero = Totals(documents=0, versions=0, offers=0, platforms=0, substances=0, selectors=0)
+        return Report(totals=zero, by_platform=[], by_published_day=[], by_stored_day=[],
+                      top_substances=[], top_selectors=[])  # fmt: skip
     latest = DocumentRow.is_latest.is_(True)
     offers = func.sum(func.cast(DocumentRow.offer, Integer))
     # Documents read without a platform (a plain text file) count as one unknown platform,

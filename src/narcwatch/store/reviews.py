@@ -1,5 +1,6 @@
 """Analysts' review decisions: recorded (audited in the hash-chained log, in the same
-transaction), read back as each document's latest, and exported as labelled data."""
+transaction), read back as each document's latest, and exported as labelled data. A
+caller outside the home organisation neither records nor reads any (not found, empty)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from narcwatch.store import Store
 from narcwatch.store.audit import Event, run_audited, utc
 from narcwatch.store.review_tables import ReviewRow
 from narcwatch.store.tables import DocumentRow
-from narcwatch.store.visibility import Visibility
+from narcwatch.store.visibility import Visibility, sees_findings
 
 __all__ = ["ReviewRepository", "latest_reviews"]
 
@@ -55,9 +56,19 @@ class ReviewRepository:
         self.store = store
 
     def add(
-        self, doc_id: str, decision: Decision, *, analyst: str, org: str | None, note: str = ""
+        self,
+        doc_id: str,
+        decision: Decision,
+        *,
+        analyst: str,
+        org: str | None,
+        note: str = "",
+        visibility: Visibility | None = None,
     ) -> Review:
-        """Record a decision on a stored document (NotFoundError for an unknown one)."""
+        """Record a decision on a stored document (NotFoundError for an unknown one, and
+        for any document when ``visibility`` may not see the home's findings)."""
+        if not sees_findings(visibility):
+            raise NotFoundError(f"no document {doc_id!r}")
         with self.store.session() as s:
             known = s.scalar(select(DocumentRow.pk).where(DocumentRow.doc_id == doc_id))
         if known is None:
@@ -84,8 +95,9 @@ class ReviewRepository:
 
     def labelled(self, *, visibility: Visibility | None = None) -> Iterator[LabelledRecord]:
         """Each document whose latest decision is confirm or dismiss, as a labelled record
-        (oldest decision first). ``visibility``: one home is one organisation's data."""
-        del visibility
+        (oldest decision first); none for a caller outside the home organisation."""
+        if not sees_findings(visibility):
+            return
         newest = select(func.max(ReviewRow.pk)).group_by(ReviewRow.doc_id)
         query = (
             select(ReviewRow, DocumentRow.finding)

@@ -18,6 +18,12 @@ AMBER+STRICT   the owner and the sharing group's members; with no group,
                the owner only (STRICT: the organisation only)
 RED            the owner only (a sharing group does not widen RED)
 =============  ===========================================================
+
+The home's own *findings* (scan results, documents, captures, actors, selectors,
+reviews, the dashboards' series) belong to one organisation, the server's *home
+organisation* (``narcwatch serve --home-org``): only its callers (``home``, set where
+callers are authenticated) and ``Visibility()`` see them; every other caller sees none
+(:func:`sees_findings`, which every store read over findings asks).
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["AUDIENCES", "Audience", "Visibility", "may_see"]
+from narcwatch.errors import NotFoundError
+
+__all__ = ["AUDIENCES", "Audience", "Visibility", "may_see", "require_findings", "sees_findings"]
 
 
 class Audience(StrEnum):
@@ -48,12 +56,14 @@ AUDIENCES: dict[str, frozenset[Audience]] = {
 
 @dataclass(frozen=True, slots=True)
 class Visibility:
-    """The caller: organisation (None: sees everything), role, and the sharing groups its
-    organisation is a member of."""
+    """The caller: organisation (None: sees everything), role, the sharing groups its
+    organisation is a member of, and whether it is the home organisation (the one whose
+    findings the home holds; False unless the authentication said so)."""
 
     organisation: str | None = None
     role: str | None = None
     groups: frozenset[str] = field(default_factory=frozenset)
+    home: bool = False
 
     @property
     def everything(self) -> bool:
@@ -71,3 +81,17 @@ def may_see(vis: Visibility | None, *, tlp: str, org: str, group: str | None) ->
         or (Audience.GROUP in audiences and group is not None and group in vis.groups)
         or (Audience.SERVER_IF_NO_GROUP in audiences and group is None)
     )
+
+
+def sees_findings(vis: Visibility | None) -> bool:
+    """Whether ``vis`` may see the home's findings: everything (``Visibility()``, the local
+    analyst) or a caller of the home organisation; any other organisation sees none."""
+    return vis is None or vis.organisation is None or vis.home
+
+
+def require_findings(vis: Visibility | None, what: str) -> None:
+    """Refuse a caller outside the home organisation one item of the findings (a
+    document, a capture, a selector's link) as not found: never "forbidden", which would
+    tell that it exists."""
+    if not sees_findings(vis):
+        raise NotFoundError(f"no {what}")

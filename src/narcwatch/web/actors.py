@@ -47,10 +47,11 @@ def verdict(
     """Reject a selector as a wrong link (with a reason) or restore it."""
     posted(request, who, csrf)
     ctx = state(request).ctx
-    platform = scope or None
+    platform, vis = scope or None, who.caller.visibility
     if action == "reject":
-        reject_link(ctx, selector, platform=platform, reason=reason, analyst=who.email)
+        reject_link(ctx, selector, platform=platform, reason=reason, analyst=who.email,
+                    visibility=vis)  # fmt: skip
     else:
-        restore_link(ctx, selector, platform=platform, analyst=who.email)
+        restore_link(ctx, selector, platform=platform, analyst=who.email, visibility=vis)
     target = back if back.startswith("/actors") else "/actors"
     return RedirectResponse(target, status_code=303)

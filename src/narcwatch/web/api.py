@@ -83,7 +83,7 @@ def decide(
 ) -> Review:
     """Record a decision (confirm, dismiss, escalate) as the caller; audited."""
     return jobs.decide(_ctx(request), doc_id, body.decision, analyst=who.email, org=who.org,
-                       role=who.role, note=body.note)  # fmt: skip
+                       role=who.role, note=body.note, visibility=who.visibility)  # fmt: skip
 
 
 @router.get("/review/export", response_class=StreamingResponse)
@@ -116,8 +116,8 @@ def first_seen(
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
 ) -> FirstSeenList:
     """Substances by the day a stored document first named them, newest first."""
-    del who  # one home is one organisation's findings
-    return market.first_seen_job(_ctx(request), family=family, control=control, limit=limit)
+    return market.first_seen_job(_ctx(request), family=family, control=control, limit=limit,
+                                 visibility=who.visibility)  # fmt: skip
 
 
 @router.get("/review/prices", response_model=GramPrices)
@@ -125,5 +125,5 @@ def prices(
     request: Request, who: CallerDep, family: Family = None, control: Control = None
 ) -> GramPrices:
     """Median price per gram per substance, market and currency of the drug offers."""
-    del who
-    return market.gram_prices(_ctx(request), family=family, control=control)
+    return market.gram_prices(_ctx(request), family=family, control=control,
+                              visibility=who.visibility)  # fmt: skip

@@ -38,12 +38,12 @@ def dashboard(
     for by in ("substance", "platform", "country"):
         series = _series(request, who, by, family, control)
         charts.append((series, stacked_bars(series)))
-    ctx = state(request).ctx
-    new = first_seen_job(ctx, family=family or None, control=control or None)
-    prices = gram_prices(ctx, family=family or None, control=control or None)
+    ctx, vis = state(request).ctx, who.caller.visibility
+    new = first_seen_job(ctx, family=family or None, control=control or None, visibility=vis)
+    prices = gram_prices(ctx, family=family or None, control=control or None, visibility=vis)
     return render(request, "dashboard.html", user=who, nav="dashboard", charts=charts,
                   first_seen=(new, first_seen_chart(new)), prices=(prices, price_chart(prices)),
-                  families=families_stored(state(request).ctx), controls=CONTROLS,
+                  families=families_stored(ctx, visibility=vis), controls=CONTROLS,
                   family=family or "", control=control or "")  # fmt: skip
 
 
@@ -80,13 +80,13 @@ def market_chart(
     control: Control = None,
 ) -> Response:
     """Substances seen for the first time, or prices per gram, as CSV or SVG."""
-    ctx, f, c = state(request).ctx, family or None, control or None
+    ctx, f, c, vis = state(request).ctx, family or None, control or None, who.caller.visibility
     if chart == "first-seen":
-        new = first_seen_job(ctx, family=f, control=c)
+        new = first_seen_job(ctx, family=f, control=c, visibility=vis)
         body, media = (first_seen_csv(new), "text/csv") if kind == "csv" else (
             str(first_seen_chart(new)), "image/svg+xml")  # fmt: skip
     else:
-        prices = gram_prices(ctx, family=f, control=c)
+        prices = gram_prices(ctx, family=f, control=c, visibility=vis)
         body, media = (gram_prices_csv(prices), "text/csv") if kind == "csv" else (
             str(price_chart(prices)), "image/svg+xml")  # fmt: skip
     headers = {"Content-Disposition": f'attachment; filename="{chart}.{kind}"'}

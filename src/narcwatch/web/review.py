@@ -59,7 +59,8 @@ def queue(
                           family=family or None, control=control or None)  # fmt: skip
     return render(request, "queue.html", user=who, nav="queue", page=page, where=where,
                   kinds=KINDS, offset=offset, size=PAGE, min_score=min_score or "",
-                  families=jobs.families_stored(ctx), controls=jobs.CONTROLS,
+                  families=jobs.families_stored(ctx, visibility=who.caller.visibility),
+                  controls=jobs.CONTROLS,
                   family=family or "", control=control or "")  # fmt: skip
 
 
@@ -83,7 +84,8 @@ def decide(
     """Record a decision; the queue's script asks for JSON, a plain form gets a redirect."""
     posted(request, who, csrf)
     review = jobs.decide(state(request).ctx, doc_id, decision, analyst=who.email,
-                         org=who.org, role=who.caller.role, note=note)  # fmt: skip
+                         org=who.org, role=who.caller.role, note=note,
+                         visibility=who.caller.visibility)  # fmt: skip
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(review.model_dump(mode="json"))
     target = back if back.startswith("/") and not back.startswith("//") else "/queue"
