@@ -28,6 +28,7 @@ from narcwatch.analyze.doc import Doc
 from narcwatch.analyze.normalize import normalizer_for
 from narcwatch.analyze.registry import ComponentFunc, register_component
 from narcwatch.analyze.term_context import AmountScan, Confident, Positions
+from narcwatch.analyze.term_forms import common_elsewhere, with_number_forms
 from narcwatch.analyze.term_views import (
     elongated_words,
     has_elongated,
@@ -62,7 +63,7 @@ class Matchers:
     terms: TermMatcher[Term]
     common: frozenset[Term]  # terms that are mostly ordinary words (kb/data/term_usage.yaml)
     # Terms that are ordinary words of a language other than English, with those languages
-    # ("base" in Spanish): English slang is read in text of any language except these.
+    # ("base" in Spanish): there they need a common word's context (term_forms.py).
     common_in: dict[Term, frozenset[str]]
     void: dict[Term, frozenset[str]]  # substances a term does not name in real listings
     fuzzy: FuzzyIndex  # long names written one letter off ("vlagra", "cialiis")
@@ -135,57 +136,6 @@ def _off_topic(
     return void
 
 
-def _common_elsewhere(
-    terms: list[Term], usage: frozenset[tuple[str, str]], key_of: Callable[[str], str]
-) -> dict[Term, frozenset[str]]:
-    langs = {lang for _, lang in usage} - {"en"}
-    out = {}
-    for t in terms:
-        if t.lang and t.substances:
-            key = key_of(t.text)
-            where = frozenset(lang for lang in langs if (key, lang) in usage)
-            if where:
-                out[t] = where
-    return out
-
-
-def _with_plurals(terms: list[Term], key_of: Callable[[str], str]) -> list[tuple[str, Term]]:
-    """Every term, and the English plural of each English word term that has none of its
-    own ("flakes", "buds", "tabs" in real titles) or the singular of a sure plural,
-    carrying the same term: its ambiguity,
-    measured usage and not-drug phrases ("corn flakes") hold for the plural too. Short
-    words are left alone ("pots", "ices"): their plurals are other words too often."""
-    out = [(t.text, t) for t in terms]
-    keys = {key_of(t.text) for t in terms}
-    for t in terms:
-        word = t.text.strip()
-        if (
-            t.lang in (None, "en")
-            and t.via not in ("emoji", "cas")
-            and len(word) >= 4
-            and word[-1].isalpha()
-            and word[-1] not in "sSxXyY"
-            and not any(c.isdigit() for c in word)
-            and key_of(word + "s") not in keys
-        ):
-            out.append((word + "s", t))
-        elif (
-            # and the singular of a sure plural ("Magic Mushroom Powder"); an ambiguous
-            # one's singular is too often another word ("carts", "cart")
-            t.lang in (None, "en")
-            and not t.ambiguous
-            and t.via not in ("emoji", "cas", "not-drug")
-            and len(word) >= 6
-            and word.endswith("s")
-            and word[-2:-1].isalpha()
-            and word[-2] not in "sSuUiIyY"
-            and not any(c.isdigit() for c in word)
-            and key_of(word[:-1]) not in keys
-        ):
-            out.append((word[:-1], t))
-    return out
-
-
 def build_matchers(kb: KnowledgeBase) -> Matchers:
     """Every matcher of ``kb``, its keys normalized by ``kb``'s own normalizer (the one the
     ``normalize`` component of a pipeline over ``kb`` uses on the text)."""
@@ -201,9 +151,9 @@ def build_matchers(kb: KnowledgeBase) -> Matchers:
         fuzzy=FuzzyIndex(fuzzy_terms, exclude=kb.near_words),
         fuzzy_terms=fuzzy_terms,
         inner=substring_automaton(fuzzy_terms),
-        terms=TermMatcher(_with_plurals(terms, key_of), key_of),
+        terms=TermMatcher(with_number_forms(terms, key_of), key_of),
         common=frozenset(t for t in terms if (key_of(t.text), "en") in usage and t.substances),
-        common_in=_common_elsewhere(terms, usage, key_of),
+        common_in=common_elsewhere(terms, usage, key_of),
         void=_off_topic(kb, terms, key_of),
         squashed=TermMatcher(((t.text, t) for t in terms), lambda s: _squash(key_of(s))),
         cues=TermMatcher(((c.term, (c.kind, c.term)) for c in kb.cues), key_of),
@@ -382,9 +332,9 @@ def _readings(
     English "pills" is pills; text too short to tell is read as English, the markets'
     common language), so an English slang word is never voided by its German twin. English
     slang is the markets' lingua franca, read in text of any language ("Columbian
-    fishscale" in a Spanish title) unless it is an ordinary word there; and a slang word
-    that is an ordinary word of its own language ("base" in Spanish) needs the strong
-    context of a common word there."""
+    fishscale" in a Spanish title); where a slang word is an ordinary word of the text's
+    language ("base" in Spanish, English or Spanish slang alike) it needs the strong
+    context of a common word."""
     lang = doc_lang or "en"
     common, void = m.common, m.void
     best: dict[str, tuple[str, int]] = {}
