@@ -111,20 +111,17 @@ def main() -> None:
                         on_topic[key, sid] += 1
     rows = []
     seen = set()
-    for t in terms:
-        key = normalize_term(t.text)
-        # Weighed as an English word, whatever the term's language: the listings at hand
-        # are English, and a French name that is an English word ("héroïne" -> "heroine")
-        # must not be read as a drug in English text.
-        lang = "en"
-        if (key, lang) in seen or not key:
-            continue
+
+    def weigh(key: str, lang: str) -> None:
+        """A row for ``key`` as a word of ``lang``, once, when it is one ordinary word."""
+        if (key, lang) in seen:
+            return
         seen.add((key, lang))
         if tokenize(key, lang) != [key]:
-            continue  # a phrase, a code or a chemical name: not one ordinary word
+            return  # a phrase, a code or a chemical name: not one ordinary word
         general = word_frequency(key, lang) * 1e6
         if general < MIN_GENERAL:
-            continue  # too rare a word to be confused with anything
+            return  # too rare a word to be confused with anything
         listings = counts[key] / words * 1e6
         rows.append(
             {
@@ -135,6 +132,14 @@ def main() -> None:
                 "common": listings / general < MIN_RATIO,
             }
         )
+
+    for t in terms:
+        key = normalize_term(t.text)
+        # Weighed as an English word, whatever the term's language: the listings at hand
+        # are English, and a French name that is an English word ("héroïne" -> "heroine")
+        # must not be read as a drug in English text.
+        if key:
+            weigh(key, "en")
     # English slang turns up in listings of every language ("Columbian fishscale" in a
     # Spanish title), so the matcher reads it there too, unless it is an ordinary word of
     # that language ("base", "coca" in Spanish): measured the same way, per language. A
@@ -146,24 +151,7 @@ def main() -> None:
         if t.lang not in ("en", *OTHER_TEXT_LANGS) or not key:
             continue
         for lang in OTHER_TEXT_LANGS if t.lang == "en" else (t.lang,):
-            if (key, lang) in seen:
-                continue
-            seen.add((key, lang))
-            if tokenize(key, lang) != [key]:
-                continue
-            general = word_frequency(key, lang) * 1e6
-            if general < MIN_GENERAL:
-                continue
-            listings = counts[key] / words * 1e6
-            rows.append(
-                {
-                    "term": key,
-                    "lang": lang,
-                    "listings": round(listings, 2),
-                    "general": round(general, 2),
-                    "common": listings / general < MIN_RATIO,
-                }
-            )
+            weigh(key, lang)
     # Terms whose listings sit mostly under another drug class, per substance they name.
     off_topic = []
     for t in terms:
