@@ -2,7 +2,7 @@
 
 Organisation A shares one incident at each TLP level, with and without sharing group AB
 (A and B); B (in the group) and C (not in it) read it by every path the API has: get,
-list, each list filter, count, exports (one and bulk, every format), alerts and the
+list, each list filter, count, earlier versions, exports (one and bulk, every format), alerts and the
 alert stream, and try to edit it. What
 they may see is the table in ``store.visibility``; everything they may not is a 404 or
 absent, exactly as if the incident did not exist.
@@ -73,6 +73,20 @@ def test_every_read_path_shows_only_what_the_rules_allow(client, hub, tlp, group
         assert got.status_code == absent.status_code == 404
         assert got.headers["content-type"] == absent.headers["content-type"]
         assert got.text.replace(incident, missing) == absent.text
+
+    # earlier versions: A edits it once; its version 1 shows exactly where the incident does
+    edited = client.patch(f"/api/v1/incidents/{incident}", json={"notes": "v2"}, headers=h["a"])
+    assert edited.status_code == 200, edited.text
+    versions = client.get(f"/api/v1/incidents/{incident}/versions", headers=h[viewer])
+    no_versions = client.get(f"/api/v1/incidents/{missing}/versions", headers=h[viewer])
+    if sees:
+        assert versions.status_code == 200
+        assert [(v["version"], v["reason"], v["replaced_by"]) for v in versions.json()] == [
+            (1, "edit", "A")
+        ]
+    else:
+        assert versions.status_code == no_versions.status_code == 404
+        assert versions.text.replace(incident, missing) == no_versions.text
 
     # list, every filter, and the counts
     queries = [

@@ -284,7 +284,7 @@ def test_two_servers_pulling_from_each_other_do_not_copy_copies_back(remote, loc
     assert sorted(titles) == sorted([i.title for i in made.values()] + ["regional"])
 
 
-def test_an_incident_edited_here_and_remotely_takes_the_remote_version_and_says_so(remote, local):
+def test_an_incident_edited_here_and_remotely_keeps_both_versions_and_says_so(remote, local):
     hub, made, url = remote
     pull(local.service, url, "Hub", token=hub.tokens["b"])
     local.service.create_user("h@hub.example", "Hub", "analyst", PASSWORD)
@@ -299,3 +299,17 @@ def test_an_incident_edited_here_and_remotely_takes_the_remote_version_and_says_
     assert (summary.updated, summary.conflicts) == (1, 1)
     assert any("edited here and on the remote" in e for e in summary.errors)
     assert local.service.get_incident(None, made["green"].id).title == "edited there"
+    # Both versions are kept: the pulled original, the edit here (the conflict), and the
+    # remote's edit, current.
+    versions = local.service.incident_versions(here, made["green"].id)
+    assert [(v.version, v.reason, v.incident.title) for v in versions] == [
+        (1, "edit", made["green"].title),
+        (2, "conflict", "edited here"),
+    ]
+    assert versions[1].replaced_by == "Hub"
+    assert any(f"/incidents/{made['green'].id}/versions" in e for e in summary.errors)
+    # A plain newer remote version replaces the copy and keeps it as a "sync" version.
+    hub.service.update_incident(hub.caller("a"), made["green"].id, IncidentPatch(title="third"))
+    pull(local.service, url, "Hub", token=hub.tokens["b"])
+    versions = local.service.incident_versions(here, made["green"].id)
+    assert [(v.reason, v.incident.title) for v in versions][-1] == ("sync", "edited there")

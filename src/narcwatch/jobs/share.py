@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from narcwatch.errors import AccessError, NotFoundError, UsageError
 from narcwatch.jobs import share_exchange, share_feedback, share_messages
 from narcwatch.jobs.context import Context
-from narcwatch.results.incident import Incident, IncidentDraft, IncidentKind
+from narcwatch.results.incident import Incident, IncidentDraft, IncidentKind, IncidentVersion
 from narcwatch.results.share import (
     AlertPage,
     AuditReport,
@@ -361,6 +361,11 @@ class ShareService:
         vis = _vis(caller)
         stored = self.incidents.get(incident_id, visibility=vis)
         return share_feedback.counted(self, [stored], vis)[0].incident
+
+    def incident_versions(self, caller: Caller | None, incident_id: str) -> list[IncidentVersion]:
+        """The incident's earlier versions the caller may see, oldest first (404 like
+        :meth:`get_incident`)."""
+        return self.incidents.versions(incident_id, visibility=_vis(caller))
 
     def list_incidents(
         self,

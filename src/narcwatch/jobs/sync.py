@@ -22,7 +22,8 @@ remote's TLP and sharing group, never wider:
 
 Each incident keeps its remote id where it is free here, and its origin (remote,
 report id, report ``modified``): a re-run creates nothing, a newer remote version
-replaces the local copy, and correlation alerts are raised as for a created or updated
+replaces the local copy (the version it replaces is kept; one edited here since the last
+pull is a conflict, counted and named), and correlation alerts are raised as for a created or updated
 incident. Pages are read in order with ``next``; after each page the cursor (the TAXII
 ``added_after`` for the next run) is saved, so a run stopped anywhere (Ctrl-C, a remote
 error) loses nothing and the next asks only for what is newer. Every incident written
@@ -333,9 +334,10 @@ class _Run:
                 self.summary.conflicts += 1
                 self.error(
                     f"{rid}: {known.incident_id} was edited here and on the remote: the "
-                    "remote's version replaces it (the edit here is in the audit log)"
+                    "remote's version is current, the edit here is kept as its latest "
+                    f"earlier version (GET /api/v1/incidents/{known.incident_id}/versions)"
                 )
-            self.write(known.incident_id, draft, origin, replace=True)
+            self.write(known.incident_id, draft, origin, replace=True, conflict=known.edited_here)
             return
         local_id = remote_id if remote_id and _LOCAL_ID.match(remote_id) else None
         if local_id is not None and self.repo.incident_exists(local_id):
@@ -358,8 +360,9 @@ class _Run:
         return None
 
     def write(
-        self, incident_id: str, draft: IncidentDraft, origin: Origin, *, replace: bool
-    ) -> None:
+        self, incident_id: str, draft: IncidentDraft, origin: Origin, *, replace: bool,
+        conflict: bool = False,
+    ) -> None:  # fmt: skip
         keys = incident_keys(draft)
         detail = {
             "remote": origin.remote,
@@ -370,7 +373,9 @@ class _Run:
         action = "incident.sync_update" if replace else "incident.sync_create"
         event = Event("cli", self.org, action, incident_id, detail)
         if replace:
-            stored = self.repo.replace(incident_id, self.org, draft, keys, origin, event)
+            stored = self.repo.replace(
+                incident_id, self.org, draft, keys, origin, event, conflict=conflict
+            )
             self.summary.updated += 1
         else:
             stored = self.repo.add(incident_id, self.org, draft, keys, origin, event)

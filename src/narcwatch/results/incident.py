@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -27,9 +27,11 @@ __all__ = [
     "IncidentSelector",
     "IncidentStatus",
     "IncidentSubstance",
+    "IncidentVersion",
     "LinkedDocument",
     "ModusOperandi",
     "Tlp",
+    "VersionReason",
 ]
 
 
@@ -139,3 +141,29 @@ class Incident(IncidentDraft):
     sightings: SightingCounts = Field(
         default_factory=SightingCounts, description="Sightings by kind (seen, false_positive, ...)"
     )
+
+
+VersionReason = Literal["edit", "sync", "conflict"]
+
+
+class IncidentVersion(Record):
+    """An earlier version of an incident, kept when it was replaced: by an edit here
+    (``edit``), by a newer version pulled from the server it came from (``sync``), or by
+    a pulled version although it had been edited here since the last pull
+    (``conflict``: the edit here is this version, and the remote's is current).
+    ``incident`` is the version as it was, its ``updated`` when it was written."""
+
+    schema_id: ClassVar[str] = "narcwatch.incident-version/1"
+    columns: ClassVar[tuple[str, ...]] = (
+        "version",
+        "reason",
+        "replaced",
+        "replaced_by",
+        "incident",
+    )
+
+    version: int = Field(ge=1, description="1 for the first version, then in order")
+    reason: VersionReason
+    replaced: datetime = Field(description="When a newer version replaced it")
+    replaced_by: str = Field(description="The organisation whose change replaced it")
+    incident: Incident

@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from narcwatch import __version__
 from narcwatch.jobs.share import Caller, ShareService
-from narcwatch.results.incident import Incident, IncidentDraft
+from narcwatch.results.incident import Incident, IncidentDraft, IncidentVersion
 from narcwatch.results.share import (
     AlertPage,
     CallerInfo,
@@ -203,6 +203,19 @@ def get_incident(incident_id: IncidentId, who: CallerDep, svc: ServiceDep) -> In
     """One incident; 404 when it does not exist or the caller may not see it."""
     result: Incident = svc.get_incident(who, incident_id)
     return result
+
+
+@router.get(
+    "/incidents/{incident_id}/versions", response_model=list[IncidentVersion], tags=["incidents"]
+)
+def incident_versions(
+    incident_id: IncidentId, who: CallerDep, svc: ServiceDep
+) -> list[IncidentVersion]:
+    """The incident's earlier versions, oldest first: each one replaced by an edit here,
+    by a newer version pulled from the server it came from, or (``conflict``) by a pulled
+    version although it had been edited here. A version shows only to those who may see
+    the incident now and could see that version; 404 like ``GET`` otherwise."""
+    return svc.incident_versions(who, incident_id)
 
 
 @router.patch("/incidents/{incident_id}", response_model=IncidentWrite, tags=["incidents"])

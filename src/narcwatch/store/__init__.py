@@ -33,6 +33,7 @@ from narcwatch.settings import os_reason
 from narcwatch.store import feedback_tables as _feedback_tables  # noqa: F401  (tables on metadata)
 from narcwatch.store import review_tables as _review_tables  # noqa: F401  (table on metadata)
 from narcwatch.store import share_tables as _share_tables  # noqa: F401  (tables on the metadata)
+from narcwatch.store import version_tables as _version_tables  # noqa: F401  (tables on metadata)
 from narcwatch.store.migrate import upgrade
 from narcwatch.store.tables import DocumentRow, SelectorHitRow, SubstanceHitRow
 

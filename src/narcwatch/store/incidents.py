@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, and_, false, func, insert, or_, select, true
 
 from narcwatch.errors import AccessError, NotFoundError
-from narcwatch.results.incident import Incident, IncidentDraft
+from narcwatch.results.incident import Incident, IncidentDraft, IncidentVersion, VersionReason
 from narcwatch.store.audit import Event, run_audited, utc
 from narcwatch.store.share_tables import IncidentKeyRow, IncidentRow, SharingGroupRow
+from narcwatch.store.version_tables import IncidentVersionRow
 from narcwatch.store.visibility import AUDIENCES, Audience, Visibility
 
 if TYPE_CHECKING:
@@ -97,6 +98,31 @@ def _incident(row: IncidentRow) -> Incident:
     )
 
 
+def keep_version(session: Session, row: IncidentRow, reason: str, by: str) -> None:
+    """Copy the incident's current version into ``incident_versions`` before a change."""
+    last = session.scalar(
+        select(func.max(IncidentVersionRow.version)).where(IncidentVersionRow.incident_pk == row.pk)
+    )
+    session.add(
+        IncidentVersionRow(
+            incident_pk=row.pk, version=(last or 0) + 1, org=row.org, tlp=row.tlp,
+            sharing_group=row.sharing_group, reason=reason, replaced_by=by[:128],
+            body=row.body, valid_from=row.updated, replaced=datetime.now(UTC),
+        )
+    )  # fmt: skip
+
+
+def _version(v: IncidentVersionRow, row: IncidentRow) -> IncidentVersion:
+    incident = Incident(
+        **json.loads(v.body), id=row.id, org=v.org, created=utc(row.created),
+        updated=utc(v.valid_from),
+    )  # fmt: skip
+    return IncidentVersion(
+        version=v.version, reason=v.reason, replaced=utc(v.replaced),  # type: ignore[arg-type]
+        replaced_by=v.replaced_by, incident=incident,
+    )  # fmt: skip
+
+
 def _key_rows(pk: int, org: str, keys: list[Key]) -> list[dict[str, Any]]:
     return [
         {"incident_pk": pk, "org": org, "kind": k.kind, "ident": k.ident, "value": k.value[:1024]}
@@ -157,10 +183,12 @@ class IncidentRepository:
         *,
         visibility: Visibility,
         also: Callable[[Session, IncidentRow], None] | None = None,
+        reason: VersionReason = "edit",
     ) -> StoredIncident:
         """Apply ``change(draft) -> draft`` to the incident, if the caller's organisation
         owns it (others: 403 when they may see it, 404 when they may not), and replace
-        its keys with ``keys_of(new draft)``; ``also(session, row)`` as for :meth:`add`."""
+        its keys with ``keys_of(new draft)``; ``also(session, row)`` as for :meth:`add`.
+        The version replaced is kept (:meth:`versions`), marked with ``reason``."""
 
         def body(session: Session) -> StoredIncident:
             row = session.scalars(
@@ -172,6 +200,7 @@ class IncidentRepository:
                 raise AccessError("only the organisation that owns an incident may edit it")
             draft: IncidentDraft = change(IncidentDraft.model_validate_json(row.body))
             self._check_group(session, draft)
+            keep_version(session, row, reason, event.org or "(server)")
             row.kind, row.tlp, row.status = draft.kind.value, draft.tlp.value, draft.status.value
             row.sharing_group, row.title = draft.sharing_group, draft.title
             row.body = draft.model_dump_json()
@@ -204,6 +233,25 @@ class IncidentRepository:
             if row is None:
                 raise NotFoundError(f"no incident {incident_id!r}")
             return StoredIncident(row.pk, _incident(row))
+
+    def versions(self, incident_id: str, *, visibility: Visibility) -> list[IncidentVersion]:
+        """The incident's earlier versions, oldest first: those the reader may see both
+        now (the incident) and as they were (each version's own distribution)."""
+        with self.store.session() as session:
+            row = session.scalars(
+                select(IncidentRow).where(IncidentRow.id == incident_id, visible(visibility))
+            ).first()
+            if row is None:
+                raise NotFoundError(f"no incident {incident_id!r}")
+            found = session.scalars(
+                select(IncidentVersionRow)
+                .where(
+                    IncidentVersionRow.incident_pk == row.pk,
+                    visible(visibility, IncidentVersionRow),
+                )
+                .order_by(IncidentVersionRow.version)
+            )
+            return [_version(v, row) for v in found]
 
     def visible_to(self, incident_pk: int, *, visibility: Visibility) -> bool:
         """Whether incident ``incident_pk`` is visible to ``visibility``."""

@@ -127,9 +127,10 @@ class SyncRepository:
 
     def replace(
         self, incident_id: str, org: str, draft: IncidentDraft, keys: list[Key],
-        origin: Origin, event: Event,
+        origin: Origin, event: Event, *, conflict: bool = False,
     ) -> StoredIncident:  # fmt: skip
-        """A pulled incident replaced by the remote's newer version (``org``'s only)."""
+        """A pulled incident replaced by the remote's newer version (``org``'s only); the
+        version replaced is kept, marked ``conflict`` when it was edited here."""
 
         def also(session: Session, row: IncidentRow) -> None:
             found = session.scalars(
@@ -141,4 +142,5 @@ class SyncRepository:
         return self.incidents.update(
             incident_id, lambda _old: draft, lambda _new: keys, event,
             visibility=Visibility(organisation=org), also=also,
+            reason="conflict" if conflict else "sync",
         )  # fmt: skip
