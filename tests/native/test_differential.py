@@ -460,6 +460,32 @@ def test_vocab_table_on_generated_strings(text, title):
 _LIMITS = (MAX_CHARS, MAX_WORDS, TITLE_WORDS)
 
 
+# A vocabulary of thousands of short terms over a few letters: words and pairs of any text
+# of those letters are found, and probes run through full slots and tags that clash.
+_RNG = random.Random(1414)
+_WORDS = ["".join(_RNG.choices("abc#é", k=_RNG.randint(1, 4))) for _ in range(400)]
+DENSE_VOCAB = {w: i for i, w in enumerate(dict.fromkeys(_WORDS))}
+DENSE_VOCAB |= {
+    f"{a} {b}": len(DENSE_VOCAB) + i
+    for i, (a, b) in enumerate(zip(_RNG.sample(_WORDS, 300), _RNG.sample(_WORDS, 300), strict=True))
+}
+DENSE_VOCAB |= {f"t:{w}": len(DENSE_VOCAB) + i for i, w in enumerate(_WORDS[:50])}
+
+
+@SETTINGS
+@given(
+    st.text(alphabet=st.sampled_from("abcé123 "), max_size=300),
+    st.one_of(st.none(), st.text(alphabet=st.sampled_from("abc1 "), max_size=40)),
+)
+def test_vocab_table_dense_on_generated_strings(text, title):
+    from narcwatch.analyze.offer_model import tokens
+
+    ref = [j for j in map(DENSE_VOCAB.get, tokens(text, title)) if j is not None]
+    table = _native.BUILT.vocab_table(DENSE_VOCAB)
+    low = title.lower() if title else None
+    assert _native.BUILT.offer_known_table(text, low, table, *_LIMITS) == ref
+
+
 def _offer_dot_both(known, k=4):
     from narcwatch.analyze.offer_model import known_scores
 
