@@ -228,6 +228,26 @@ def check_matchers(text: str) -> None:
                 assert runs[1] == runs[0]
 
 
+def check_web_spans(text: str) -> None:
+    """The web extractor's candidate scans (onion hosts, URLs, host names) and the whole
+    selector extraction, C against Python, on the text and its lower-cased form."""
+    from narcwatch.selectors import extract, extract_options
+    from narcwatch.selectors.web import _hosts, _onion_spans, _url_spans
+
+    native = _native.BUILT
+    for probe in (text, text.lower()):
+        assert native.onion_spans(probe) == list(_onion_spans(probe))
+        assert native.url_spans(probe) == list(_url_spans(probe))
+        assert native.host_spans(probe) == list(_hosts(probe))
+    runs = []
+    for on in (False, True):
+        omitted: dict[str, int] = {}
+        with _native.use_native(on):
+            hits = extract(text, options=extract_options(), omitted=omitted)
+        runs.append(([h.model_dump() for h in hits], omitted))
+    assert runs[1] == runs[0]
+
+
 CHECKS = [
     check_normalize,
     check_word_view,
@@ -240,6 +260,7 @@ CHECKS = [
     check_inert_numbers,
     check_amount_words,
     check_matchers,
+    check_web_spans,
 ]
 
 
@@ -517,3 +538,69 @@ def test_offer_sums_on_real_documents(real_texts):
         known = known_terms(norm(text).text, None, vocab)
         pure, fast = _offer_dot_both(known)
         assert pure == fast, text[:80]
+
+
+# What the web scans react to: schemes in any case (and "ſ", which `re.I` reads as "s"),
+# "www.", ".onion"/".i2p" and their look-alikes, base32 runs of host length, dots, dashes,
+# the characters that end a URL or are cut from its end, and letters that continue a word.
+_WEB_PIECES = [
+    *("http", "HTTPS", "hTtPſ", "https", "://", ":/", "www.", "WWW.", "ww.", ".onion"),
+    *(
+        ".oniona",
+        ".onion-",
+        ".i2p",
+        ".i2px",
+        ".com",
+        ".co.uk",
+        ".Com",
+        ".c",
+        ".abcdefghijklmnopqrstuvwxyz",
+    ),
+    *("a" * 16, "b2" * 8, "z7" * 28, "a" * 55, "x" * 57, "é", "ü", "٣", "²", "_"),
+    *(
+        ".",
+        "..",
+        "-",
+        " ",
+        "\n",
+        "\u00a0",
+        "\u2003",
+        "<",
+        ">",
+        '"',
+        "'",
+        "`",
+        "{",
+        "|",
+        "\\",
+        "^",
+        "[",
+    ),
+    *("]", ")", "»", "”", "’", ",", ";", ":", "!", "?", "#", "@", "/", "0", "9", "A", "q"),
+]
+web_text = st.lists(st.sampled_from(_WEB_PIECES), max_size=40).map("".join)
+
+
+@SETTINGS
+@given(st.one_of(web_text, texts))
+@example("http://" + "a" * 16 + ".onion/x). www.shop.example.com, " + "z7" * 28 + ".onion")
+@example(
+    "HTTPſ://x.org” httpſ://y www. a.b.onion.com ab.cd.onionx .i2p- x.abcdefghijklmnopqrstuvwxy"
+)
+def test_web_spans_on_generated_strings(text):
+    check_web_spans(text)
+
+
+def test_url_and_onion_scans_on_every_code_point():
+    """Every code point after a URL's start and around an onion host: the C character
+    classes (whitespace, letters, digits) are Python's."""
+    from narcwatch.selectors.web import _onion_spans, _url_spans
+
+    native = _native.BUILT
+    points = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for i in range(0, len(points), 2000):
+        chunk = points[i : i + 2000]
+        urls = "".join(f"http://a{c}b{c}.{c}\n" for c in chunk)
+        assert native.url_spans(urls) == list(_url_spans(urls))
+        onions = "".join(f"{c}{'a' * 16}.onion{c} " for c in chunk)
+        assert native.onion_spans(onions) == list(_onion_spans(onions))

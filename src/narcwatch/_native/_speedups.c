@@ -1872,6 +1872,220 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* Selector candidates of the web extractor (selectors/web.py): where onion hosts, URLs
+ * and dotted host names are, found in one pass each, so that Python only looks at hits. */
+
+static int append_span3(PyObject *out, Py_ssize_t a, Py_ssize_t b, Py_ssize_t c) {
+    PyObject *t = c < 0 ? Py_BuildValue("(nn)", a, b) : Py_BuildValue("(nnn)", a, b, c);
+    if (t == NULL) return -1;
+    int r = PyList_Append(out, t);
+    Py_DECREF(t);
+    return r;
+}
+
+static inline int b32_char(Py_UCS4 c) { return (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'); }
+
+/* onion_spans(low) -> list[(start, end, size)]. Reference: web._onion_spans: at each
+ * ".onion" not followed by a letter or digit, the first size of 56 and 16 whose host
+ * text[end - 6 - size : end - 6] is all base32 and does not continue a word. */
+static PyObject *onion_spans(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "onion_spans() needs a str");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(arg);
+    const void *d = PyUnicode_DATA(arg);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    static const char dot_onion[] = ".onion";
+    Py_ssize_t i = 0;
+    while (i + 6 <= n) {
+        Py_ssize_t k = 0;
+        while (k < 6 && PyUnicode_READ(kind, d, i + k) == (Py_UCS4)dot_onion[k]) k++;
+        if (k < 6) {
+            i++;
+            continue;
+        }
+        Py_ssize_t end = i + 6;
+        if (end >= n || !u_isalnum(PyUnicode_READ(kind, d, end))) {
+            static const Py_ssize_t sizes[2] = {56, 16};
+            for (int z = 0; z < 2; z++) {
+                Py_ssize_t start = i - sizes[z];
+                if (start < 0 || (start > 0 && u_isalnum(PyUnicode_READ(kind, d, start - 1))))
+                    continue;
+                Py_ssize_t j = start;
+                while (j < i && b32_char(PyUnicode_READ(kind, d, j))) j++;
+                if (j < i) continue;
+                if (append_span3(out, start, end, sizes[z]) < 0) {
+                    Py_DECREF(out);
+                    return NULL;
+                }
+                break;
+            }
+        }
+        i = end;
+    }
+    return out;
+}
+
+static inline int url_stop(Py_UCS4 c) {
+    switch (c) {
+    case '<': case '>': case '"': case '\'': case '`': case '{': case '}': case '|':
+    case '\\': case '^': case '[': case ']':
+        return 1;
+    }
+    return Py_UNICODE_ISSPACE(c);
+}
+
+static inline int url_tail_mark(Py_UCS4 c) {
+    switch (c) {
+    case '.': case ',': case ';': case ':': case '!': case '?': case ')':
+    case 0xBB: case 0x201D: case 0x2019: /* » ” ’ */
+        return 1;
+    }
+    return 0;
+}
+
+/* The length of "http://", "https://" or "www." at i (case-insensitive as `re.I` reads
+ * it: "ſ" is an "s"), or 0. */
+static Py_ssize_t url_scheme_at(int kind, const void *d, Py_ssize_t n, Py_ssize_t i) {
+#define LC(j) (i + (j) < n ? PyUnicode_READ(kind, d, i + (j)) : 0)
+    Py_UCS4 c0 = LC(0);
+    if (c0 == 'w' || c0 == 'W') {
+        Py_UCS4 c1 = LC(1), c2 = LC(2);
+        return (c1 == 'w' || c1 == 'W') && (c2 == 'w' || c2 == 'W') && LC(3) == '.' ? 4 : 0;
+    }
+    if (c0 != 'h' && c0 != 'H') return 0;
+    Py_UCS4 c1 = LC(1), c2 = LC(2), c3 = LC(3);
+    if (!((c1 == 't' || c1 == 'T') && (c2 == 't' || c2 == 'T') && (c3 == 'p' || c3 == 'P')))
+        return 0;
+    Py_ssize_t j = 4;
+    Py_UCS4 c = LC(4);
+    if (c == 's' || c == 'S' || c == 0x17F) j = 5;
+    return LC(j) == ':' && LC(j + 1) == '/' && LC(j + 2) == '/' ? j + 3 : 0;
+#undef LC
+}
+
+/* url_spans(text) -> list[(start, end)]. Reference: web._url_spans: each match of _URL
+ * ("http(s)://" or "www." and a run of URL characters), its end before the trailing
+ * punctuation _clean_url drops. */
+static PyObject *url_spans(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "url_spans() needs a str");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(arg);
+    const void *d = PyUnicode_DATA(arg);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, d, i);
+        if (c != 'h' && c != 'H' && c != 'w' && c != 'W') {
+            i++;
+            continue;
+        }
+        Py_ssize_t head = url_scheme_at(kind, d, n, i);
+        Py_ssize_t e = i + head;
+        while (head && e < n && !url_stop(PyUnicode_READ(kind, d, e))) e++;
+        if (!head || e == i + head) {
+            i++;
+            continue;
+        }
+        Py_ssize_t clean = e;
+        while (clean > i && url_tail_mark(PyUnicode_READ(kind, d, clean - 1))) clean--;
+        if (append_span3(out, i, clean, -1) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        i = e;
+    }
+    return out;
+}
+
+static inline int host_char(Py_UCS4 c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+}
+static inline int a_lower_digit_dash(Py_UCS4 c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+/* Whether low[i:] starts with `word` (ASCII) not followed by [a-z0-9-]. */
+static int word_at(int kind, const void *d, Py_ssize_t n, Py_ssize_t i, const char *word) {
+    Py_ssize_t k = 0;
+    for (; word[k]; k++)
+        if (i + k >= n || PyUnicode_READ(kind, d, i + k) != (Py_UCS4)word[k]) return 0;
+    return !(i + k < n && a_lower_digit_dash(PyUnicode_READ(kind, d, i + k)));
+}
+
+/* host_spans(low) -> list[(start, end)]. Reference: web._hosts: each match of _TLD (a "."
+ * then 2-24 of a-z, not onion/i2p, not followed by more host characters or ".x"), widened
+ * back over host characters and forward over leading "." and "-", once per start. */
+static PyObject *host_spans(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "host_spans() needs a str");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(arg);
+    const void *d = PyUnicode_DATA(arg);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    Py_ssize_t i = 0, last_start = -1;
+    while (i < n) {
+        if (PyUnicode_READ(kind, d, i) != '.') {
+            i++;
+            continue;
+        }
+        /* A match of _TLD at the "." at i, or not. */
+        if (word_at(kind, d, n, i + 1, "onion") || word_at(kind, d, n, i + 1, "i2p")) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        while (j < n && j - i - 1 < 24) {
+            Py_UCS4 c = PyUnicode_READ(kind, d, j);
+            if (c < 'a' || c > 'z') break;
+            j++;
+        }
+        /* Greedy [a-z]{2,24}, backing off one letter at a time: a shorter run is always
+         * followed by a letter, so only the longest can end the match. */
+        Py_ssize_t len = j - i - 1;
+        int ok = len >= 2;
+        if (ok && j < n) {
+            Py_UCS4 c = PyUnicode_READ(kind, d, j);
+            if (a_lower_digit_dash(c)) ok = 0;
+            else if (c == '.' && j + 1 < n) {
+                Py_UCS4 c2 = PyUnicode_READ(kind, d, j + 1);
+                if ((c2 >= 'a' && c2 <= 'z') || (c2 >= '0' && c2 <= '9')) ok = 0;
+            }
+        }
+        if (!ok) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i;
+        while (start > 0 && host_char(PyUnicode_READ(kind, d, start - 1))) start--;
+        while (start < i) {
+            Py_UCS4 c = PyUnicode_READ(kind, d, start);
+            if (c != '.' && c != '-') break;
+            start++;
+        }
+        if (start < i && start != last_start) {
+            last_start = start;
+            if (append_span3(out, start, j, -1) < 0) {
+                Py_DECREF(out);
+                return NULL;
+            }
+        }
+        i = j;
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"ascii_normalize", ascii_normalize, METH_VARARGS,
      "ascii_normalize(text, leet) -> (text, drops | None) | None"},
@@ -1903,6 +2117,9 @@ static PyMethodDef methods[] = {
     {"fuzzy_find", fuzzy_find, METH_VARARGS,
      "fuzzy_find(text, names, exclude, keys, filter=None) -> list[(start, end, name)]"},
     {"fuzzy_filter", fuzzy_filter, METH_O, "fuzzy_filter(keys) -> bytes (a Bloom filter)"},
+    {"onion_spans", onion_spans, METH_O, "onion_spans(low) -> list[(start, end, size)]"},
+    {"url_spans", url_spans, METH_O, "url_spans(text) -> list[(start, end)]"},
+    {"host_spans", host_spans, METH_O, "host_spans(low) -> list[(start, end)]"},
     {NULL, NULL, 0, NULL},
 };
 

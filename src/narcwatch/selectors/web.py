@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import tldextract
 
+from narcwatch import _native
 from narcwatch.selectors.registry import Candidate, ExtractOptions, register_extractor
 
 _ONION = re.compile(r"(?<![a-z2-7])(?P<host>[a-z2-7]{56}|[a-z2-7]{16})\.onion(?![a-z0-9])", re.I)
@@ -81,6 +82,7 @@ def public_suffix_ok(host: str, *, strict: bool = False) -> bool:
     return not strict or parts.suffix.split(".")[-1] not in _FILE_LIKE
 
 
+@lru_cache(maxsize=4096)
 def onion_v3_ok(host: str) -> bool:
     try:
         raw = base64.b32decode(host.upper())
@@ -111,10 +113,14 @@ def _split_url(url: str) -> tuple[str, str, str]:
     return scheme, rest[:cut], rest[cut:]
 
 
+def _authority_host(authority: str) -> str:
+    authority = authority.rpartition("@")[2]
+    return authority.rsplit(":", 1)[0].lower() if "]" not in authority else authority.lower()
+
+
 def url_host(url: str) -> str:
     """The lower-case host of a URL, without user info or port."""
-    authority = _split_url(url)[1].rpartition("@")[2]
-    return authority.rsplit(":", 1)[0].lower() if "]" not in authority else authority.lower()
+    return _authority_host(_split_url(url)[1])
 
 
 def normalize_url(url: str) -> str:
@@ -123,8 +129,15 @@ def normalize_url(url: str) -> str:
     return f"{scheme.lower()}://{authority.lower()}{rest.split('#', 1)[0]}"
 
 
+def host_spans(low: str) -> list[tuple[int, int]]:
+    """Spans of dotted host names ending in a letters-only label (C when the native path
+    is on, else :func:`_hosts`)."""
+    native = _native.speedups
+    return native.host_spans(low) if native is not None else list(_hosts(low))
+
+
 def _hosts(low: str) -> Iterator[tuple[int, int]]:
-    """Spans of dotted host names ending in a letters-only label."""
+    """Spans of dotted host names ending in a letters-only label (the reference)."""
     last_start = -1
     for m in _TLD.finditer(low):
         start = m.start()
@@ -147,25 +160,51 @@ _DEFANGED_ONION = re.compile(
 )
 
 
-def _onions(low: str) -> Iterator[Candidate]:
-    """Onion hosts, found from each literal ".onion" backwards (no regex scan of the text)."""
+def onion_spans(low: str) -> list[tuple[int, int, int]]:
+    """``(start, end, size)`` of each onion host of ``low`` that may be one: C when the
+    native path is on, else :func:`_onion_spans`."""
+    native = _native.speedups
+    return native.onion_spans(low) if native is not None else list(_onion_spans(low))
+
+
+def _onion_spans(low: str) -> Iterator[tuple[int, int, int]]:
+    """At each literal ".onion" not followed by a letter or digit (found with str.find, no
+    regex scan of the text), the first host size, 56 (v3) or 16 (v2), whose base32 host
+    ends there and does not continue a word: ``(start, end of ".onion", size)``."""
     i = low.find(".onion")
     while i != -1:
         end = i + 6
         if end >= len(low) or not low[end].isalnum():
-            for size, kind in ((56, "onion"), (16, "onion-v2")):
+            for size in (56, 16):
                 start = i - size
                 if start < 0 or (start > 0 and low[start - 1].isalnum()):
                     continue
-                host = low[start:i]
-                if not _BASE32.issuperset(host):
+                if not _BASE32.issuperset(low[start:i]):
                     continue
-                if kind == "onion" and onion_v3_ok(host):
-                    yield Candidate(kind, host + ".onion", start, end)
-                elif kind == "onion-v2":
-                    yield Candidate(kind, host + ".onion", start, end, "weak")
+                yield start, end, size
                 break
         i = low.find(".onion", end)
+
+
+def _onions(low: str) -> Iterator[Candidate]:
+    """Onion hosts: v3 ones whose checksum holds (strong), v2 ones (weak)."""
+    for start, end, size in onion_spans(low):
+        if size == 16:
+            yield Candidate("onion-v2", low[start:end], start, end, "weak")
+        elif onion_v3_ok(low[start : end - 6]):
+            yield Candidate("onion", low[start:end], start, end)
+
+
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each URL of ``text`` (``_URL``, without the trailing punctuation
+    :func:`_clean_url` drops): C when the native path is on, else :func:`_url_spans`."""
+    native = _native.speedups
+    return native.url_spans(text) if native is not None else list(_url_spans(text))
+
+
+def _url_spans(text: str) -> Iterator[tuple[int, int]]:
+    for m in _URL.finditer(text):
+        yield m.start(), m.start() + len(_clean_url(m.group(0)))
 
 
 @register_extractor("web", triggers=("http", "www.", "onion", ".i2p", "."))
@@ -187,12 +226,13 @@ def extract_web(text: str, options: ExtractOptions) -> Iterator[Candidate]:
                 continue  # a b32 address of the wrong length
             yield Candidate("i2p", host, m.start(), m.end(), "strong" if m.group("b32") else "weak")
     if "http" in low or "www." in low:
-        for m in _URL.finditer(text):
-            url = _clean_url(m.group(0))
-            host = url_host(url)
+        for s, e in url_spans(text):
+            scheme, authority, rest = _split_url(text[s:e])
+            host = _authority_host(authority)
             if host.endswith((".onion", ".i2p")) or public_suffix_ok(host):
-                yield Candidate("url", normalize_url(url), m.start(), m.start() + len(url), "weak")
-    for s, e in _hosts(low):
+                url = f"{scheme.lower()}://{authority.lower()}{rest.split('#', 1)[0]}"
+                yield Candidate("url", url, s, e, "weak")
+    for s, e in host_spans(low):
         if s > 0 and (low[s - 1] in "@_/" or low[s - 1].isalnum()):
             continue  # inside an e-mail, URL path or longer token
         host = low[s:e]
