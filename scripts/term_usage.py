@@ -28,6 +28,7 @@ from pathlib import Path
 import yaml
 
 from narcwatch.analyze.normalize import default_normalizer, normalize_term
+from narcwatch.analyze.term_context import NearestName
 from narcwatch.evaluate.corpora import iter_corpus
 from narcwatch.kb import default_kb
 from narcwatch.kb.fuzzy import FuzzyIndex, fuzzy_names
@@ -71,6 +72,12 @@ NEAR_WORD_LANGS = ("en", "fr", "es", "de", "it", "pt", "nl")
 NEAR_WORD_COUNT = 50000  # most frequent words of each language
 MIN_CATEGORISED = 5  # listings needed to judge a term's sense from categories
 MAX_OFF_TOPIC = 0.75  # share of listings under another class that voids a term
+# A term written next to another drug's name (the nearest on its line, ``NEAR_NAME``
+# characters at most) in at least this share of its listings is a word about drugs in
+# general, a form or a quality ("vials", "crystal", "rocks", "blotter"): next to another
+# drug's name it describes that drug.
+MIN_BESIDE_OTHER = 0.25
+MIN_FORM_LISTINGS = 5
 
 
 def listing_texts(data: Path):
@@ -97,13 +104,29 @@ def main() -> None:
     counts: Counter[str] = Counter()
     on_topic: Counter[tuple[str, str]] = Counter()  # (key, substance id) under its class
     categorised: Counter[str] = Counter()
+    ambiguous: Counter[str] = Counter()  # listings of terms that are not sure names
+    beside_other: Counter[str] = Counter()  # ... whose nearest name is another drug's
     words = 0
     for text, classes in listing_texts(args.data):
         n = norm(text[:20000]).text
         words += len(_WORD.findall(n))
-        for s, e, payloads in matcher.find(n):
+        hits = matcher.find(n)
+        names = NearestName(
+            [
+                (s, e, sid, "")
+                for s, e, payloads in hits
+                for sid in {sid for t in payloads if not t.ambiguous for sid in t.substances}
+            ]
+        )
+        for s, e, payloads in hits:
             key = n[s:e]
             counts[key] += 1
+            if all(t.via == "slang" for t in payloads):
+                ambiguous[key] += 1
+                near = names.nearest(n, s, e)
+                own = {sid for t in payloads for sid in t.substances}
+                if near and not near & own:
+                    beside_other[key] += 1
             if classes is not None:
                 categorised[key] += 1
                 for sid in {sid for t in payloads for sid in t.substances}:
@@ -175,6 +198,11 @@ def main() -> None:
         {(o["term"], o["substance"]): o for o in off_topic}.values(),
         key=lambda o: (o["term"], o["substance"]),
     )
+    forms = [
+        {"term": key, "listings": n, "beside_other": round(beside_other[key] / n, 3)}
+        for key, n in sorted(ambiguous.items())
+        if n >= MIN_FORM_LISTINGS and beside_other[key] / n >= MIN_BESIDE_OTHER
+    ]
     # Real words one edit from a name the matcher reads with a letter off ("heroine").
     fuzzy = FuzzyIndex(fuzzy_names(kb.iter_terms(), normalize_term))
     near = sorted(
@@ -198,6 +226,7 @@ def main() -> None:
         "min_general": MIN_GENERAL,
         "terms": rows,
         "off_topic": off_topic,
+        "forms": forms,
         "near_words": [{"word": w} for w in near],
     }
     OUT.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=120), "utf-8")
@@ -205,6 +234,7 @@ def main() -> None:
     print(
         f"{len(rows)} terms that are also words; {common} common words; "
         f"{len(off_topic)} (term, substance) off topic in listings; "
+        f"{len(forms)} terms that describe other drugs; "
         f"{len(near)} real words one letter from a name -> {OUT}"
     )
 

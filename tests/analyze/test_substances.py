@@ -106,6 +106,42 @@ def test_context_rules(analyze, text, expected):
     assert ids(analyze(text)) == expected
 
 
+def spans_of(doc, sid: str) -> list[str]:
+    return [h.matched for h in doc.substances if h.id == sid]
+
+
+@pytest.mark.parametrize(
+    ("text", "sid", "word"),
+    [
+        # A form word (measured in real listings: kb/data/term_usage.yaml "forms") beside
+        # another drug's name is that drug's form, not its own slang.
+        ("10 Vials Liquid Ketamine (50mg/ml)", "lsd", "Vials"),
+        ("25C-NBOMe HCl (1000µg) x100 blotter tabs", "lsd", "blotter"),
+        ("1000x [1000mcg 25c-NBOMe] blotters", "lsd", "blotters"),
+        ("3 G HEROIN | PURE ROCKS, NO POWDER", "cocaine", "ROCKS"),
+        # Alone, a form's amount is its own: "2 pills" is not MDMA.
+        ("I take 2 pills a day for my back, 10 pills cost $20", "mdma", "pills"),
+    ],
+)
+def test_form_words_beside_another_drug(analyze, text, sid, word):
+    assert word not in spans_of(analyze(text), sid)
+
+
+@pytest.mark.parametrize(
+    ("text", "sid", "word"),
+    [
+        # Beside its own drug's name, the nearest on its line, a form names that drug.
+        ("250mg ECSTASY PILLS, lab tested", "mdma", "PILLS"),
+        ("UK VENDOR | Mortal Kombat pills x 5 | 140mg MDMA", "mdma", "pills"),
+        ("100x LSD blotter 150ug", "lsd", "blotter"),
+        # Slang beside its own drug's name names it, whatever else is around.
+        ("Oxycodone (Roxy)", "oxycodone", "Roxy"),
+    ],
+)
+def test_form_words_beside_their_own_drug(analyze, text, sid, word):
+    assert word in spans_of(analyze(text), sid)
+
+
 def test_ambiguous_slang_of_another_language_does_not_count(analyze):
     # "pills" is French slang for MDMA; in English it just means pills.
     english = "Buy pills online from our shop, we ship to all the world and the price is 2 dollars"

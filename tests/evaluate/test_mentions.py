@@ -64,9 +64,10 @@ def test_mention_quality_on_real_text(shared_data):
         f"mentions: precision {rep.overall.precision:.3f} recall {rep.overall.recall:.3f}; "
         f"titles: precision {rep.titles.precision:.3f} recall {rep.titles.recall:.3f}"
     )
-    # Floors a little under the figures in the model card (0.931 / 0.914; 0.927 / 0.939).
-    assert rep.overall.precision >= 0.92 and rep.overall.recall >= 0.90
-    assert rep.titles.recall >= 0.93 and rep.titles.precision >= 0.92
+    # Floors a little under the figures of scripts/eval_mentions.py (0.943 / 0.917;
+    # titles 0.942 / 0.935).
+    assert rep.overall.precision >= 0.935 and rep.overall.recall >= 0.91
+    assert rep.titles.recall >= 0.93 and rep.titles.precision >= 0.935
 
 
 @pytest.mark.shared_data

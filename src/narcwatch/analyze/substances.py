@@ -11,6 +11,14 @@ numbers are resolved too. Each match is read at one of three levels:
 * common (mostly an ordinary word in real text, measured in ``kb/data/term_usage.yaml``):
   kept only next to an amount or in a list of other drugs' names.
 
+The nearest drug name on a term's line comes first: slang beside its own drug's name names
+it ("Oxycodone (Roxy)"). A *form* (a word real listings write beside other drugs' names in
+a quarter of their uses or more, measured in ``term_usage.yaml``: "vials", "blotter",
+"rocks", "pills") names a drug only beside that drug's name: beside another's it is that
+drug's form ("Ketamin vials", "25C-NBOMe blotter"), and alone its amount ("2 pills") says
+nothing of which drug it is. A reading that real listings give to another class of drug
+(``off_topic``) counts only beside its own drug's name too.
+
 Context is looked up in sorted indexes (``term_context``), so time stays linear. Cue words
 found on the way are shared as ``doc.features["cues"]`` (first positions) and
 ``doc.features["cue_counts"]`` (all) for the offer component.
@@ -27,7 +35,7 @@ from typing import Any
 from narcwatch.analyze.doc import Doc
 from narcwatch.analyze.normalize import normalizer_for
 from narcwatch.analyze.registry import ComponentFunc, register_component
-from narcwatch.analyze.term_context import AmountScan, Confident, Positions
+from narcwatch.analyze.term_context import AmountScan, Confident, NearestName, Positions
 from narcwatch.analyze.term_forms import common_elsewhere, with_number_forms
 from narcwatch.analyze.term_views import (
     elongated_words,
@@ -56,6 +64,7 @@ MATCH_CAP = 2000
 # An ordinary word ("boy") names a drug next to an amount this close ("1g boy").
 AMOUNT_WINDOW = 30
 _RUN = re.compile(r"([^\W\d_])\1+")
+Hit = tuple[int, int, str, str]  # start, end, substance id, via
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +78,7 @@ class Matchers:
     fuzzy: FuzzyIndex  # long names written one letter off ("vlagra", "cialiis")
     inner: Any  # an ahocorasick.Automaton of the same long names, matched as substrings
     fuzzy_terms: dict[str, list[Term]]
+    forms: frozenset[Term]  # words that describe the drug named next to them (term_usage)
     squashed: TermMatcher[Term]  # keys with every letter run cut to one ("cocaaaine")
     cues: TermMatcher[tuple[str, str]]  # (kind, term)
     amount: re.Pattern[str]  # a number with a unit or currency next to it
@@ -150,6 +160,14 @@ def build_matchers(kb: KnowledgeBase) -> Matchers:
     return Matchers(
         fuzzy=FuzzyIndex(fuzzy_terms, exclude=kb.near_words),
         fuzzy_terms=fuzzy_terms,
+        forms=frozenset(
+            t
+            for t in terms
+            if t.substances
+            and t.lang in (None, "en")
+            # a plural is the same word as its singular ("blotters")
+            and {key_of(t.text), key_of(t.text).removesuffix("s")} & kb.term_forms
+        ),
         inner=substring_automaton(fuzzy_terms),
         terms=TermMatcher(with_number_forms(terms, key_of), key_of),
         common=frozenset(t for t in terms if (key_of(t.text), "en") in usage and t.substances),
@@ -219,22 +237,34 @@ class SubstanceFinder:
         confident: list[tuple[int, int, str, str]] = []  # start, end, substance id, via
         ambiguous: list[tuple[int, int, str, str]] = []
         common: list[tuple[int, int, str, str]] = []  # ordinary words: need strong context
+        # Readings real listings give to another class of drug ("pills" as MDMA): kept
+        # only where that drug's own name is the nearest on the line ("MDMA pills").
+        voided: list[tuple[int, int, str, str]] = []
+        sure_forms: list[Hit] = []  # sure slang that is a form ("blotters"): beside
+        # another drug's name it is that drug's form ("25c-NBOMe blotters")
+        forms: set[tuple[int, int]] = set()  # spans of words that describe another drug
         seen: set[tuple[str, int, int]] = set()
         for norm_view, hits in views:
             for s, e, payloads in hits:
                 if any(t.via == "not-drug" for t in payloads):
                     continue  # a declared hard negative ("diet coke") beats slang for it
                 start, end = norm_view.to_original(s, e)
+                if _is_form(payloads, doc.lang, self.m.forms):
+                    forms.add((start, end))
                 for sid, via, level in _readings(payloads, doc.lang, self.m):
                     if (sid, start, end) in seen or sid not in self.kb.substances:
                         continue
                     seen.add((sid, start, end))
-                    if level == SURE:
+                    if level == SURE and (start, end) in forms:
+                        sure_forms.append((start, end, sid, via))
+                    elif level == SURE:
                         confident.append((start, end, sid, via))
                     elif level == AMBIGUOUS:
                         ambiguous.append((start, end, sid, via))
-                    else:
+                    elif level == COMMON:
                         common.append((start, end, sid, via))
+                    else:
+                        voided.append((start, end, sid, via))
         # A long name one letter off is read like an ambiguous term (it needs context):
         # spam spells "vlagra" and "cialiis" to pass filters, and so do some titles. It is
         # searched for only where a transaction cue is (spam and listings always have one):
@@ -257,41 +287,13 @@ class SubstanceFinder:
                 doc.features.setdefault("unknown_cas", []).append(cas)
 
         kept = confident
-        if ambiguous or common:
-            index = Confident(confident)
-            # Every candidate, for "is this word one item of a list of drugs?": the items
-            # around it may be slang themselves ("cocaine weed shrooms").
-            anyhit = Confident(confident + ambiguous + common)
-            near_drug = Positions(index.starts)
-            near_cue = Positions([s for k, _, s, _ in cues if k in SUPPORTING_CUES])
-            amounts = AmountScan(self.m.amount, text)
-            supported = []
-            for start, end, sid, via in sorted(ambiguous):
-                if index.describes_another(text, start, end, sid) and not anyhit.between_others(
-                    text, start, end, sid
-                ):
-                    continue
-                lo, hi = start - CONTEXT_WINDOW, end + CONTEXT_WINDOW
-                if (
-                    near_drug.any_within(lo, hi)
-                    or near_cue.any_within(lo, hi)
-                    or amounts.any_within(lo, hi)
-                ):
-                    supported.append((start, end, sid, via))
-            for start, end, sid, via in common:
-                # An ordinary word ("down", "water", "boy") names a drug only near an amount
-                # ("1g boy") or in a list of other drugs' names ("coke, weed, boy"); next to
-                # its own drug's name it is a verb or an adjective ("smoke weed"), and in a
-                # sentence that names a drug it is still a word ("felt down on Zoloft").
-                if index.describes_another(text, start, end, sid) and not anyhit.between_others(
-                    text, start, end, sid
-                ):
-                    continue
-                if index.listed_with_another(text, start, end, sid) or (
-                    amounts.any_within(start - AMOUNT_WINDOW, end + AMOUNT_WINDOW)
-                ):
-                    supported.append((start, end, sid, via))
-            doc.features["ambiguous_dropped"] = len(ambiguous) + len(common) - len(supported)
+        if ambiguous or common or voided or sure_forms:
+            supported = self._supported(
+                text, cues, confident, ambiguous, common, voided, forms, sure_forms
+            )
+            doc.features["ambiguous_dropped"] = (
+                len(ambiguous) + len(common) + len(voided) + len(sure_forms) - len(supported)
+            )
             kept = confident + supported
         kept = _outermost(kept)
         omitted = doc.features.setdefault("omitted", {})
@@ -302,8 +304,94 @@ class SubstanceFinder:
             omitted["term_matches"] = omitted.get("term_matches", 0) + sum(beyond.values())
         doc.substances = [_hit(self.kb, sid, text, s, e, via) for s, e, sid, via in kept]
 
+    def _supported(
+        self,
+        text: str,
+        cues: list[tuple[str, str, int, int]],
+        confident: list[Hit],
+        ambiguous: list[Hit],
+        common: list[Hit],
+        voided: list[Hit],
+        forms: set[tuple[int, int]],
+        sure_forms: list[Hit],
+    ) -> list[Hit]:
+        """The ambiguous, common and voided candidates that their context supports.
 
-SURE, AMBIGUOUS, COMMON = 0, 1, 2
+        The nearest drug name on a candidate's line comes first: a slang word next to its
+        own drug's name names it ("Ephedrine pseudo", "ECSTASY PILLS"), and a word that
+        real listings write next to other drugs' names (``forms``: "vials", "blotter",
+        "rocks") describes the other drug named next to it ("Ketamin vials", "25C-NBOMe
+        x100 blotter tabs"). Forms are judged last, so that the names they may describe
+        include slang already read as a drug ("250mg ECSTASY PILLS")."""
+        index = Confident(confident)
+        # Every candidate, for "is this word one item of a list of drugs?": the items
+        # around it may be slang themselves ("cocaine weed shrooms").
+        anyhit = Confident(confident + ambiguous + common)
+        near_drug = Positions(index.starts)
+        near_cue = Positions([s for k, _, s, _ in cues if k in SUPPORTING_CUES])
+        amounts = AmountScan(self.m.amount, text)
+
+        def in_list(h: Hit) -> bool:
+            return anyhit.between_others(text, h[0], h[1], h[2])
+
+        def describes_another(h: Hit) -> bool:
+            return index.describes_another(text, h[0], h[1], h[2]) and not in_list(h)
+
+        def ambiguous_ok(h: Hit) -> bool:
+            lo, hi = h[0] - CONTEXT_WINDOW, h[1] + CONTEXT_WINDOW
+            return not describes_another(h) and (
+                near_drug.any_within(lo, hi)
+                or near_cue.any_within(lo, hi)
+                or amounts.any_within(lo, hi)
+            )
+
+        def common_ok(h: Hit) -> bool:
+            # An ordinary word ("down", "water", "boy") names a drug only near an amount
+            # ("1g boy") or in a list of other drugs' names ("coke, weed, boy"); next to
+            # its own drug's name it is a verb or an adjective ("smoke weed"), and in a
+            # sentence that names a drug it is still a word ("felt down on Zoloft").
+            return not describes_another(h) and (
+                index.listed_with_another(text, h[0], h[1], h[2])
+                or amounts.any_within(h[0] - AMOUNT_WINDOW, h[1] + AMOUNT_WINDOW)
+            )
+
+        names = NearestName(confident + [h for h in ambiguous if h[3] == "fuzzy"])
+        supported: list[Hit] = []
+        later: list[Hit] = list(voided)  # forms and voided readings: judged last
+        for h in sorted(ambiguous):
+            if h[3] != "fuzzy" and h[:2] in forms:
+                later.append(h)
+            elif (h[3] != "fuzzy" and h[2] in names.nearest(text, h[0], h[1])) or ambiguous_ok(h):
+                supported.append(h)
+        for h in common:
+            if h[:2] in forms:
+                later.append(h)
+            elif common_ok(h):
+                supported.append(h)
+        if later or sure_forms:
+            names = NearestName(confident + supported)
+        for h in sure_forms:
+            near = names.nearest(text, h[0], h[1])
+            if not near or h[2] in near:
+                supported.append(h)
+        for h in later:
+            # A form names its drug only beside that drug's name: alone ("take 2 pills a
+            # day"), its amount is its own and says nothing of which drug it is.
+            if h[2] in names.nearest(text, h[0], h[1]):
+                supported.append(h)
+        return supported
+
+
+SURE, AMBIGUOUS, COMMON, VOID = 0, 1, 2, 3
+
+
+def _is_form(payloads: list[Term], doc_lang: str | None, forms: frozenset[Term]) -> bool:
+    """Whether one match is a form word here: one of its English terms is measured as a
+    form, and no term of the text's own language reads it otherwise (French "pills" is
+    MDMA, English "pills" is any drug's pills)."""
+    return any(t in forms for t in payloads) and not any(
+        t.lang == doc_lang and t.lang not in (None, "en") for t in payloads
+    )
 
 
 def _outermost(hits: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
@@ -358,10 +446,10 @@ def _readings(
             continue
         voided = void.get(term, ())
         for sid in term.substances:
-            if sid in voided:
-                continue  # real listings use this word for another class of drug
-            if sid not in best or level < best[sid][1]:
-                best[sid] = (term.via, level)
+            # real listings use this word for another class of drug
+            lv = VOID if sid in voided else level
+            if sid not in best or lv < best[sid][1]:
+                best[sid] = (term.via, lv)
     return [(sid, via, level) for sid, (via, level) in best.items()]
 
 

@@ -115,3 +115,47 @@ class Confident:
         """Another drug's name within a few separator characters: the word describes it
         ("Afghan heroin", "Fentanyl HCl")."""
         return self._next_to_another(text, start, end, sid, DESCRIPTOR_GAP, GAP_MAX)
+
+
+# A drug's name this close on the same line is the one a slang or form word next to it is
+# about ("Codeine Syrup", "Mortal Kombat pills x 5 | 140mg MDMA", "10 Vials Liquid Ketamine").
+NEAR_NAME = 40
+
+
+class NearestName:
+    """Names of drugs (sure names and names one letter off) by position, to ask which is
+    the nearest to a span on the same line, in O(log n) per question."""
+
+    def __init__(self, hits: list[tuple[int, int, str, str]]) -> None:
+        self.by_start = sorted((s, e, sid) for s, e, sid, _ in hits)
+        self.by_end = sorted((e, s, sid) for s, e, sid, _ in hits)
+        self.starts = [h[0] for h in self.by_start]
+        self.ends = [h[0] for h in self.by_end]
+
+    def nearest(self, text: str, start: int, end: int, most: int = NEAR_NAME) -> set[str]:
+        """The substances of the name(s) nearest to ``[start, end)`` on its line, at most
+        ``most`` characters away (both, at the same distance); empty where there is none."""
+        best, ids = most + 1, set()
+        i = bisect_left(self.starts, end)
+        while i < len(self.starts) and self.starts[i] - end <= most:
+            s, _e, sid = self.by_start[i]
+            if "\n" in text[end:s]:
+                break
+            d = s - end
+            if d < best:
+                best, ids = d, {sid}
+            elif d == best:
+                ids.add(sid)
+            i += 1
+        j = bisect_left(self.ends, start + 1) - 1  # names ending at or before start
+        while j >= 0 and start - self.ends[j] <= most:
+            e, _s, sid = self.by_end[j]
+            if "\n" in text[e:start]:
+                break
+            d = start - e
+            if d < best:
+                best, ids = d, {sid}
+            elif d == best:
+                ids.add(sid)
+            j -= 1
+        return ids

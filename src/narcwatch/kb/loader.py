@@ -27,6 +27,7 @@ from narcwatch.kb.schema import (
     Currency,
     EmojiCode,
     Family,
+    FormTerm,
     Homoglyph,
     Language,
     MarketSelector,
@@ -83,6 +84,8 @@ class KnowledgeBase:
     term_off_topic: frozenset[tuple[str, str]] = frozenset()
     # Real words one letter from a drug name: not read as misspelt names ("heroine").
     near_words: frozenset[str] = frozenset()
+    # Normalized terms that real listings write next to other drugs' names ("vials").
+    term_forms: frozenset[str] = frozenset()
     families: list[Family] = field(default_factory=list)
     market_selectors: list[MarketSelector] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
@@ -194,6 +197,9 @@ def load_kb(path: Path | str | None = None) -> KnowledgeBase:
     kb.term_off_topic = frozenset(
         (o.term, o.substance)
         for o in _load_files(root, "term_usage.yaml", "off_topic", OffTopicTerm, kb)
+    )
+    kb.term_forms = frozenset(
+        f.term for f in _load_files(root, "term_usage.yaml", "forms", FormTerm, kb)
     )
     kb.market_selectors = _load_files(
         root, "market_selectors.yaml", "selectors", MarketSelector, kb

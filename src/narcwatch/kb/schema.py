@@ -245,6 +245,16 @@ class OffTopicTerm(_Entry):
     on_topic: float = Field(ge=0, le=1)
 
 
+class FormTerm(_Entry):
+    """A term that real listings mostly write next to another drug's name, as the form it
+    comes in or a word about it ("vials", "blotter", "rocks", "crystal"): next to another
+    drug's name it describes that drug, not its own. Measured by ``scripts/term_usage.py``."""
+
+    term: str = Field(min_length=1)
+    listings: int = Field(ge=1)
+    beside_other: float = Field(ge=0, le=1)  # share of listings next to another drug's name
+
+
 class MarketSelector(_Entry):
     """A selector that belongs to a market, an exchange, a public service or documentation
     rather than to a seller (an escrow wallet, an exchange hot wallet, a news site's onion,
