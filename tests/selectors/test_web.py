@@ -6,6 +6,8 @@ import base64
 import hashlib
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from narcwatch.selectors import extract
 from narcwatch.selectors.web import normalize_url, onion_v3_ok
@@ -139,3 +141,26 @@ def test_ioc_finder_domain_and_email_cases(shared_data):
     print(f"ioc-finder: domains {found}/{total}, e-mails {emails_found}/{emails_total}")
     assert total and found / total >= 0.6
     assert emails_total and emails_found / emails_total >= 0.8
+
+
+# Defanged onions are looked for only where a run of 56 base32 characters starts; the
+# result must be the regex's over the whole text.
+_B32 = "abcdefghijklmnopqrstuvwxyz234567"
+_DOTS = ["[.]", "(dot)", "{ . }", " dot ", " . ", " .", ". ", ".\t", "[dot]", "  ", ".", "\n"]
+_defang_piece = st.one_of(
+    st.builds(lambda n, c: c * n, st.sampled_from([16, 55, 56, 57, 60]), st.sampled_from("a7Q")),
+    st.text(alphabet=st.sampled_from(_B32 + "AZ0189"), min_size=50, max_size=60),
+    st.sampled_from([*_DOTS, "onion", "ONION", "onionx", "onion.", "oni", "x", "-", "2", " ", "ſ"]),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_defang_piece, max_size=12).map("".join))
+@example(f"{ONION} dot onion {ONION}[.]onion {ONION[:-1]}x . onion")
+@example(f"{ONION}{ONION} (dot) onion x{ONION} .onion")
+def test_defanged_onion_windows_are_the_whole_text_regex(text):
+    from narcwatch.selectors.web import _DEFANGED_ONION, _defanged_onions
+
+    for probe in (text, text.lower()):
+        want = [m.span() for m in _DEFANGED_ONION.finditer(probe)]
+        assert [m.span() for m in _defanged_onions(probe)] == want

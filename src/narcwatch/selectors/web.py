@@ -23,6 +23,7 @@ from functools import lru_cache
 import tldextract
 
 from narcwatch import _native
+from narcwatch.selectors import _ALNUM
 from narcwatch.selectors.registry import Candidate, ExtractOptions, register_extractor
 
 _ONION = re.compile(r"(?<![a-z2-7])(?P<host>[a-z2-7]{56}|[a-z2-7]{16})\.onion(?![a-z0-9])", re.I)
@@ -160,6 +161,34 @@ _DEFANGED_ONION = re.compile(
 )
 
 
+# A defanged onion's host is a whole run of exactly 56 base32 characters (the look-behind
+# refuses one more before it, and every way of writing the dot starts with another
+# character), so in ASCII text it can only start where a run of 56+ ASCII letters and
+# digits does: found with bytes.find, where the regex over the whole page cost ~25 µs.
+_B32_RUN = re.compile(r"(?<![a-z2-7])[a-z2-7]{56}(?![a-z2-7])", re.I)
+_RUN56 = b"a" * 56
+
+
+def _defanged_onions(low: str) -> Iterator[re.Match[str]]:
+    """``_DEFANGED_ONION.finditer(low)``: the regex tried only at the start of each run of
+    56 base32 characters (non-ASCII text, where ``re.I`` reads "ſ" as an "s", is scanned
+    whole)."""
+    if not low.isascii():
+        yield from _DEFANGED_ONION.finditer(low)
+        return
+    view = low.encode("ascii").translate(_ALNUM)
+    done = 0  # end of the last match: finditer's matches do not overlap
+    i = view.find(_RUN56)
+    while i != -1:
+        end = view.find(b" ", i)
+        end = len(view) if end == -1 else end
+        for run in _B32_RUN.finditer(low, i, end):
+            if run.start() >= done and (m := _DEFANGED_ONION.match(low, run.start())):
+                done = m.end()
+                yield m
+        i = view.find(_RUN56, end)
+
+
 def onion_spans(low: str) -> list[tuple[int, int, int]]:
     """``(start, end, size)`` of each onion host of ``low`` that may be one: C when the
     native path is on, else :func:`_onion_spans`."""
@@ -215,7 +244,7 @@ def extract_web(text: str, options: ExtractOptions) -> Iterator[Candidate]:
     if ".onion" in low:
         yield from _onions(low)
     if "onion" in low and any(mark in low for mark in ("[", "(", "{", " dot ", " .", ". ")):
-        for m in _DEFANGED_ONION.finditer(low):
+        for m in _defanged_onions(low):
             host = m.group("host")
             if onion_v3_ok(host):
                 yield Candidate("onion", host + ".onion", m.start(), m.end())
