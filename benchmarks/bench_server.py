@@ -140,31 +140,82 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _hammer(base: str, clients: int, seconds: float, make) -> dict:  # type: ignore[no-untyped-def]
-    import httpx
+class _Conn:
+    """One keep-alive HTTP/1.1 connection, written and read by hand: the load generator
+    must cost the shared cores as little as it can (httpx spends about 1 ms of CPU a
+    request, as much as the server's own work)."""
 
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, host: str, port: int) -> _Conn:
+        return cls(*await asyncio.open_connection(host, port))
+
+    async def request(self, raw: bytes) -> int:
+        self.writer.write(raw)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line[:15].lower() == b"content-length:":
+                length = int(line[15:])
+        await self.reader.readexactly(length)
+        return status
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def _raw(method: str, path: str, token: str, body: bytes | None = None) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Authorization: Bearer {token}"]
+    if body is not None:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"")
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds of the server process and its children (uvicorn's workers)."""
+    import psutil
+
+    proc = psutil.Process(pid)
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+async def _hammer(port: int, clients: int, seconds: float, make, server_pid: int) -> dict:  # type: ignore[no-untyped-def]
     latencies: list[float] = []
     errors = 0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
-        end = time.perf_counter() + seconds
+    conns = [await _Conn.open("127.0.0.1", port) for _ in range(clients)]
+    end = time.perf_counter() + seconds
 
-        async def one(n: int) -> None:
-            nonlocal errors
-            rng = random.Random(n)
-            while time.perf_counter() < end:
-                method, path, kwargs = make(rng)
-                t0 = time.perf_counter()
-                try:
-                    r = await http.request(method, path, **kwargs)
-                    errors += r.status_code >= 400
-                except httpx.TransportError:
-                    errors += 1
-                latencies.append((time.perf_counter() - t0) * 1000)
+    async def one(n: int) -> None:
+        nonlocal errors
+        rng = random.Random(n)
+        while time.perf_counter() < end:
+            raw = make(rng)
+            t0 = time.perf_counter()
+            try:
+                errors += await conns[n].request(raw) >= 400
+            except (OSError, asyncio.IncompleteReadError):
+                errors += 1
+                conns[n] = await _Conn.open("127.0.0.1", port)
+            latencies.append((time.perf_counter() - t0) * 1000)
 
-        t0 = time.perf_counter()
-        await asyncio.gather(*(one(n) for n in range(clients)))
-        took = time.perf_counter() - t0
+    cpu0, own0 = _cpu(server_pid), time.process_time()
+    t0 = time.perf_counter()
+    await asyncio.gather(*(one(n) for n in range(clients)))
+    took = time.perf_counter() - t0
+    server_cpu, own_cpu = _cpu(server_pid) - cpu0, time.process_time() - own0
+    for conn in conns:
+        conn.close()
+    n = max(1, len(latencies))
     return {
         "requests": len(latencies),
         "per_s": round(len(latencies) / took, 1),
@@ -172,6 +223,8 @@ async def _hammer(base: str, clients: int, seconds: float, make) -> dict:  # typ
         "p95_ms": round(_pct(latencies, 0.95), 1),
         "p99_ms": round(_pct(latencies, 0.99), 1),
         "errors": errors,
+        "server_cpu_ms_per_request": round(server_cpu * 1000 / n, 2),
+        "generator_cpu_ms_per_request": round(own_cpu * 1000 / n, 2),
     }
 
 
@@ -194,19 +247,26 @@ def http(home: Path, db: str, n_incidents: int, args: argparse.Namespace) -> dic
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        headers = {"Authorization": f"Bearer {_TOKENS['org0']}"}
-        ids = [f"inc-bench{i:08d}" for i in range(n_incidents)]
+        token = _TOKENS["org0"]
+        reads_raw = [
+            _raw("GET", f"/api/v1/incidents/inc-bench{i:08d}", token) for i in range(n_incidents)
+        ]
 
-        def read(rng: random.Random):  # type: ignore[no-untyped-def]
-            return "GET", f"/api/v1/incidents/{rng.choice(ids)}", {"headers": headers}
+        def read(rng: random.Random) -> bytes:
+            return rng.choice(reads_raw)
 
-        def write(rng: random.Random):  # type: ignore[no-untyped-def]
+        def write(rng: random.Random) -> bytes:
             selectors = [{"type": "btc", "value": _wallet(rng)} for _ in range(5)]
             body = {"kind": "online_offer", "title": "load", "tlp": "GREEN", "selectors": selectors}
-            return "POST", "/api/v1/incidents", {"headers": headers, "json": body}
+            return _raw("POST", "/api/v1/incidents", token, json.dumps(body).encode())
 
-        reads = asyncio.run(_hammer(base, args.clients, args.seconds, read))
-        writes = asyncio.run(_hammer(base, args.clients, args.seconds, write))
+        def health(rng: random.Random) -> bytes:
+            return _raw("GET", "/api/v1/health", token)
+
+        pid = server.pid
+        floor = asyncio.run(_hammer(port, args.clients, args.seconds / 2, health, pid))
+        reads = asyncio.run(_hammer(port, args.clients, args.seconds, read, pid))
+        writes = asyncio.run(_hammer(port, args.clients, args.seconds, write, pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -215,7 +275,7 @@ def http(home: Path, db: str, n_incidents: int, args: argparse.Namespace) -> dic
                   if "Error" in line or "error" in line]  # fmt: skip
         if errors:
             print("server log:", *errors[-5:], sep="\n  ", file=sys.stderr)
-    return {"reads": reads, "creates": writes}
+    return {"health": floor, "reads": reads, "creates": writes}
 
 
 def main() -> None:

@@ -12,17 +12,19 @@ only writes and looks them up by ``ident``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, false, func, insert, or_, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, false, func, insert, or_, select, true
 
 from narcwatch.errors import AccessError, NotFoundError
+from narcwatch.results.feedback import SightingCounts, SightingKind
 from narcwatch.results.incident import Incident, IncidentDraft, IncidentVersion, VersionReason
 from narcwatch.store.audit import Event, run_audited, utc
+from narcwatch.store.feedback_tables import CommentRow, SightingRow
 from narcwatch.store.share_tables import IncidentKeyRow, IncidentRow, SharingGroupRow
 from narcwatch.store.version_tables import IncidentVersionRow
 from narcwatch.store.visibility import AUDIENCES, Audience, Visibility
@@ -88,14 +90,49 @@ def _visible(org: str, groups: frozenset[str], table: Any) -> ColumnElement[bool
     return or_(*terms) if terms else false()
 
 
-def _incident(row: IncidentRow) -> Incident:
+def _incident(row: IncidentRow, counts: Sequence[int] = ()) -> Incident:
+    """The stored incident; ``counts``: its comments and its sightings by kind, in the
+    order of :data:`_COUNTS`, when the read selected them."""
+    extra: dict[str, Any] = {}
+    if counts:
+        extra["comments_count"] = counts[0]
+        extra["sightings"] = SightingCounts(
+            seen=counts[1], false_positive=counts[2], expired=counts[3]
+        )
     return Incident(
         **json.loads(row.body),
         id=row.id,
         org=row.org,
         created=utc(row.created),
         updated=utc(row.updated),
+        **extra,
     )
+
+
+def _count_of(table: Any, *where: ColumnElement[bool]) -> Any:
+    return (
+        select(func.count())
+        .select_from(table)
+        .where(table.incident_pk == IncidentRow.pk, *where)
+        .correlate(IncidentRow)
+        .scalar_subquery()
+    )
+
+
+# An incident's comments and sightings by kind, read in the same query as the incident
+# (two more grouped queries per read were most of a read's cost).
+_COUNTS = (
+    _count_of(CommentRow),
+    *(_count_of(SightingRow, SightingRow.kind == kind.value) for kind in SightingKind),
+)
+
+
+# A read of one incident is the server's most common request: its statement is built
+# once per caller's visibility (building SQLAlchemy constructs is costly), the id bound.
+@lru_cache(maxsize=512)
+def _one_incident(org: str | None, groups: frozenset[str]) -> Any:
+    allowed = true() if org is None else _visible(org, groups, IncidentRow)
+    return select(IncidentRow, *_COUNTS).where(IncidentRow.id == bindparam("incident_id"), allowed)
 
 
 def keep_version(session: Session, row: IncidentRow, reason: str, by: str) -> None:
@@ -226,13 +263,14 @@ class IncidentRepository:
 
     # -- reads (visibility required) --------------------------------------------------
     def get(self, incident_id: str, *, visibility: Visibility) -> StoredIncident:
+        """The incident, with its comment and sighting counts."""
+        query = _one_incident(visibility.organisation, frozenset(visibility.groups))
         with self.store.session() as session:
-            row = session.scalars(
-                select(IncidentRow).where(IncidentRow.id == incident_id, visible(visibility))
-            ).first()
-            if row is None:
+            found = session.execute(query, {"incident_id": incident_id}).first()
+            if found is None:
                 raise NotFoundError(f"no incident {incident_id!r}")
-            return StoredIncident(row.pk, _incident(row))
+            row, *counts = found
+            return StoredIncident(row.pk, _incident(row, counts))
 
     def versions(self, incident_id: str, *, visibility: Visibility) -> list[IncidentVersion]:
         """The incident's earlier versions, oldest first: those the reader may see both
@@ -283,16 +321,18 @@ class IncidentRepository:
         limit: int = 50,
         before: int | None = None,
     ) -> tuple[list[StoredIncident], int | None]:
-        """Newest first; the second value is the ``before`` of the next page (None: last)."""
-        query = self._where(select(IncidentRow), visibility, where)
+        """Newest first, with their comment and sighting counts; the second value is the
+        ``before`` of the next page (None: last)."""
+        query = self._where(select(IncidentRow, *_COUNTS), visibility, where)
         if before is not None:
             query = query.where(IncidentRow.pk < before)
         query = query.order_by(IncidentRow.pk.desc()).limit(limit + 1)
         with self.store.session() as session:
-            rows = list(session.scalars(query))
+            rows = list(session.execute(query))
         more = len(rows) > limit
         rows = rows[:limit]
-        return [StoredIncident(r.pk, _incident(r)) for r in rows], rows[-1].pk if more else None
+        items = [StoredIncident(r[0].pk, _incident(r[0], r[1:])) for r in rows]
+        return items, rows[-1][0].pk if more else None
 
     def changed(
         self,
