@@ -414,6 +414,22 @@ def test_amount_words_on_generated_strings(text):
     check_amount_words(text)
 
 
+# Words sharing first letters (ASCII and not), in an order where a shorter one comes
+# first: the native scan tries only the words of the letter at hand, in the pattern's order.
+_AMOUNT_WORDS = ["é", "éa b", "ab", "a", "ab c", "щ", "щи", "b", "zz"]
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from([*"abcéщиz ", "\u00a0", "_", "1"]), max_size=80))
+@example("a ab abc ab  c éa\u00a0b щи щ z zz é_a")
+def test_amount_spans_with_other_words(text):
+    import re
+
+    forms = "|".join(re.escape(w).replace(r"\ ", r"[ \u00a0]+") for w in _AMOUNT_WORDS)
+    ref = [m.span() for m in re.finditer(rf"(?<!\w)({forms})(?!\w)", text)]
+    assert _native.BUILT.amount_spans(text, _AMOUNT_WORDS) == ref
+
+
 @SETTINGS
 @given(texts)
 @example("10g 5 gram 3.5gr. 2 oz. 100gCocaine 10-mg 2019 г. 50€ 30 us$ 10 eur 5 kgß 8 ozS")

@@ -1390,8 +1390,26 @@ static PyObject *amount_spans(PyObject *self, PyObject *args) {
     const void *d = PyUnicode_DATA(low);
     Py_ssize_t n = PyUnicode_GET_LENGTH(low);
 #define C(i) PyUnicode_READ(kind, d, (i))
+    /* The words by first character (ASCII ones each in a list of their own, the rest in one
+     * list), each list in the pattern's order: at a word start only the words that can match
+     * are tried, where trying all of them was most of the time. */
+    Py_ssize_t head[129];
+    for (int b = 0; b < 129; b++) head[b] = -1;
+    Py_ssize_t *next = (Py_ssize_t *)PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(nw ? nw : 1));
+    Py_UCS4 *first = (Py_UCS4 *)PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(nw ? nw : 1));
+    if (next == NULL || first == NULL) {
+        PyMem_Free(next);
+        PyMem_Free(first);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t k = nw - 1; k >= 0; k--) {
+        first[k] = PyUnicode_READ_CHAR(PyList_GET_ITEM(words, k), 0);
+        int b = first[k] < 128 ? (int)first[k] : 128;
+        next[k] = head[b];
+        head[b] = k;
+    }
     PyObject *out = PyList_New(0);
-    if (out == NULL) return NULL;
+    if (out == NULL) goto fail;
     Py_ssize_t i = 0;
     while (i < n) {
         if (i > 0 && is_word(C(i - 1))) {
@@ -1400,9 +1418,9 @@ static PyObject *amount_spans(PyObject *self, PyObject *args) {
         }
         Py_UCS4 c = C(i);
         Py_ssize_t end = -1;
-        for (Py_ssize_t k = 0; k < nw && end < 0; k++) {
+        for (Py_ssize_t k = head[c < 128 ? c : 128]; k >= 0 && end < 0; k = next[k]) {
             PyObject *w = PyList_GET_ITEM(words, k);
-            if (PyUnicode_READ_CHAR(w, 0) != c) continue;
+            if (first[k] != c) continue;
             Py_ssize_t len = PyUnicode_GET_LENGTH(w), p = i, q = 0;
             int ok = 1;
             for (; q < len && ok; q++) {
@@ -1428,13 +1446,19 @@ static PyObject *amount_spans(PyObject *self, PyObject *args) {
         PyObject *span = Py_BuildValue("(nn)", i, end);
         if (span == NULL || PyList_Append(out, span) < 0) {
             Py_XDECREF(span);
-            Py_DECREF(out);
-            return NULL;
+            goto fail;
         }
         Py_DECREF(span);
         i = end;
     }
+    PyMem_Free(next);
+    PyMem_Free(first);
     return out;
+fail:
+    PyMem_Free(next);
+    PyMem_Free(first);
+    Py_XDECREF(out);
+    return NULL;
 #undef C
 }
 
