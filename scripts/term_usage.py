@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 from narcwatch.analyze.normalize import default_normalizer, normalize_term
-from narcwatch.analyze.term_context import NearestName
+from narcwatch.analyze.term_context import LIST_APART, NearestName
 from narcwatch.evaluate.corpora import iter_corpus
 from narcwatch.kb import default_kb
 from narcwatch.kb.fuzzy import FuzzyIndex, fuzzy_names
@@ -123,7 +123,7 @@ def main() -> None:
             counts[key] += 1
             if all(t.via == "slang" for t in payloads):
                 ambiguous[key] += 1
-                near = names.nearest(n, s, e)
+                near = names.nearest(n, s, e, apart=LIST_APART)
                 own = {sid for t in payloads for sid in t.substances}
                 if near and not near & own:
                     beside_other[key] += 1

@@ -142,6 +142,26 @@ def test_form_words_beside_their_own_drug(analyze, text, sid, word):
     assert word in spans_of(analyze(text), sid)
 
 
+def test_one_sense_per_discourse(analyze):
+    # "Shake" read as cannabis in the title (an amount beside it) is cannabis wherever else
+    # the listing uses it.
+    text = (
+        "*UPGRADED* Mix Shake 2lb(896g)\n"
+        + "Lorem ipsum dolor sit amet. " * 12
+        + ("Please note each package of Mix Shake may differ.")
+    )
+    assert spans_of(analyze(text), "cannabis") == ["Shake", "Shake"]
+    # Nothing read it as a drug: it stays a word.
+    assert spans_of(analyze("Shake well before use. Shake again."), "cannabis") == []
+
+
+def test_account_display_names_are_not_mentions(analyze):
+    post = "New Marijuana\n@NewMarijuana\n·\n7h\nGood morning everyone\n8"
+    assert ids(analyze(post)) == []
+    post = "Joe\n@joe\n·\n2h\nselling weed 10g, dm me\n"
+    assert ids(analyze(post)) == ["cannabis"]
+
+
 def test_ambiguous_slang_of_another_language_does_not_count(analyze):
     # "pills" is French slang for MDMA; in English it just means pills.
     english = "Buy pills online from our shop, we ship to all the world and the price is 2 dollars"

@@ -27,6 +27,7 @@ found on the way are shared as ``doc.features["cues"]`` (first positions) and
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -295,6 +296,8 @@ class SubstanceFinder:
                 len(ambiguous) + len(common) + len(voided) + len(sure_forms) - len(supported)
             )
             kept = confident + supported
+        if "\n·" in text:
+            kept = _outside_account_names(text, kept)
         kept = _outermost(kept)
         omitted = doc.features.setdefault("omitted", {})
         kept = bounded(kept, lambda h: h[2], omitted, "substances")
@@ -358,16 +361,27 @@ class SubstanceFinder:
         names = NearestName(confident + [h for h in ambiguous if h[3] == "fuzzy"])
         supported: list[Hit] = []
         later: list[Hit] = list(voided)  # forms and voided readings: judged last
+        unsupported: list[Hit] = []
         for h in sorted(ambiguous):
             if h[3] != "fuzzy" and h[:2] in forms:
                 later.append(h)
             elif (h[3] != "fuzzy" and h[2] in names.nearest(text, h[0], h[1])) or ambiguous_ok(h):
                 supported.append(h)
+            elif h[3] != "fuzzy":
+                unsupported.append(h)
         for h in common:
             if h[:2] in forms:
                 later.append(h)
             elif common_ok(h):
                 supported.append(h)
+            elif not describes_another(h):
+                unsupported.append(h)
+        if unsupported and supported:
+            # One sense per discourse (Gale, Church and Yarowsky 1992): a word read as a drug
+            # once in a text is that drug wherever else the text uses it ("Mix Shake 2lb"
+            # in a title, "each package of Mix Shake" in its description).
+            seen_as = {(text[s:e].casefold(), sid) for s, e, sid, _ in supported}
+            supported += [h for h in unsupported if (text[h[0] : h[1]].casefold(), h[2]) in seen_as]
         if later or sure_forms:
             names = NearestName(confident + supported)
         for h in sure_forms:
@@ -383,6 +397,26 @@ class SubstanceFinder:
 
 
 SURE, AMBIGUOUS, COMMON, VOID = 0, 1, 2, 3
+
+
+# A post as social sites show it: the account's display name on its own line, then its
+# @handle, then "·" and the time ("New Marijuana\n@NewMarijuana\n·\n7h").
+ACCOUNT_NAME = re.compile(r"^([^\n]{1,100})\n@\w{1,30}\n·", re.MULTILINE)
+
+
+def _outside_account_names(text: str, hits: list[Hit]) -> list[Hit]:
+    """``hits`` without those in a social account's display name: a name, like the
+    @handle under it, not a mention (what the post says is below it)."""
+    names = [m.span(1) for m in ACCOUNT_NAME.finditer(text)]
+    if not names:
+        return hits
+    starts = [a for a, _ in names]
+    out = []
+    for h in hits:
+        i = bisect_right(starts, h[0]) - 1
+        if i < 0 or h[1] > names[i][1]:
+            out.append(h)
+    return out
 
 
 def _is_form(payloads: list[Term], doc_lang: str | None, forms: frozenset[Term]) -> bool:

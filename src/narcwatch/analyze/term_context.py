@@ -120,6 +120,9 @@ class Confident:
 # A drug's name this close on the same line is the one a slang or form word next to it is
 # about ("Codeine Syrup", "Mortal Kombat pills x 5 | 140mg MDMA", "10 Vials Liquid Ketamine").
 NEAR_NAME = 40
+LINE_BREAK = re.compile(r"\n")
+# ... and a name across a list separator is another item of a list ("25i/25c-NBOMe").
+LIST_APART = re.compile(r"[\n,;/&|+•]|\b(?:and|or|und|et|y)\b")
 
 
 class NearestName:
@@ -132,14 +135,22 @@ class NearestName:
         self.starts = [h[0] for h in self.by_start]
         self.ends = [h[0] for h in self.by_end]
 
-    def nearest(self, text: str, start: int, end: int, most: int = NEAR_NAME) -> set[str]:
+    def nearest(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        most: int = NEAR_NAME,
+        apart: re.Pattern[str] = LINE_BREAK,
+    ) -> set[str]:
         """The substances of the name(s) nearest to ``[start, end)`` on its line, at most
-        ``most`` characters away (both, at the same distance); empty where there is none."""
+        ``most`` characters away (both, at the same distance); empty where there is none.
+        A name with ``apart`` between (a line break; or a list separator) does not count."""
         best, ids = most + 1, set()
         i = bisect_left(self.starts, end)
         while i < len(self.starts) and self.starts[i] - end <= most:
             s, _e, sid = self.by_start[i]
-            if "\n" in text[end:s]:
+            if apart.search(text, end, s):
                 break
             d = s - end
             if d < best:
@@ -150,7 +161,7 @@ class NearestName:
         j = bisect_left(self.ends, start + 1) - 1  # names ending at or before start
         while j >= 0 and start - self.ends[j] <= most:
             e, _s, sid = self.by_end[j]
-            if "\n" in text[e:start]:
+            if apart.search(text, e, start):
                 break
             d = start - e
             if d < best:
