@@ -248,6 +248,17 @@ def check_web_spans(text: str) -> None:
     assert runs[1] == runs[0]
 
 
+def check_messaging_literals(text: str) -> None:
+    """Where the messaging extractor tries its patterns: every platform literal, C against
+    Python, on the text and its lower case, with and without the "@" literals."""
+    from narcwatch.selectors.messaging import _AT_TABLE, _PLAIN_TABLE, _literal_starts
+
+    for probe in (text, text.lower()):
+        for literals, anywhere, _ in (_PLAIN_TABLE, _AT_TABLE):
+            ref = _literal_starts(probe, literals, anywhere)
+            assert _native.BUILT.literal_starts(probe, literals, anywhere) == ref
+
+
 CHECKS = [
     check_normalize,
     check_word_view,
@@ -261,6 +272,7 @@ CHECKS = [
     check_amount_words,
     check_matchers,
     check_web_spans,
+    check_messaging_literals,
 ]
 
 
@@ -620,3 +632,22 @@ def test_url_and_onion_scans_on_every_code_point():
         assert native.url_spans(urls) == list(_url_spans(urls))
         onions = "".join(f"{c}{'a' * 16}.onion{c} " for c in chunk)
         assert native.onion_spans(onions) == list(_onion_spans(onions))
+
+
+_MSG_PIECES = [
+    *("teleg", "tlgrm", "tg", "tgtg", "✈", "телег", "wickr", "signal", "threema", "snap", "sc"),
+    *("👻", "insta", ".me/", "whatsapp", "wire", "ig", "@", "a", "é", "щ", "1", " ", "_", "."),
+]
+
+
+@SETTINGS
+@given(st.one_of(st.lists(st.sampled_from(_MSG_PIECES), max_size=30).map("".join), texts))
+@example("atg tg ételeg щsc .me/.me/ xwhatsapp@ig wire_insta ✈✈ scsc 👻snap")
+def test_messaging_literals_on_generated_strings(text):
+    check_messaging_literals(text)
+    from narcwatch.selectors.messaging import _literal_starts
+
+    # Literals of other letters, one a prefix of another, non-ASCII first characters.
+    literals, anywhere = ("ab", "a", "é", "éa", "щи", "b"), (False, True, False, True, False, False)
+    ref = _literal_starts(text, literals, anywhere)
+    assert _native.BUILT.literal_starts(text, literals, anywhere) == ref

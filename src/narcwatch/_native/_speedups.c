@@ -2110,6 +2110,91 @@ static PyObject *host_spans(PyObject *self, PyObject *arg) {
     return out;
 }
 
+/* literal_starts(low, literals, anywhere) -> list[list[int]]. Reference:
+ * messaging._literal_starts: for each literal (non-empty str), every offset where it occurs
+ * in `low` (overlapping ones too), in order; where anywhere[k] is false, only offsets at
+ * the start or after a character that is not a letter (str.isalpha). One pass over the
+ * text for all literals (each position tries only the literals of its character) instead
+ * of one str.find loop per literal. */
+static PyObject *literal_starts(PyObject *self, PyObject *args) {
+    PyObject *low, *lits, *anywhere;
+    if (!PyArg_ParseTuple(args, "UO!O!", &low, &PyTuple_Type, &lits, &PyTuple_Type, &anywhere))
+        return NULL;
+    Py_ssize_t nl = PyTuple_GET_SIZE(lits);
+    if (PyTuple_GET_SIZE(anywhere) != nl) {
+        PyErr_SetString(PyExc_ValueError, "literals and anywhere differ in length");
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < nl; k++) {
+        PyObject *w = PyTuple_GET_ITEM(lits, k);
+        if (!PyUnicode_Check(w) || PyUnicode_GET_LENGTH(w) == 0) {
+            PyErr_SetString(PyExc_TypeError, "literals must be non-empty strings");
+            return NULL;
+        }
+    }
+    int kind = PyUnicode_KIND(low);
+    const void *d = PyUnicode_DATA(low);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(low);
+    /* Literals by first character: ASCII ones in a list each, the rest in one list. */
+    Py_ssize_t head[129];
+    for (int b = 0; b < 129; b++) head[b] = -1;
+    Py_ssize_t *next = (Py_ssize_t *)PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(nl ? nl : 1));
+    Py_UCS4 *first = (Py_UCS4 *)PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(nl ? nl : 1));
+    int *any = (int *)PyMem_Malloc(sizeof(int) * (size_t)(nl ? nl : 1));
+    PyObject *out = PyList_New(nl);
+    if (next == NULL || first == NULL || any == NULL || out == NULL) {
+        if (out == NULL) PyErr_Clear();
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t k = 0; k < nl; k++) {
+        PyObject *lst = PyList_New(0);
+        if (lst == NULL) goto fail;
+        PyList_SET_ITEM(out, k, lst);
+    }
+    for (Py_ssize_t k = nl - 1; k >= 0; k--) {
+        int t = PyObject_IsTrue(PyTuple_GET_ITEM(anywhere, k));
+        if (t < 0) goto fail;
+        any[k] = t;
+        first[k] = PyUnicode_READ_CHAR(PyTuple_GET_ITEM(lits, k), 0);
+        int b = first[k] < 128 ? (int)first[k] : 128;
+        next[k] = head[b];
+        head[b] = k;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, d, i);
+        Py_ssize_t k = head[c < 128 ? c : 128];
+        if (k < 0) continue;
+        int after_letter = i > 0 && u_isalpha(PyUnicode_READ(kind, d, i - 1));
+        for (; k >= 0; k = next[k]) {
+            if (first[k] != c || (after_letter && !any[k])) continue;
+            PyObject *w = PyTuple_GET_ITEM(lits, k);
+            Py_ssize_t m = PyUnicode_GET_LENGTH(w);
+            if (i + m > n) continue;
+            int wk = PyUnicode_KIND(w);
+            const void *wd = PyUnicode_DATA(w);
+            Py_ssize_t q = 1;
+            while (q < m && PyUnicode_READ(kind, d, i + q) == PyUnicode_READ(wk, wd, q)) q++;
+            if (q < m) continue;
+            PyObject *pos = PyLong_FromSsize_t(i);
+            if (pos == NULL) goto fail;
+            int r = PyList_Append(PyList_GET_ITEM(out, k), pos);
+            Py_DECREF(pos);
+            if (r < 0) goto fail;
+        }
+    }
+    PyMem_Free(next);
+    PyMem_Free(first);
+    PyMem_Free(any);
+    return out;
+fail:
+    PyMem_Free(next);
+    PyMem_Free(first);
+    PyMem_Free(any);
+    Py_XDECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"ascii_normalize", ascii_normalize, METH_VARARGS,
      "ascii_normalize(text, leet) -> (text, drops | None) | None"},
@@ -2144,6 +2229,8 @@ static PyMethodDef methods[] = {
     {"onion_spans", onion_spans, METH_O, "onion_spans(low) -> list[(start, end, size)]"},
     {"url_spans", url_spans, METH_O, "url_spans(text) -> list[(start, end)]"},
     {"host_spans", host_spans, METH_O, "host_spans(low) -> list[(start, end)]"},
+    {"literal_starts", literal_starts, METH_VARARGS,
+     "literal_starts(low, literals, anywhere) -> list[list[int]]"},
     {NULL, NULL, 0, NULL},
 };
 
