@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -82,6 +83,21 @@ _GENERIC = frozenset({"phone", "email", "url", "domain", "handle"})
 _RIDERS = frozenset({"pgp-uid", "email"})
 
 
+def _containment(found: list[Candidate]) -> Callable[[Candidate], bool]:
+    """Whether an e-mail or URL of ``found`` overlaps a candidate's [start, end): those
+    starting before ``end`` are a prefix of the sorted list, and one of them reaches past
+    ``start`` iff the prefix's furthest end does (a running maximum keeps this O(log n))."""
+    containers = sorted((c for c in found if c.type in ("url", "email")), key=lambda k: k.start)
+    c_starts = [k.start for k in containers]
+    c_reach = list(itertools.accumulate((k.end for k in containers), max))
+
+    def in_container(c: Candidate) -> bool:
+        i = bisect_left(c_starts, c.end)
+        return i > 0 and c_reach[i - 1] > c.start
+
+    return in_container
+
+
 def _settle(found: list[Candidate]) -> list[Candidate]:
     """Resolve overlaps in one sweep (documents with link lists have dozens of selectors)."""
     found.sort(key=lambda c: (c.start, c.start - c.end, c.type in _GENERIC))
@@ -91,8 +107,21 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
     for c in found:
         if c.strength == "strong" and (not strong or c.start >= strong[-1].end):
             strong.append(c)
+    in_container: Callable[[Candidate], bool] | None = None
+    kept: list[Candidate] = []
+    if not strong:
+        # Only weak selectors (the link lists of old onion pages: v2 onions and URLs): none
+        # clashes with a strong one, so only domains inside a URL and repeats go.
+        for c in found:
+            if c.type == "domain":
+                in_container = in_container or _containment(found)
+                if in_container(c):
+                    continue
+            if kept and kept[-1].type == c.type and kept[-1].start == c.start:
+                continue
+            kept.append(c)
+        return kept
     starts = [c.start for c in strong]
-    containers = [c for c in found if c.type in ("url", "email")]
 
     def strong_overlapping(c: Candidate) -> list[Candidate]:
         i = bisect_left(starts, c.end)  # strong ones starting before c ends
@@ -103,18 +132,7 @@ def _settle(found: list[Candidate]) -> list[Candidate]:
         return out
 
     strong_ids = {id(c) for c in strong}
-    # Any e-mail or URL overlapping [start, end): those starting before ``end`` are a
-    # prefix of the sorted list, and one of them reaches past ``start`` iff the prefix's
-    # furthest end does (a running maximum keeps this O(log n) per domain).
-    containers.sort(key=lambda k: k.start)
-    c_starts = [k.start for k in containers]
-    c_reach = list(itertools.accumulate((k.end for k in containers), max))
-
-    def in_container(c: Candidate) -> bool:
-        i = bisect_left(c_starts, c.end)
-        return i > 0 and c_reach[i - 1] > c.start
-
-    kept: list[Candidate] = []
+    in_container = _containment(found)
     for c in found:
         if c.strength == "strong":
             if id(c) not in strong_ids:
