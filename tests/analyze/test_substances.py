@@ -134,6 +134,8 @@ def test_form_words_beside_another_drug(analyze, text, sid, word):
         ("250mg ECSTASY PILLS, lab tested", "mdma", "PILLS"),
         ("UK VENDOR | Mortal Kombat pills x 5 | 140mg MDMA", "mdma", "pills"),
         ("100x LSD blotter 150ug", "lsd", "blotter"),
+        # Alone, a form that is not a unit of count is read at its level: with an amount.
+        ("Pure rocks 3.5g, fast shipping", "cocaine", "rocks"),
         # Slang beside its own drug's name names it, whatever else is around.
         ("Oxycodone (Roxy)", "oxycodone", "Roxy"),
     ],

@@ -13,11 +13,15 @@ numbers are resolved too. Each match is read at one of three levels:
 
 The nearest drug name on a term's line comes first: slang beside its own drug's name names
 it ("Oxycodone (Roxy)"). A *form* (a word real listings write beside other drugs' names in
-a quarter of their uses or more, measured in ``term_usage.yaml``: "vials", "blotter",
-"rocks", "pills") names a drug only beside that drug's name: beside another's it is that
-drug's form ("Ketamin vials", "25C-NBOMe blotter"), and alone its amount ("2 pills") says
-nothing of which drug it is. A reading that real listings give to another class of drug
-(``off_topic``) counts only beside its own drug's name too.
+a quarter of their uses or more, not across a list separator, measured in
+``term_usage.yaml``: "vials", "blotter", "rocks", "crystal", "pills") beside another drug's
+name is that drug's form ("Ketamin vials", "25C-NBOMe blotter"); beside its own it names it
+("250mg ECSTASY PILLS"); alone it is read at its level, except a unit of count ("take 2
+pills a day": the amount is its own and says nothing of which drug). A reading that real
+listings give to another class of drug (``off_topic``) counts only beside its own drug's
+name. One sense per discourse: a word read as a drug once is that drug wherever else the
+text uses it, where no other drug is named beside it. An account's display name in a
+social post ("New Marijuana\n@NewMarijuana\n·") is a name, not a mention.
 
 Context is looked up in sorted indexes (``term_context``), so time stays linear. Cue words
 found on the way are shared as ``doc.features["cues"]`` (first positions) and
@@ -82,6 +86,7 @@ class Matchers:
     forms: frozenset[Term]  # words that describe the drug named next to them (term_usage)
     squashed: TermMatcher[Term]  # keys with every letter run cut to one ("cocaaaine")
     cues: TermMatcher[tuple[str, str]]  # (kind, term)
+    count_units: frozenset[str]  # words of units of count ("pills", "tabs", "hits")
     amount: re.Pattern[str]  # a number with a unit or currency next to it
     cas: dict[str, str]
 
@@ -177,6 +182,9 @@ def build_matchers(kb: KnowledgeBase) -> Matchers:
         squashed=TermMatcher(((t.text, t) for t in terms), lambda s: _squash(key_of(s))),
         cues=TermMatcher(((c.term, (c.kind, c.term)) for c in kb.cues), key_of),
         amount=_amount_pattern(kb),
+        count_units=frozenset(
+            a.casefold() for u in kb.units if u.dimension == "count" for a in [u.unit, *u.aliases]
+        ),
         cas=kb.by_cas(),
     )
 
@@ -360,18 +368,19 @@ class SubstanceFinder:
 
         names = NearestName(confident + [h for h in ambiguous if h[3] == "fuzzy"])
         supported: list[Hit] = []
-        later: list[Hit] = list(voided)  # forms and voided readings: judged last
+        # forms and voided readings, judged last, with the level of their word
+        later: list[tuple[Hit, int]] = [(h, VOID) for h in voided]
         unsupported: list[Hit] = []
         for h in sorted(ambiguous):
             if h[3] != "fuzzy" and h[:2] in forms:
-                later.append(h)
+                later.append((h, AMBIGUOUS))
             elif (h[3] != "fuzzy" and h[2] in names.nearest(text, h[0], h[1])) or ambiguous_ok(h):
                 supported.append(h)
             elif h[3] != "fuzzy":
                 unsupported.append(h)
         for h in common:
             if h[:2] in forms:
-                later.append(h)
+                later.append((h, COMMON))
             elif common_ok(h):
                 supported.append(h)
             elif not describes_another(h):
@@ -388,11 +397,29 @@ class SubstanceFinder:
             near = names.nearest(text, h[0], h[1])
             if not near or h[2] in near:
                 supported.append(h)
-        for h in later:
-            # A form names its drug only beside that drug's name: alone ("take 2 pills a
-            # day"), its amount is its own and says nothing of which drug it is.
-            if h[2] in names.nearest(text, h[0], h[1]):
+        formed: set[tuple[str, str]] = set()
+        rest: list[Hit] = []
+        for h, level in later:
+            near = names.nearest(text, h[0], h[1])
+            if h[2] in near:
                 supported.append(h)
+                formed.add((text[h[0] : h[1]].casefold(), h[2]))
+                continue
+            rest.append(h)
+            if near or level == VOID or text[h[0] : h[1]].casefold() in self.m.count_units:
+                continue
+            # Alone, a form is read as its word's level says ("1g crystal"), but a unit of
+            # count ("take 2 pills a day") is its own amount and says nothing of which drug.
+            if ambiguous_ok(h) if level == AMBIGUOUS else common_ok(h):
+                supported.append(h)
+        # A form read as a drug beside its name is that drug elsewhere in the text where no
+        # other drug is named beside it (one sense per discourse, as above).
+        supported += [
+            h
+            for h in rest
+            if (text[h[0] : h[1]].casefold(), h[2]) in formed
+            and not names.nearest(text, h[0], h[1])
+        ]
         return supported
 
 
