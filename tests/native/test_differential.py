@@ -249,12 +249,15 @@ def check_web_spans(text: str) -> None:
 
 
 def check_messaging_literals(text: str) -> None:
-    """Where the messaging extractor tries its patterns: every platform literal, C against
-    Python, on the text and its lower case, with and without the "@" literals."""
-    from narcwatch.selectors.messaging import _AT_TABLE, _PLAIN_TABLE, _literal_starts
+    """Where the messaging extractor tries its patterns (every platform literal, with and
+    without the "@" ones) and where the PGP one looks for fingerprints (its context words),
+    C against Python, on the text and its lower case."""
+    from narcwatch.selectors import _literal_starts
+    from narcwatch.selectors.messaging import _AT_TABLE, _PLAIN_TABLE
+    from narcwatch.selectors.pgp import _ANYWHERE, _CONTEXT_WORDS
 
     for probe in (text, text.lower()):
-        for literals, anywhere, _ in (_PLAIN_TABLE, _AT_TABLE):
+        for literals, anywhere in (_PLAIN_TABLE[:2], _AT_TABLE[:2], (_CONTEXT_WORDS, _ANYWHERE)):
             ref = _literal_starts(probe, literals, anywhere)
             assert _native.BUILT.literal_starts(probe, literals, anywhere) == ref
 
@@ -635,6 +638,7 @@ def test_url_and_onion_scans_on_every_code_point():
 
 
 _MSG_PIECES = [
+    *("pgp", "gpg", "key", "ключ", "clé", "schlüssel", "Key", "KEY"),
     *("teleg", "tlgrm", "tg", "tgtg", "✈", "телег", "wickr", "signal", "threema", "snap", "sc"),
     *("👻", "insta", ".me/", "whatsapp", "wire", "ig", "@", "a", "é", "щ", "1", " ", "_", "."),
 ]
@@ -645,7 +649,7 @@ _MSG_PIECES = [
 @example("atg tg ételeg щsc .me/.me/ xwhatsapp@ig wire_insta ✈✈ scsc 👻snap")
 def test_messaging_literals_on_generated_strings(text):
     check_messaging_literals(text)
-    from narcwatch.selectors.messaging import _literal_starts
+    from narcwatch.selectors import _literal_starts
 
     # Literals of other letters, one a prefix of another, non-ASCII first characters.
     literals, anywhere = ("ab", "a", "é", "éa", "щи", "b"), (False, True, False, True, False, False)

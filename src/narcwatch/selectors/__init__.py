@@ -33,6 +33,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from narcwatch import _native
 from narcwatch.limits import PER_KIND, bounded
 from narcwatch.model import SelectorHit
 from narcwatch.selectors.registry import (
@@ -52,6 +53,7 @@ __all__ = [
     "extract",
     "extract_options",
     "extractors",
+    "literal_starts",
     "register_extractor",
 ]
 
@@ -72,6 +74,37 @@ def ascii_view(text: str) -> tuple[bytes, bytes]:
     text at a time and emptied after each ``extract`` (a 50 MB page's views are 100 MB)."""
     raw = text.encode("ascii", "replace")
     return raw.translate(_ALNUM), raw.translate(_CLASSES)
+
+
+def literal_starts(
+    low: str, literals: tuple[str, ...], anywhere: tuple[bool, ...]
+) -> list[list[int]]:
+    """Per literal, every offset where it occurs in ``low`` (overlapping ones too); where
+    ``anywhere`` is false, only where it does not continue a word (no letter before it).
+    One native pass for all literals when the native path is on, else
+    :func:`_literal_starts` (a str.find loop per literal)."""
+    native = _native.speedups
+    if native is not None:
+        found: list[list[int]] = native.literal_starts(low, literals, anywhere)
+        return found
+    return _literal_starts(low, literals, anywhere)
+
+
+def _literal_starts(
+    low: str, literals: tuple[str, ...], anywhere: tuple[bool, ...]
+) -> list[list[int]]:
+    """Per literal, every offset where it occurs in ``low``; where ``anywhere`` is false,
+    only where it does not continue a word (the reference of the native literal_starts)."""
+    out = []
+    for lit, any_ in zip(literals, anywhere, strict=True):
+        found = []
+        i = low.find(lit)
+        while i != -1:
+            if any_ or i == 0 or not low[i - 1].isalpha():
+                found.append(i)
+            i = low.find(lit, i + 1)
+        out.append(found)
+    return out
 
 
 _KEEP_AROUND = frozenset({"onion", "onion-v2", "i2p"})

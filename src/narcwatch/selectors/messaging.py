@@ -26,8 +26,7 @@ from collections.abc import Iterator
 
 import phonenumbers
 
-from narcwatch import _native
-from narcwatch.selectors import ascii_view
+from narcwatch.selectors import ascii_view, literal_starts
 from narcwatch.selectors.registry import Candidate, ExtractOptions, register_extractor
 from narcwatch.selectors.web import BARE_GTLDS
 
@@ -211,32 +210,10 @@ _PLAIN_TABLE = _literal_table(_LITERALS)
 _AT_TABLE = _literal_table(_LITERALS | _AT_LITERALS)
 
 
-def _literal_starts(
-    low: str, literals: tuple[str, ...], anywhere: tuple[bool, ...]
-) -> list[list[int]]:
-    """Per literal, every offset where it occurs in ``low``; where ``anywhere`` is false,
-    only where it does not continue a word (the reference of the native literal_starts)."""
-    out = []
-    for lit, any_ in zip(literals, anywhere, strict=True):
-        found = []
-        i = low.find(lit)
-        while i != -1:
-            if any_ or i == 0 or not low[i - 1].isalpha():
-                found.append(i)
-            i = low.find(lit, i + 1)
-        out.append(found)
-    return out
-
-
 def _starts(low: str) -> dict[str, list[int]]:
     """Per platform, the offsets where one of its literals starts a word in ``low``."""
     literals, anywhere, kinds_of = _AT_TABLE if "@" in low else _PLAIN_TABLE
-    native = _native.speedups
-    found = (
-        native.literal_starts(low, literals, anywhere)
-        if native is not None
-        else _literal_starts(low, literals, anywhere)
-    )
+    found = literal_starts(low, literals, anywhere)
     out: dict[str, list[int]] = {}
     for kinds, positions in zip(kinds_of, found, strict=True):
         if positions:

@@ -24,6 +24,7 @@ import warnings
 from collections.abc import Iterator
 from functools import lru_cache
 
+from narcwatch.selectors import literal_starts
 from narcwatch.selectors.registry import Candidate, ExtractOptions, register_extractor
 
 # Armour markers as page dumps mangle them: typographic dashes ("—–BEGIN ...—–"), the
@@ -52,6 +53,7 @@ _FPR = re.compile(
 _KEYID = re.compile(r"(?<![0-9A-Za-z])0x[0-9A-Fa-f]{16}(?![0-9A-Za-z])")
 _CONTEXT = re.compile(r"pgp|gpg|gnupg|fingerprint|key|ключ|clé|clave|schlüssel", re.I)
 _CONTEXT_WORDS = ("pgp", "gpg", "gnupg", "fingerprint", "key", "ключ", "clé", "clave", "schlüssel")
+_ANYWHERE = (True,) * len(_CONTEXT_WORDS)  # every occurrence, inside a word too
 CONTEXT_CHARS = 60
 _SPAN = 50  # a grouped fingerprint is 49-58 characters
 
@@ -225,12 +227,12 @@ def _near_context(text: str, start: int, end: int) -> bool:
 def _windows(low: str) -> list[tuple[int, int]]:
     """Merged stretches of text within reach of a PGP word: only there can a written
     fingerprint or key id count, so only there is the (slow) hex regex run."""
-    spans = []
-    for word in _CONTEXT_WORDS:
-        i = low.find(word)
-        while i != -1:
-            spans.append((max(0, i - CONTEXT_CHARS - _SPAN), i + len(word) + CONTEXT_CHARS + _SPAN))
-            i = low.find(word, i + 1)
+    found = literal_starts(low, _CONTEXT_WORDS, _ANYWHERE)  # one pass for all the words
+    spans = [
+        (max(0, i - CONTEXT_CHARS - _SPAN), i + len(word) + CONTEXT_CHARS + _SPAN)
+        for word, starts in zip(_CONTEXT_WORDS, found, strict=True)
+        for i in starts
+    ]
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if merged and s <= merged[-1][1]:
