@@ -655,3 +655,18 @@ def test_messaging_literals_on_generated_strings(text):
     literals, anywhere = ("ab", "a", "é", "éa", "щи", "b"), (False, True, False, True, False, False)
     ref = _literal_starts(text, literals, anywhere)
     assert _native.BUILT.literal_starts(text, literals, anywhere) == ref
+
+
+@SETTINGS
+@given(st.dictionaries(st.sampled_from(["en", "fr", "de", "es", "it"]), st.integers(1, 4)))
+def test_language_winner_is_most_common(counts):
+    """The detector's pick from the native counts is what Counter.most_common(2) gives."""
+    from collections import Counter
+
+    from narcwatch.analyze.language import MIN_HITS, _winner
+
+    want = None
+    if counts:
+        (best, n), *rest = [*Counter(counts).most_common(2), ("", 0)]
+        want = None if n < MIN_HITS or n == rest[0][1] else best
+    assert _winner(counts) == want

@@ -53,13 +53,10 @@ class LanguageDetector:
             found = self._by_script(sample)
             if found is not None:
                 return found
-        counts = self.counts(sample.lower())
-        if not counts:
-            return None
-        (best, n), *rest = [*counts.most_common(2), ("", 0)]
-        if n < MIN_HITS or n == rest[0][1]:
-            return None
-        return best
+        low = sample.lower()
+        native = _native.speedups
+        counts = native.stopword_counts(low, self.stopwords) if native else self.counts(low)
+        return _winner(counts)
 
     def counts(self, low: str) -> Counter[str]:
         """How many function words of each language ``low`` (lower-cased) holds."""
@@ -92,6 +89,18 @@ class LanguageDetector:
         if best[1] == "zh" and re.search("[\u3040-\u30ff]", sample):
             return "ja"
         return best[1]
+
+
+def _winner(counts: Mapping[str, int]) -> str | None:
+    """The language with the most function words: None with fewer than ``MIN_HITS`` or a
+    tie at the top (what ``Counter(counts).most_common(2)`` says, without the heap)."""
+    if not counts:
+        return None
+    n = max(counts.values())
+    if n < MIN_HITS:
+        return None
+    best = [lang for lang, c in counts.items() if c == n]
+    return best[0] if len(best) == 1 else None
 
 
 @lru_cache(maxsize=4)
