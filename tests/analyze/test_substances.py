@@ -157,6 +157,24 @@ def test_one_sense_per_discourse(analyze):
     assert spans_of(analyze("Shake well before use. Shake again."), "cannabis") == []
 
 
+def test_heading_emoji_are_decoration(analyze):
+    # The same emoji on both sides of a heading decorates it; alone it may be a code.
+    text = "10g pure, ships fast\n❄️Estimated time of arrival❄️\nEurope 1-5 days"
+    assert "cocaine" not in ids(analyze(text))
+
+
+def test_ordinary_word_after_its_own_drug(analyze):
+    # "syrup" is mostly an ordinary word, but after "Codeine" it heads a phrase about it;
+    # before a name, an ordinary word is a verb or an adjective ("smoke weed").
+    assert "Syrup" in spans_of(analyze("Buy Actavis Codeine Syrup, free bottle"), "codeine")
+
+
+def test_a_phrase_not_read_hides_no_name(analyze):
+    # "Fentanyl patch" is French slang; in a text not known to be French, "Fentanyl" is
+    # still the name it holds.
+    assert ids(analyze("Fentanyl patch")) == ["fentanyl"]
+
+
 def test_account_display_names_are_not_mentions(analyze):
     post = "New Marijuana\n@NewMarijuana\n·\n7h\nGood morning everyone\n8"
     assert ids(analyze(post)) == []

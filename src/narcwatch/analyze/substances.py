@@ -254,13 +254,20 @@ class SubstanceFinder:
         forms: set[tuple[int, int]] = set()  # spans of words that describe another drug
         seen: set[tuple[str, int, int]] = set()
         for norm_view, hits in views:
-            for s, e, payloads in hits:
+            queue = list(hits)
+            while queue:
+                s, e, payloads = queue.pop()
                 if any(t.via == "not-drug" for t in payloads):
                     continue  # a declared hard negative ("diet coke") beats slang for it
                 start, end = norm_view.to_original(s, e)
                 if _is_form(payloads, doc.lang, self.m.forms):
                     forms.add((start, end))
-                for sid, via, level in _readings(payloads, doc.lang, self.m):
+                readings = _readings(payloads, doc.lang, self.m)
+                if not readings and " " in norm_view.text[s:e]:
+                    # A phrase of another language that is not read here hides no name
+                    # inside it: "Fentanyl patch" (French slang) still names fentanyl.
+                    queue += self._inside(norm_view.text, s, e)
+                for sid, via, level in readings:
                     if (sid, start, end) in seen or sid not in self.kb.substances:
                         continue
                     seen.add((sid, start, end))
@@ -315,6 +322,16 @@ class SubstanceFinder:
             omitted["term_matches"] = omitted.get("term_matches", 0) + sum(beyond.values())
         doc.substances = [_hit(self.kb, sid, text, s, e, via) for s, e, sid, via in kept]
 
+    def _inside(self, text: str, s: int, e: int) -> list[tuple[int, int, list[Term]]]:
+        """The shorter matches inside the match ``[s, e)`` of ``text``: those that start at
+        its start and those that end at its end (the words of a two-word phrase)."""
+        out = []
+        for a, b in ((s, e - 1), (s + 1, e)):
+            for x, y, payloads in self.m.terms.find(text[a:b]):
+                if (a + x, a + y) != (s, e) and (x == 0 or a + y == e):
+                    out.append((a + x, a + y, payloads))
+        return out
+
     def _supported(
         self,
         text: str,
@@ -350,6 +367,8 @@ class SubstanceFinder:
 
         def ambiguous_ok(h: Hit) -> bool:
             lo, hi = h[0] - CONTEXT_WINDOW, h[1] + CONTEXT_WINDOW
+            if h[3] == "emoji" and _frames_a_line(text, h[0], h[1]):
+                return False
             return not describes_another(h) and (
                 near_drug.any_within(lo, hi)
                 or near_cue.any_within(lo, hi)
@@ -358,12 +377,14 @@ class SubstanceFinder:
 
         def common_ok(h: Hit) -> bool:
             # An ordinary word ("down", "water", "boy") names a drug only near an amount
-            # ("1g boy") or in a list of other drugs' names ("coke, weed, boy"); next to
-            # its own drug's name it is a verb or an adjective ("smoke weed"), and in a
-            # sentence that names a drug it is still a word ("felt down on Zoloft").
+            # ("1g boy"), in a list of other drugs' names ("coke, weed, boy") or as the
+            # noun after its own drug's name ("Codeine Syrup"); before its own drug's name
+            # it is a verb or an adjective ("smoke weed"), and in a sentence that names a
+            # drug it is still a word ("felt down on Zoloft").
             return not describes_another(h) and (
                 index.listed_with_another(text, h[0], h[1], h[2])
                 or amounts.any_within(h[0] - AMOUNT_WINDOW, h[1] + AMOUNT_WINDOW)
+                or index.after_its_own(text, h[0], h[2])
             )
 
         names = NearestName(confident + [h for h in ambiguous if h[3] == "fuzzy"])
@@ -444,6 +465,23 @@ def _outside_account_names(text: str, hits: list[Hit]) -> list[Hit]:
         if i < 0 or h[1] > names[i][1]:
             out.append(h)
     return out
+
+
+def _frames_a_line(text: str, start: int, end: int) -> bool:
+    """Whether the emoji at ``[start, end)`` is written again on its line with words
+    between: a heading's decoration ("❤️Estimated time of arrival❤️", "👃 Flavour 👃"),
+    not a code for a drug."""
+    emoji = text[start:end]
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    line_before, line_after = text[lo:start], text[end : hi if hi >= 0 else len(text)]
+    for side, between in ((line_before, -1), (line_after, 1)):
+        at = side.rfind(emoji) if between < 0 else side.find(emoji)
+        if at >= 0:
+            gap = side[at + len(emoji) :] if between < 0 else side[:at]
+            if any(c.isalpha() for c in gap):
+                return True
+    return False
 
 
 def _is_form(payloads: list[Term], doc_lang: str | None, forms: frozenset[Term]) -> bool:

@@ -111,6 +111,19 @@ class Confident:
         """Another drug's name with only a list separator between ("coke, weed, boy")."""
         return self._next_to_another(text, start, end, sid, LIST_GAP, LIST_GAP_MAX)
 
+    def after_its_own(self, text: str, start: int, sid: str) -> bool:
+        """Whether a name of ``sid`` ends a few separator characters before ``start``: the
+        word heads a noun phrase about that drug ("Codeine Syrup"), as an English modifier
+        comes before its noun (a verb comes before its object: in "smoke weed" the verb is
+        not about the drug after it)."""
+        j = bisect_left(self.ends, start - GAP_MAX)
+        while j < len(self.ends) and self.ends[j] <= start:
+            e, _s, other = self.by_end[j]
+            if other == sid and DESCRIPTOR_GAP.fullmatch(text, e, start):
+                return True
+            j += 1
+        return False
+
     def describes_another(self, text: str, start: int, end: int, sid: str) -> bool:
         """Another drug's name within a few separator characters: the word describes it
         ("Afghan heroin", "Fentanyl HCl")."""
