@@ -762,7 +762,12 @@ fail:
  * comparison, where a dict lookup of a fresh str costs the str and three cache misses.
  * offer_known_table(text, title, table, ...) is offer_known over it. */
 /* 16 bytes, four to a cache line: `tag` is the hash's high half (the low bits pick the
- * slot), `idx1` the term's index + 1 (0: an empty slot). */
+ * slot), `idx1` the term's index + 1 (0: an empty slot), `len` the term's length with
+ * VWIDE set where its characters are in the wide arena (one beyond U+00FF), else in the
+ * byte arena: nearly all terms are Latin-1, and a table a quarter the size stays in the
+ * caches the other components use too. */
+#define VWIDE 0x80000000u
+#define VLEN(v) ((v)->len & ~VWIDE)
 typedef struct {
     uint32_t tag, idx1, off, len;
 } VSlot;
@@ -772,8 +777,16 @@ static inline uint32_t vtag(uint64_t h) { return (uint32_t)(h >> 32); }
 typedef struct {
     VSlot *slots;
     uint64_t mask;
-    Py_UCS4 *arena;
+    unsigned char *arena1;
+    Py_UCS4 *arena4;
 } VTable;
+
+static void vtable_release(VTable *t) {
+    PyMem_Free(t->slots);
+    PyMem_Free(t->arena1);
+    PyMem_Free(t->arena4);
+    PyMem_Free(t);
+}
 
 static inline uint64_t fnv_start_v(void) { return 1469598103934665603ULL; }
 static inline uint64_t fnv_add_v(uint64_t h, Py_UCS4 c) { return (h ^ c) * 1099511628211ULL; }
@@ -781,9 +794,7 @@ static inline uint64_t fnv_add_v(uint64_t h, Py_UCS4 c) { return (h ^ c) * 10995
 static void vtable_free(PyObject *capsule) {
     VTable *t = (VTable *)PyCapsule_GetPointer(capsule, "narcwatch.vocab_table");
     if (t == NULL) return;
-    PyMem_Free(t->slots);
-    PyMem_Free(t->arena);
-    PyMem_Free(t);
+    vtable_release(t);
 }
 
 static PyObject *vocab_table(PyObject *self, PyObject *vocab) {
@@ -791,18 +802,19 @@ static PyObject *vocab_table(PyObject *self, PyObject *vocab) {
         PyErr_SetString(PyExc_TypeError, "vocab_table() needs a dict");
         return NULL;
     }
-    Py_ssize_t n = PyDict_GET_SIZE(vocab), chars = 0, pos = 0;
+    Py_ssize_t n = PyDict_GET_SIZE(vocab), chars = 0, wide = 0, pos = 0;
     PyObject *key, *value;
     while (PyDict_Next(vocab, &pos, &key, &value)) {
         if (!PyUnicode_Check(key)) {
             PyErr_SetString(PyExc_TypeError, "vocabulary terms must be str");
             return NULL;
         }
-        chars += PyUnicode_GET_LENGTH(key);
+        if (PyUnicode_MAX_CHAR_VALUE(key) > 0xFF) wide += PyUnicode_GET_LENGTH(key);
+        else chars += PyUnicode_GET_LENGTH(key);
     }
     uint64_t cap = 16;
     while (cap * 3 < (uint64_t)n * 4) cap <<= 1; /* load at most 3/4: mostly one cache line */
-    if (chars > (Py_ssize_t)UINT32_MAX) {
+    if (chars > (Py_ssize_t)UINT32_MAX || wide > (Py_ssize_t)UINT32_MAX) {
         PyErr_SetString(PyExc_OverflowError, "vocabulary too large for a native table");
         return NULL;
     }
@@ -810,14 +822,13 @@ static PyObject *vocab_table(PyObject *self, PyObject *vocab) {
     if (t == NULL) return PyErr_NoMemory();
     t->mask = cap - 1;
     t->slots = (VSlot *)PyMem_Calloc((size_t)cap, sizeof(VSlot));
-    t->arena = (Py_UCS4 *)PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(chars ? chars : 1));
-    if (t->slots == NULL || t->arena == NULL) {
-        PyMem_Free(t->slots);
-        PyMem_Free(t->arena);
-        PyMem_Free(t);
+    t->arena1 = (unsigned char *)PyMem_Malloc((size_t)(chars ? chars : 1));
+    t->arena4 = (Py_UCS4 *)PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(wide ? wide : 1));
+    if (t->slots == NULL || t->arena1 == NULL || t->arena4 == NULL) {
+        vtable_release(t);
         return PyErr_NoMemory();
     }
-    uint32_t off = 0;
+    uint32_t off1 = 0, off4 = 0;
     pos = 0;
     while (PyDict_Next(vocab, &pos, &key, &value)) {
         if (value == Py_None) continue; /* known_terms drops None: never found */
@@ -832,24 +843,31 @@ static PyObject *vocab_table(PyObject *self, PyObject *vocab) {
             goto fail;
         }
         Py_ssize_t len = PyUnicode_GET_LENGTH(key);
+        if ((uint64_t)len >= VWIDE) {
+            PyErr_SetString(PyExc_OverflowError, "vocabulary term too long for a native table");
+            goto fail;
+        }
+        int is_wide = PyUnicode_MAX_CHAR_VALUE(key) > 0xFF;
+        uint32_t off = is_wide ? off4 : off1;
         uint64_t h = fnv_start_v();
         for (Py_ssize_t i = 0; i < len; i++) {
             Py_UCS4 c = PyUnicode_READ_CHAR(key, i);
-            t->arena[off + i] = c;
+            if (is_wide) t->arena4[off + i] = c;
+            else t->arena1[off + i] = (unsigned char)c;
             h = fnv_add_v(h, c);
         }
         uint64_t slot = h & t->mask;
         while (t->slots[slot].idx1) slot = (slot + 1) & t->mask;
-        t->slots[slot] = (VSlot){vtag(h), (uint32_t)idx + 1, off, (uint32_t)len};
-        off += (uint32_t)len;
+        t->slots[slot] = (VSlot){vtag(h), (uint32_t)idx + 1, off,
+                                 (uint32_t)len | (is_wide ? VWIDE : 0u)};
+        if (is_wide) off4 += (uint32_t)len;
+        else off1 += (uint32_t)len;
     }
     PyObject *capsule = PyCapsule_New(t, "narcwatch.vocab_table", vtable_free);
     if (capsule == NULL) goto fail;
     return capsule;
 fail:
-    PyMem_Free(t->slots);
-    PyMem_Free(t->arena);
-    PyMem_Free(t);
+    vtable_release(t);
     return NULL;
 }
 
@@ -910,11 +928,18 @@ static int64_t vtable_find_hashed(const VTable *t, const Lookup *l) {
     uint32_t tag = vtag(l->h);
     while (t->slots[slot].idx1) {
         const VSlot *v = &t->slots[slot];
-        if (v->tag == tag && (Py_ssize_t)v->len == l->total) {
-            const Py_UCS4 *a = t->arena + v->off;
+        if (v->tag == tag && (Py_ssize_t)VLEN(v) == l->total) {
             int same = 1;
-            for (int k = 0; k < l->np && same; k++) {
-                for (Py_ssize_t i = 0; i < l->p[k].len && same; i++) same = *a++ == piece_at(&l->p[k], i);
+            if (v->len & VWIDE) {
+                const Py_UCS4 *a = t->arena4 + v->off;
+                for (int k = 0; k < l->np && same; k++)
+                    for (Py_ssize_t i = 0; i < l->p[k].len && same; i++)
+                        same = *a++ == piece_at(&l->p[k], i);
+            } else {
+                const unsigned char *a = t->arena1 + v->off;
+                for (int k = 0; k < l->np && same; k++)
+                    for (Py_ssize_t i = 0; i < l->p[k].len && same; i++)
+                        same = (Py_UCS4)*a++ == piece_at(&l->p[k], i);
             }
             if (same) return (int64_t)v->idx1 - 1;
         }
@@ -998,9 +1023,10 @@ static PyObject *offer_known_table(PyObject *self, PyObject *args) {
         uint32_t tag = vtag(terms[k].h);
         while (table->slots[slot].idx1) {
             const VSlot *v = &table->slots[slot];
-            if (v->tag == tag && (Py_ssize_t)v->len == terms[k].total) {
+            if (v->tag == tag && (Py_ssize_t)VLEN(v) == terms[k].total) {
                 hit = slot;
-                PREFETCH(table->arena + v->off);
+                if (v->len & VWIDE) PREFETCH(table->arena4 + v->off);
+                else PREFETCH(table->arena1 + v->off);
                 break;
             }
             slot = (slot + 1) & table->mask;
