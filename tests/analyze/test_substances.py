@@ -169,6 +169,14 @@ def test_ordinary_word_after_its_own_drug(analyze):
     assert "Syrup" in spans_of(analyze("Buy Actavis Codeine Syrup, free bottle"), "codeine")
 
 
+def test_listing_packs_and_thc_isomers(analyze):
+    # A unit of count with its number after it is an amount ("pills x80"); not any word
+    # before "x" and a number (a Texas zip code after "tx").
+    assert ids(analyze("blue oxy pills x80")) == ["oxycodone"]
+    assert ids(analyze("po box 98004 waco, tx 76798, dope")) == []
+    assert "thc-isomers" in ids(analyze("Delta 8 vape cartridge 1g"))
+
+
 def test_a_phrase_not_read_hides_no_name(analyze):
     # "Fentanyl patch" is French slang; in a text not known to be French, "Fentanyl" is
     # still the name it holds.

@@ -65,9 +65,9 @@ def test_mention_quality_on_real_text(shared_data):
         f"titles: precision {rep.titles.precision:.3f} recall {rep.titles.recall:.3f}"
     )
     # Floors a little under the figures of scripts/eval_mentions.py (0.954 / 0.941;
-    # titles 0.954 / 0.944).
+    # titles 0.954 / 0.951).
     assert rep.overall.precision >= 0.95 and rep.overall.recall >= 0.935
-    assert rep.titles.recall >= 0.94 and rep.titles.precision >= 0.945
+    assert rep.titles.recall >= 0.945 and rep.titles.precision >= 0.945
 
 
 @pytest.mark.shared_data

@@ -101,10 +101,14 @@ def _amount_pattern(kb: KnowledgeBase) -> re.Pattern[str]:
     sells glass."""
     words = {a.casefold() for u in kb.units for a in [u.unit, *u.aliases]}
     alt = "|".join(sorted((re.escape(w) for w in words if w), key=len, reverse=True))
-    if not alt:
+    counted = {a.casefold() for u in kb.units if u.dimension == "count" for a in u.aliases}
+    each = "|".join(sorted((re.escape(w) for w in counted if w), key=len, reverse=True))
+    if not alt or not each:
         return re.compile(r"(?!)")
+    # ... or a unit of count with its number after it, as listings write packs ("pills x80")
     return re.compile(
-        rf"\d\s?-?(?:{alt})(?!\w)|(?:/\s?|\b(?:per|a|le|la|el|pro|je|за)\s)(?:{alt})(?!\w)",
+        rf"\d\s?-?(?:{alt})(?!\w)|(?:/\s?|\b(?:per|a|le|la|el|pro|je|за)\s)(?:{alt})(?!\w)"
+        rf"|(?<!\w)(?:{each})\s?[x×]\s?\d",
         re.IGNORECASE,
     )
 
