@@ -228,6 +228,19 @@ def check_matchers(text: str) -> None:
                 assert runs[1] == runs[0]
 
 
+def check_url_parts(text: str) -> None:
+    """Host and normal form of each URL of ``text`` (and of the whole text as one URL), C
+    against Python; C declines (None) exactly the URLs with a character beyond ASCII."""
+    from narcwatch.selectors.web import _url_part, _url_spans
+
+    spans = [*_url_spans(text), (0, len(text))]
+    got = _native.BUILT.url_parts(text, spans)
+    for (s, e), part in zip(spans, got, strict=True):
+        assert (part is None) == (not text[s:e].isascii())
+        if part is not None:
+            assert part == _url_part(text[s:e])
+
+
 def check_web_spans(text: str) -> None:
     """The web extractor's candidate scans (onion hosts, URLs, host names) and the whole
     selector extraction, C against Python, on the text and its lower-cased form."""
@@ -239,6 +252,7 @@ def check_web_spans(text: str) -> None:
         assert native.onion_spans(probe) == list(_onion_spans(probe))
         assert native.url_spans(probe) == list(_url_spans(probe))
         assert native.host_spans(probe) == list(_hosts(probe))
+        check_url_parts(probe)
     runs = []
     for on in (False, True):
         omitted: dict[str, int] = {}
@@ -670,3 +684,17 @@ def test_language_winner_is_most_common(counts):
         (best, n), *rest = [*Counter(counts).most_common(2), ("", 0)]
         want = None if n < MIN_HITS or n == rest[0][1] else best
     assert _winner(counts) == want
+
+
+_URL_PIECES = [
+    *("http://", "HTTPS://", "hTtP://", "www.", "WWW.", "Www.", "://", "user:pw@", "@", ":"),
+    *(":8080", "[::1]", "]", "[", "/", "?", "#", "#x", "a", "B", ".", "-", "é", "Q.Onion", "%"),
+]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(_URL_PIECES), max_size=16).map("".join))
+@example("HTTP://User:Pw@Shop.Example.COM:8080/Path?Q=A#Frag www.X.org/A#b#c")
+@example("www.[::1]:80/x http://a@b@c:1:2/ https://h]:9/# Www.é.com/ÄB")
+def test_url_parts_on_generated_strings(text):
+    check_url_parts(text)

@@ -2056,6 +2056,113 @@ static PyObject *url_spans(PyObject *self, PyObject *arg) {
     return out;
 }
 
+/* url_parts(text, spans) -> list[(host, normal) | None]. Reference: web._url_parts: for
+ * each URL text[start:end], its lower-case host (without user info or port) and its
+ * normal form (scheme and host lower-cased, fragment dropped, "www." given "http://").
+ * None for a URL with a character beyond ASCII (Python's lower() is the reference
+ * there). */
+static PyObject *url_parts(PyObject *self, PyObject *args) {
+    PyObject *text, *spans;
+    if (!PyArg_ParseTuple(args, "UO!", &text, &PyList_Type, &spans)) return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *d = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), ns = PyList_GET_SIZE(spans);
+    PyObject *out = PyList_New(ns);
+    if (out == NULL) return NULL;
+    char *buf = NULL;
+    Py_ssize_t have = 0;
+    for (Py_ssize_t k = 0; k < ns; k++) {
+        Py_ssize_t a, b;
+        PyObject *sp = PyList_GET_ITEM(spans, k);
+        if (!PyArg_ParseTuple(sp, "nn", &a, &b)) goto fail;
+        if (a < 0 || b > n || a > b) {
+            PyErr_SetString(PyExc_ValueError, "span out of the text");
+            goto fail;
+        }
+        int ascii = 1;
+        for (Py_ssize_t i = a; i < b && ascii; i++) ascii = PyUnicode_READ(kind, d, i) < 128;
+        if (!ascii) {
+            Py_INCREF(Py_None);
+            PyList_SET_ITEM(out, k, Py_None);
+            continue;
+        }
+        /* The URL as bytes, "http://" before a "www." one. */
+        Py_ssize_t len = b - a + 7;
+        if (len > have) {
+            char *nb = (char *)PyMem_Realloc(buf, (size_t)len);
+            if (nb == NULL) {
+                PyErr_NoMemory();
+                goto fail;
+            }
+            buf = nb;
+            have = len;
+        }
+        Py_ssize_t m = 0;
+        int www = b - a >= 4;
+        for (Py_ssize_t i = 0; i < 4 && www; i++) {
+            char c = (char)PyUnicode_READ(kind, d, a + i);
+            if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+            www = c == "www."[i];
+        }
+        if (www) {
+            memcpy(buf, "http://", 7);
+            m = 7;
+        }
+        for (Py_ssize_t i = a; i < b; i++) buf[m++] = (char)PyUnicode_READ(kind, d, i);
+        /* scheme, _, rest = url.partition("://") */
+        Py_ssize_t sep = -1;
+        for (Py_ssize_t i = 0; i + 3 <= m; i++)
+            if (buf[i] == ':' && buf[i + 1] == '/' && buf[i + 2] == '/') {
+                sep = i;
+                break;
+            }
+        Py_ssize_t scheme_end = sep < 0 ? m : sep, rest = sep < 0 ? m : sep + 3;
+        Py_ssize_t cut = rest; /* the authority ends at the first "/", "?" or "#" */
+        while (cut < m && buf[cut] != '/' && buf[cut] != '?' && buf[cut] != '#') cut++;
+        Py_ssize_t frag = cut;
+        while (frag < m && buf[frag] != '#') frag++;
+        /* host: after the last "@"; before the last ":" unless a "]" is there */
+        Py_ssize_t hs = rest;
+        for (Py_ssize_t i = rest; i < cut; i++)
+            if (buf[i] == '@') hs = i + 1;
+        Py_ssize_t he = cut;
+        int bracket = 0;
+        for (Py_ssize_t i = hs; i < cut; i++) bracket |= buf[i] == ']';
+        if (!bracket)
+            for (Py_ssize_t i = cut - 1; i >= hs; i--)
+                if (buf[i] == ':') {
+                    he = i;
+                    break;
+                }
+        for (Py_ssize_t i = 0; i < cut; i++)
+            if (buf[i] >= 'A' && buf[i] <= 'Z') buf[i] = (char)(buf[i] + 32);
+        PyObject *host = PyUnicode_FromStringAndSize(buf + hs, he - hs);
+        PyObject *normal = NULL;
+        if (host != NULL) {
+            /* scheme.lower() + "://" + authority.lower() + path and query */
+            Py_ssize_t nl = scheme_end + 3 + (frag - rest);
+            normal = PyUnicode_New(nl, 127);
+            if (normal != NULL) {
+                Py_UCS1 *o = PyUnicode_1BYTE_DATA(normal);
+                memcpy(o, buf, (size_t)scheme_end);
+                memcpy(o + scheme_end, "://", 3);
+                memcpy(o + scheme_end + 3, buf + rest, (size_t)(frag - rest));
+            }
+        }
+        PyObject *pair = (host && normal) ? PyTuple_Pack(2, host, normal) : NULL;
+        Py_XDECREF(host);
+        Py_XDECREF(normal);
+        if (pair == NULL) goto fail;
+        PyList_SET_ITEM(out, k, pair);
+    }
+    PyMem_Free(buf);
+    return out;
+fail:
+    PyMem_Free(buf);
+    Py_DECREF(out);
+    return NULL;
+}
+
 static inline int host_char(Py_UCS4 c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
 }
@@ -2255,6 +2362,8 @@ static PyMethodDef methods[] = {
     {"onion_spans", onion_spans, METH_O, "onion_spans(low) -> list[(start, end, size)]"},
     {"url_spans", url_spans, METH_O, "url_spans(text) -> list[(start, end)]"},
     {"host_spans", host_spans, METH_O, "host_spans(low) -> list[(start, end)]"},
+    {"url_parts", url_parts, METH_VARARGS,
+     "url_parts(text, spans) -> list[(host, normal) | None]"},
     {"literal_starts", literal_starts, METH_VARARGS,
      "literal_starts(low, literals, anywhere) -> list[list[int]]"},
     {NULL, NULL, 0, NULL},

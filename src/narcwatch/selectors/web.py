@@ -161,6 +161,26 @@ _DEFANGED_ONION = re.compile(
 )
 
 
+def url_parts(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    """(host, normal form) of each URL ``text[start:end]``: C for ASCII URLs when the
+    native path is on, else :func:`_url_part`."""
+    native = _native.speedups
+    if native is None:
+        return [_url_part(text[s:e]) for s, e in spans]
+    parts: list[tuple[str, str] | None] = native.url_parts(text, spans)
+    return [
+        p if p is not None else _url_part(text[s:e]) for p, (s, e) in zip(parts, spans, strict=True)
+    ]
+
+
+def _url_part(url: str) -> tuple[str, str]:
+    """(:func:`url_host`, :func:`normalize_url`) of ``url``, splitting it once."""
+    scheme, authority, rest = _split_url(url)
+    return _authority_host(
+        authority
+    ), f"{scheme.lower()}://{authority.lower()}{rest.split('#', 1)[0]}"
+
+
 # A defanged onion's host is a whole run of exactly 56 base32 characters (the look-behind
 # refuses one more before it, and every way of writing the dot starts with another
 # character), so in ASCII text it can only start where a run of 56+ ASCII letters and
@@ -255,11 +275,9 @@ def extract_web(text: str, options: ExtractOptions) -> Iterator[Candidate]:
                 continue  # a b32 address of the wrong length
             yield Candidate("i2p", host, m.start(), m.end(), "strong" if m.group("b32") else "weak")
     if "http" in low or "www." in low:
-        for s, e in url_spans(text):
-            scheme, authority, rest = _split_url(text[s:e])
-            host = _authority_host(authority)
+        spans = url_spans(text)
+        for (s, e), (host, url) in zip(spans, url_parts(text, spans), strict=True):
             if host.endswith((".onion", ".i2p")) or public_suffix_ok(host):
-                url = f"{scheme.lower()}://{authority.lower()}{rest.split('#', 1)[0]}"
                 yield Candidate("url", url, s, e, "weak")
     for s, e in host_spans(low):
         if s > 0 and (low[s - 1] in "@_/" or low[s - 1].isalnum()):
