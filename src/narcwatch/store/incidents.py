@@ -265,7 +265,7 @@ class IncidentRepository:
     def get(self, incident_id: str, *, visibility: Visibility) -> StoredIncident:
         """The incident, with its comment and sighting counts."""
         query = _one_incident(visibility.organisation, frozenset(visibility.groups))
-        with self.store.session() as session:
+        with self.store.reading() as session:
             found = session.execute(query, {"incident_id": incident_id}).first()
             if found is None:
                 raise NotFoundError(f"no incident {incident_id!r}")
@@ -327,7 +327,7 @@ class IncidentRepository:
         if before is not None:
             query = query.where(IncidentRow.pk < before)
         query = query.order_by(IncidentRow.pk.desc()).limit(limit + 1)
-        with self.store.session() as session:
+        with self.store.reading() as session:
             rows = list(session.execute(query))
         more = len(rows) > limit
         rows = rows[:limit]
@@ -356,5 +356,5 @@ class IncidentRepository:
 
     def count(self, *, visibility: Visibility, where: IncidentFilter = IncidentFilter()) -> int:
         query = self._where(select(func.count()).select_from(IncidentRow), visibility, where)
-        with self.store.session() as session:
+        with self.store.reading() as session:
             return int(session.scalar(query) or 0)
