@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, example, settings
+from hypothesis import given as hgiven
+from hypothesis import strategies as st
 
 from narcwatch.selectors import extract
 
@@ -181,3 +184,41 @@ def test_every_countrys_mobile_numbers_are_read_as_people_write_them():
                 if e164 not in {h.value for h in extract(text, region=given)}:
                     missed.append((region, text))
     assert tried > 2000 and len(missed) <= tried // 200, (tried, missed[:20])
+
+
+_PHONE_PIECES = [
+    "+",
+    "00",
+    "0",
+    "000",
+    "+44",
+    " ",
+    "7",
+    "12",
+    "(",
+    ")",
+    "-",
+    ".",
+    "/",
+    "a",
+    "\n",
+    "٣",
+]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hgiven(st.lists(st.sampled_from(_PHONE_PIECES), max_size=40).map("".join))
+@example("+44 20 7946 0000 00 0044 20 7946 0958 +1+1 000000000000 a+33 6 12 34 56 78")
+def test_phone_regex_at_its_literals_is_finditer(text):
+    """International numbers are matched only at "+" and "00" (found by a literal scan):
+    the same matches as the regex over the whole text, native and pure."""
+    from narcwatch import _native
+    from narcwatch.selectors import literal_starts, matches_at
+    from narcwatch.selectors.contact import _PHONE_INTL
+
+    want = [m.span() for m in _PHONE_INTL.finditer(text)]
+    for on in (False, True):
+        with _native.use_native(on):
+            plus, zeros = literal_starts(text, ("+", "00"), (True, True))
+            got = [m.span() for m in matches_at(_PHONE_INTL, text, sorted({*plus, *zeros}))]
+        assert got == want

@@ -27,8 +27,9 @@ or a phone number out of a long page's findings.
 from __future__ import annotations
 
 import itertools
+import re
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -54,6 +55,7 @@ __all__ = [
     "extract_options",
     "extractors",
     "literal_starts",
+    "matches_at",
     "register_extractor",
 ]
 
@@ -88,6 +90,23 @@ def literal_starts(
         found: list[list[int]] = native.literal_starts(low, literals, anywhere)
         return found
     return _literal_starts(low, literals, anywhere)
+
+
+def matches_at(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int]
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` where a match can only start at one of ``starts`` (in
+    increasing order; the caller finds them with a cheap literal scan) and is never empty:
+    the pattern is tried there only, not at every position, and overlapping starts are
+    skipped as finditer skips them."""
+    end = 0
+    for i in starts:
+        if i < end:
+            continue
+        m = pattern.match(text, i)
+        if m is not None:
+            end = m.end()
+            yield m
 
 
 def _literal_starts(

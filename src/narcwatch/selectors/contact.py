@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import phonenumbers
 
-from narcwatch.selectors import ascii_view
+from narcwatch.selectors import ascii_view, literal_starts, matches_at
 from narcwatch.selectors.registry import Candidate, ExtractOptions, register_extractor
 from narcwatch.selectors.web import public_suffix_ok
 
@@ -196,8 +196,13 @@ def extract_phone(text: str, options: ExtractOptions) -> Iterator[Candidate]:
         return
     if ascii_view(text)[1].count(b"d") < 8:
         return  # fewer than 8 digits in all
-    pattern = _PHONE if region is not None else _PHONE_INTL
-    for m in pattern.finditer(text):
+    if region is None:
+        # International numbers start at "+" or "00": the regex is tried there only.
+        plus, zeros = literal_starts(text, ("+", "00"), (True, True))
+        matches = matches_at(_PHONE_INTL, text, sorted({*plus, *zeros}))
+    else:
+        matches = _PHONE.finditer(text)
+    for m in matches:
         if m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "+"):
             continue
         # "+43 664 123456 24/7": a last group that is a short fraction ("24/7", "7/24")
