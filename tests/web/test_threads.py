@@ -160,3 +160,22 @@ def test_the_inbox_stream_uses_the_session_and_resumes(
     with client.stream("GET", f"/alerts/stream?after={second['id']}") as response:
         lines = list(response.iter_lines())
     assert "event: end" in lines and len(calls) == 2
+
+
+def test_the_incident_page_lists_the_earlier_versions_each_reader_may_see(hub) -> None:
+    from narcwatch.results.share import IncidentPatch
+
+    svc, client = hub
+    incident = _incident(svc, "A", title="Owner only", tlp="AMBER+STRICT", notes=HOSTILE)
+    owner = svc.authenticate(svc.create_token(EMAILS["A"]).token)
+    svc.update_incident(owner, incident, IncidentPatch(title="Shared", tlp="GREEN", notes=""))
+    svc.update_incident(owner, incident, IncidentPatch(title="Renamed"))
+
+    _login(client, EMAILS["A"])
+    page = client.get(f"/incidents/{incident}").text
+    assert "Earlier versions" in page
+    assert "Owner only" in page and "Shared" in page  # both earlier versions
+    assert "<script>alert('m')" not in page and "&lt;script&gt;" in page  # notes escaped
+    _login(client, EMAILS["B"])  # B sees the GREEN version, not the one only A could see
+    page = client.get(f"/incidents/{incident}").text
+    assert "Earlier versions" in page and "Shared" in page and "Owner only" not in page

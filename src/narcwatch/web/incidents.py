@@ -161,8 +161,9 @@ def incident_page(
     threads: dict[str, list[Message]] = {}
     for message in svc.incident_messages(who.caller, incident_id):
         threads.setdefault(message.thread_org, []).append(message)
+    versions = svc.incident_versions(who.caller, incident_id)
     owner = found.org == who.org
     others = [o.name for o in svc.organisations(who.caller) if o.name != who.org] if owner else []
     return render(request, "incident.html", status=status, user=who, nav="incidents",
-                  inc=found, threads=threads, owner=owner, others=others, error=error,
+                  inc=found, versions=versions, threads=threads, owner=owner, others=others, error=error,
                   draft=draft or {}, writer=who.caller.role != Role.READER)  # fmt: skip
