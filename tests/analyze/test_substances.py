@@ -177,6 +177,15 @@ def test_listing_packs_and_thc_isomers(analyze):
     assert "thc-isomers" in ids(analyze("Delta 8 vape cartridge 1g"))
 
 
+def test_numbered_list_of_strains(analyze):
+    # An ordinary word in a numbered list of one drug's names is a name too; in a phrase
+    # after it, a word.
+    doc = analyze("18 Girlscout Cookie 19 Amnesia Haze 20 Cheese")
+    assert "Cheese" in spans_of(doc, "cannabis")
+    doc = analyze("Amnesia Haze and a cheese sandwich")
+    assert "cheese" not in spans_of(doc, "cannabis")
+
+
 def test_a_phrase_not_read_hides_no_name(analyze):
     # "Fentanyl patch" is French slang; in a text not known to be French, "Fentanyl" is
     # still the name it holds.

@@ -389,6 +389,7 @@ class SubstanceFinder:
                 index.listed_with_another(text, h[0], h[1], h[2])
                 or amounts.any_within(h[0] - AMOUNT_WINDOW, h[1] + AMOUNT_WINDOW)
                 or index.after_its_own(text, h[0], h[2])
+                or index.listed_with_its_own(text, h[0], h[1], h[2])
             )
 
         names = NearestName(confident + [h for h in ambiguous if h[3] == "fuzzy"])

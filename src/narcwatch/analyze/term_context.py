@@ -16,8 +16,13 @@ from bisect import bisect_left
 DESCRIPTOR_GAP = re.compile(r"[\s\-–:#()]{0,3}")
 GAP_MAX = 3
 # An ordinary word is a drug in a list of drugs: only separators between it and the next.
-LIST_GAP = re.compile(r"\s*(?:[,;/&+|•·*]|-|–|\band\b|\bor\b|\bund\b|\bet\b|\by\b)?\s*")
+LIST_GAP = re.compile(
+    r"\s*(?:[,;/&+|•·*]|-|–|\band\b|\bor\b|\bund\b|\bet\b|\by\b|\d{1,3}[.)]?)?\s*"
+)
 LIST_GAP_MAX = 8
+# Between names of one drug a list needs a separator ("Amnesia Haze 20 Cheese", "Kush,
+# Haze"): with only a space, the word before a name is a verb or an adjective ("smoke weed").
+LIST_SEP = re.compile(r"\s*(?:[,;/&+|•·*]|\band\b|\bor\b|\bund\b|\bet\b|\by\b|\d{1,3}[.)]?)\s*")
 
 
 class Positions:
@@ -106,6 +111,22 @@ class Confident:
         return self._before(text, start, sid, LIST_GAP, LIST_GAP_MAX) and self._after(
             text, end, sid, LIST_GAP, LIST_GAP_MAX
         )
+
+    def listed_with_its_own(self, text: str, start: int, end: int, sid: str) -> bool:
+        """A name of ``sid`` itself with a list separator between ("Haze 20 Cheese")."""
+        i = bisect_left(self.starts, end)
+        while i < len(self.starts) and self.starts[i] <= end + LIST_GAP_MAX:
+            s, _e, other = self.by_start[i]
+            if other == sid and LIST_SEP.fullmatch(text, end, s):
+                return True
+            i += 1
+        j = bisect_left(self.ends, start - LIST_GAP_MAX)
+        while j < len(self.ends) and self.ends[j] <= start:
+            e, _s, other = self.by_end[j]
+            if other == sid and LIST_SEP.fullmatch(text, e, start):
+                return True
+            j += 1
+        return False
 
     def listed_with_another(self, text: str, start: int, end: int, sid: str) -> bool:
         """Another drug's name with only a list separator between ("coke, weed, boy")."""
