@@ -55,6 +55,7 @@ __all__ = [
     "extract_options",
     "extractors",
     "literal_starts",
+    "lowered",
     "matches_at",
     "register_extractor",
 ]
@@ -124,6 +125,13 @@ def _literal_starts(
             i = low.find(lit, i + 1)
         out.append(found)
     return out
+
+
+@lru_cache(maxsize=1)
+def lowered(text: str) -> str:
+    """``text.lower()``, made once per text for the extractors that read it (cached like
+    :func:`ascii_view` and emptied after each ``extract``)."""
+    return text.lower()
 
 
 _KEEP_AROUND = frozenset({"onion", "onion-v2", "i2p"})
@@ -255,13 +263,14 @@ def extract(
         options = extract_options(region=region)
     elif region is not None:
         options = replace(options, region=region)
-    low = text.lower()
+    low = lowered(text)
     found: list[Candidate] = []
     for spec in extractors().values():
         if spec.triggers is not None and not any(t in low for t in spec.triggers):
             continue
         found.extend(spec.func(text, options))
     ascii_view.cache_clear()
+    lowered.cache_clear()
     # What a PGP key block carries inside its armour (user ids and their e-mails) shares the
     # block's span; it rides along with the block's fingerprint instead of competing with it.
     blocks = {(c.start, c.end) for c in found if c.type == "pgp-fingerprint"}

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 
 import phonenumbers
 
-from narcwatch.selectors import ascii_view, literal_starts
+from narcwatch.selectors import ascii_view, literal_starts, lowered
 from narcwatch.selectors.registry import Candidate, ExtractOptions, register_extractor
 from narcwatch.selectors.web import BARE_GTLDS
 
@@ -355,7 +355,7 @@ def _handles(text: str, telegram_near: bool) -> Iterator[Candidate]:
 
 @register_extractor("messaging", triggers=None)
 def extract_messaging(text: str, options: ExtractOptions) -> Iterator[Candidate]:
-    low = text.lower()
+    low = lowered(text)
     starts = _starts(low)
     if "links" in starts:
         yield from _links(text, low if len(low) == len(text) else text)

@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Iterator
 from functools import lru_cache
 
-from narcwatch.selectors import literal_starts
+from narcwatch.selectors import literal_starts, lowered
 from narcwatch.selectors.registry import Candidate, ExtractOptions, register_extractor
 
 # Armour markers as page dumps mangle them: typographic dashes ("—–BEGIN ...—–"), the
@@ -259,7 +259,7 @@ def extract_pgp(text: str, options: ExtractOptions) -> Iterator[Candidate]:
                     yield Candidate("pgp-uid", label.strip(), start, end, "weak")
                     if email and "@" in email:  # "<AngelinaComms>": a name in brackets
                         yield Candidate("email", email.lower(), start, end)
-    low = text.lower()
+    low = lowered(text)
     if len(low) != len(text):
         low = text  # lower-casing shifted offsets ("İ"): look for the words as written
     for ws, we in _windows(low):

@@ -23,7 +23,7 @@ from functools import lru_cache
 import tldextract
 
 from narcwatch import _native
-from narcwatch.selectors import _ALNUM
+from narcwatch.selectors import _ALNUM, lowered
 from narcwatch.selectors.registry import Candidate, ExtractOptions, register_extractor
 
 _ONION = re.compile(r"(?<![a-z2-7])(?P<host>[a-z2-7]{56}|[a-z2-7]{16})\.onion(?![a-z0-9])", re.I)
@@ -258,7 +258,7 @@ def _url_spans(text: str) -> Iterator[tuple[int, int]]:
 
 @register_extractor("web", triggers=("http", "www.", "onion", ".i2p", "."))
 def extract_web(text: str, options: ExtractOptions) -> Iterator[Candidate]:
-    low = text.lower()
+    low = lowered(text)
     if len(low) != len(text):  # lower-casing changed lengths ("İ"): keep offsets right
         low = text
     if ".onion" in low:
