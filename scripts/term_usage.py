@@ -78,6 +78,7 @@ MAX_OFF_TOPIC = 0.75  # share of listings under another class that voids a term
 # drug's name it describes that drug.
 MIN_BESIDE_OTHER = 0.25
 MIN_FORM_LISTINGS = 5
+MIN_ALONE_ON_TOPIC = 0.5
 
 
 def listing_texts(data: Path):
@@ -198,8 +199,25 @@ def main() -> None:
         {(o["term"], o["substance"]): o for o in off_topic}.values(),
         key=lambda o: (o["term"], o["substance"]),
     )
+    # A form alone names its drug only where most of its categorised listings sell that
+    # drug's class ("blotter": LSD in 96%; "pills": MDMA in 26%, "rocks": cocaine in 9%).
+    subs_of: dict[str, set[str]] = {}
+    for t in terms:
+        subs_of.setdefault(normalize_term(t.text), set()).update(t.substances)
+
+    def alone(key: str) -> bool:
+        n = categorised[key]
+        return n >= MIN_CATEGORISED and any(
+            on_topic[key, sid] / n >= MIN_ALONE_ON_TOPIC for sid in subs_of.get(key, ())
+        )
+
     forms = [
-        {"term": key, "listings": n, "beside_other": round(beside_other[key] / n, 3)}
+        {
+            "term": key,
+            "listings": n,
+            "beside_other": round(beside_other[key] / n, 3),
+            "alone": alone(key),
+        }
         for key, n in sorted(ambiguous.items())
         if n >= MIN_FORM_LISTINGS and beside_other[key] / n >= MIN_BESIDE_OTHER
     ]

@@ -119,8 +119,11 @@ def spans_of(doc, sid: str) -> list[str]:
         ("25C-NBOMe HCl (1000µg) x100 blotter tabs", "lsd", "blotter"),
         ("1000x [1000mcg 25c-NBOMe] blotters", "lsd", "blotters"),
         ("3 G HEROIN | PURE ROCKS, NO POWDER", "cocaine", "ROCKS"),
-        # Alone, a form's amount is its own: "2 pills" is not MDMA.
+        # Alone, a form that real listings use for many drugs names none: "2 pills" is not
+        # MDMA, "rocks" not cocaine.
         ("I take 2 pills a day for my back, 10 pills cost $20", "mdma", "pills"),
+        ("Buy pills online, 2 pills 10mg", "mdma", "pills"),
+        ("Pure rocks 3.5g, fast shipping", "cocaine", "rocks"),
     ],
 )
 def test_form_words_beside_another_drug(analyze, text, sid, word):
@@ -134,8 +137,8 @@ def test_form_words_beside_another_drug(analyze, text, sid, word):
         ("250mg ECSTASY PILLS, lab tested", "mdma", "PILLS"),
         ("UK VENDOR | Mortal Kombat pills x 5 | 140mg MDMA", "mdma", "pills"),
         ("100x LSD blotter 150ug", "lsd", "blotter"),
-        # Alone, a form that is not a unit of count is read at its level: with an amount.
-        ("Pure rocks 3.5g, fast shipping", "cocaine", "rocks"),
+        # Alone, a form that real listings mostly use for its own drug is read at its level.
+        ("1000x AUM 200µg LSD25 Blotter", "lsd", "Blotter"),
         # Slang beside its own drug's name names it, whatever else is around.
         ("Oxycodone (Roxy)", "oxycodone", "Roxy"),
     ],

@@ -16,10 +16,10 @@ it ("Oxycodone (Roxy)"). A *form* (a word real listings write beside other drugs
 a quarter of their uses or more, not across a list separator, measured in
 ``term_usage.yaml``: "vials", "blotter", "rocks", "crystal", "pills") beside another drug's
 name is that drug's form ("Ketamin vials", "25C-NBOMe blotter"); beside its own it names it
-("250mg ECSTASY PILLS"); alone it is read at its level, except a unit of count ("take 2
-pills a day": the amount is its own and says nothing of which drug). A reading that real
-listings give to another class of drug (``off_topic``) counts only beside its own drug's
-name. One sense per discourse: a word read as a drug once is that drug wherever else the
+("250mg ECSTASY PILLS"); alone it is read at its level only where real listings mostly
+use it for its own drug ("200µg LSD25 Blotter"; not "take 2 pills a day"). A reading that
+real listings give to another class of drug (``off_topic``) counts only beside its own
+drug's name. One sense per discourse: a word read as a drug once is that drug wherever else the
 text uses it, where no other drug is named beside it. An account's display name in a
 social post ("New Marijuana\n@NewMarijuana\n·") is a name, not a mention.
 
@@ -84,9 +84,9 @@ class Matchers:
     inner: Any  # an ahocorasick.Automaton of the same long names, matched as substrings
     fuzzy_terms: dict[str, list[Term]]
     forms: frozenset[Term]  # words that describe the drug named next to them (term_usage)
+    forms_alone: frozenset[Term]  # ... that name their own drug alone too ("blotter")
     squashed: TermMatcher[Term]  # keys with every letter run cut to one ("cocaaaine")
     cues: TermMatcher[tuple[str, str]]  # (kind, term)
-    count_units: frozenset[str]  # words of units of count ("pills", "tabs", "hits")
     amount: re.Pattern[str]  # a number with a unit or currency next to it
     cas: dict[str, str]
 
@@ -178,6 +178,13 @@ def build_matchers(kb: KnowledgeBase) -> Matchers:
             # a plural is the same word as its singular ("blotters")
             and {key_of(t.text), key_of(t.text).removesuffix("s")} & kb.term_forms
         ),
+        forms_alone=frozenset(
+            t
+            for t in terms
+            if t.substances
+            and t.lang in (None, "en")
+            and {key_of(t.text), key_of(t.text).removesuffix("s")} & kb.term_forms_alone
+        ),
         inner=substring_automaton(fuzzy_terms),
         terms=TermMatcher(with_number_forms(terms, key_of), key_of),
         common=frozenset(t for t in terms if (key_of(t.text), "en") in usage and t.substances),
@@ -186,9 +193,6 @@ def build_matchers(kb: KnowledgeBase) -> Matchers:
         squashed=TermMatcher(((t.text, t) for t in terms), lambda s: _squash(key_of(s))),
         cues=TermMatcher(((c.term, (c.kind, c.term)) for c in kb.cues), key_of),
         amount=_amount_pattern(kb),
-        count_units=frozenset(
-            a.casefold() for u in kb.units if u.dimension == "count" for a in [u.unit, *u.aliases]
-        ),
         cas=kb.by_cas(),
     )
 
@@ -256,6 +260,7 @@ class SubstanceFinder:
         sure_forms: list[Hit] = []  # sure slang that is a form ("blotters"): beside
         # another drug's name it is that drug's form ("25c-NBOMe blotters")
         forms: set[tuple[int, int]] = set()  # spans of words that describe another drug
+        alone: set[tuple[int, int]] = set()  # ... that name their own drug alone too
         seen: set[tuple[str, int, int]] = set()
         for norm_view, hits in views:
             queue = list(hits)
@@ -266,6 +271,8 @@ class SubstanceFinder:
                 start, end = norm_view.to_original(s, e)
                 if _is_form(payloads, doc.lang, self.m.forms):
                     forms.add((start, end))
+                    if any(t in self.m.forms_alone for t in payloads):
+                        alone.add((start, end))
                 readings = _readings(payloads, doc.lang, self.m)
                 if not readings and " " in norm_view.text[s:e]:
                     # A phrase of another language that is not read here hides no name
@@ -309,7 +316,7 @@ class SubstanceFinder:
         kept = confident
         if ambiguous or common or voided or sure_forms:
             supported = self._supported(
-                text, cues, confident, ambiguous, common, voided, forms, sure_forms
+                text, cues, confident, ambiguous, common, voided, (forms, alone), sure_forms
             )
             doc.features["ambiguous_dropped"] = (
                 len(ambiguous) + len(common) + len(voided) + len(sure_forms) - len(supported)
@@ -344,7 +351,7 @@ class SubstanceFinder:
         ambiguous: list[Hit],
         common: list[Hit],
         voided: list[Hit],
-        forms: set[tuple[int, int]],
+        form_spans: tuple[set[tuple[int, int]], set[tuple[int, int]]],
         sure_forms: list[Hit],
     ) -> list[Hit]:
         """The ambiguous, common and voided candidates that their context supports.
@@ -355,6 +362,7 @@ class SubstanceFinder:
         "rocks") describes the other drug named next to it ("Ketamin vials", "25C-NBOMe
         x100 blotter tabs"). Forms are judged last, so that the names they may describe
         include slang already read as a drug ("250mg ECSTASY PILLS")."""
+        forms, alone = form_spans
         index = Confident(confident)
         # Every candidate, for "is this word one item of a list of drugs?": the items
         # around it may be slang themselves ("cocaine weed shrooms").
@@ -432,10 +440,11 @@ class SubstanceFinder:
                 formed.add((text[h[0] : h[1]].casefold(), h[2]))
                 continue
             rest.append(h)
-            if near or level == VOID or text[h[0] : h[1]].casefold() in self.m.count_units:
+            if near or level == VOID or h[:2] not in alone:
                 continue
-            # Alone, a form is read as its word's level says ("1g crystal"), but a unit of
-            # count ("take 2 pills a day") is its own amount and says nothing of which drug.
+            # Alone, a form that real listings mostly use for its own drug ("200µg LSD25
+            # Blotter") is read as its word's level says; another ("take 2 pills a day")
+            # says nothing of which drug it is.
             if ambiguous_ok(h) if level == AMBIGUOUS else common_ok(h):
                 supported.append(h)
         # A form read as a drug beside its name is that drug elsewhere in the text where no

@@ -86,6 +86,7 @@ class KnowledgeBase:
     near_words: frozenset[str] = frozenset()
     # Normalized terms that real listings write next to other drugs' names ("vials").
     term_forms: frozenset[str] = frozenset()
+    term_forms_alone: frozenset[str] = frozenset()  # ... that name their drug alone too
     families: list[Family] = field(default_factory=list)
     market_selectors: list[MarketSelector] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
@@ -198,9 +199,9 @@ def load_kb(path: Path | str | None = None) -> KnowledgeBase:
         (o.term, o.substance)
         for o in _load_files(root, "term_usage.yaml", "off_topic", OffTopicTerm, kb)
     )
-    kb.term_forms = frozenset(
-        f.term for f in _load_files(root, "term_usage.yaml", "forms", FormTerm, kb)
-    )
+    forms = _load_files(root, "term_usage.yaml", "forms", FormTerm, kb)
+    kb.term_forms = frozenset(f.term for f in forms)
+    kb.term_forms_alone = frozenset(f.term for f in forms if f.alone)
     kb.market_selectors = _load_files(
         root, "market_selectors.yaml", "selectors", MarketSelector, kb
     )

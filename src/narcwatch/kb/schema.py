@@ -253,6 +253,9 @@ class FormTerm(_Entry):
     term: str = Field(min_length=1)
     listings: int = Field(ge=1)
     beside_other: float = Field(ge=0, le=1)  # share of listings next to another drug's name
+    # Most of its categorised listings sell its drug's class: alone, it names that drug
+    # ("blotter"); otherwise only beside its drug's name ("pills", "rocks").
+    alone: bool = False
 
 
 class MarketSelector(_Entry):
