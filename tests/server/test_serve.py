@@ -2,7 +2,8 @@
 
 On PostgreSQL it runs two worker processes: an alert raised by whichever worker handles
 the write reaches a stream held open on any worker (streams read alerts from the
-database, not from a process's memory).
+database, woken by LISTEN/NOTIFY). Streams poll only once an hour here (``--poll
+3600``), so an alert that arrives came by the wake-up, not by a poll.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def served(hub, db_url, tmp_path):
     env.pop("NARCWATCH_DATABASE_URL", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "narcwatch", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--db", db_url, "--workers", workers, "--poll", "0.1"],
+         "--db", db_url, "--workers", workers, "--poll", "3600"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

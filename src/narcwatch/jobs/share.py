@@ -65,6 +65,7 @@ from narcwatch.store.alerts import AlertRepository
 from narcwatch.store.audit import AuditRepository, Event, run_audited
 from narcwatch.store.incidents import IncidentFilter, IncidentRepository
 from narcwatch.store.messages import MessageRepository
+from narcwatch.store.notify import AlertListener
 from narcwatch.store.visibility import Visibility
 from narcwatch.store.webhooks import WebhookRepository
 
@@ -397,6 +398,20 @@ class ShareService:
 
     def count_incidents(self, caller: Caller | None, **filters: Any) -> int:
         return self.incidents.count(visibility=_vis(caller), where=_filter(**filters))
+
+    def watch_alerts(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback`` (from another thread) whenever alerts are stored: by this
+        process at once, and on PostgreSQL by any process (LISTEN/NOTIFY). Returns the
+        function that stops watching. Alert streams wait on it between their looks."""
+        unsubscribe = self.store.alert_signal.subscribe(callback)
+        listener = AlertListener(self.store.engine, self.store.alert_signal)
+        listener.start()
+
+        def stop() -> None:
+            unsubscribe()
+            listener.stop()
+
+        return stop
 
     def list_alerts(self, caller: Caller | None, *, after: int = 0, limit: int = 100) -> AlertPage:
         items = self.alerts.page(visibility=_vis(caller), after=after, limit=limit)

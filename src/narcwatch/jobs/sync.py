@@ -23,11 +23,11 @@ remote's TLP and sharing group, never wider:
 Each incident keeps its remote id where it is free here, and its origin (remote,
 report id, report ``modified``): a re-run creates nothing, a newer remote version
 replaces the local copy (the version it replaces is kept; one edited here since the last
-pull is a conflict, counted and named), and correlation alerts are raised as for a created or updated
-incident. Pages are read in order with ``next``; after each page the cursor (the TAXII
-``added_after`` for the next run) is saved, so a run stopped anywhere (Ctrl-C, a remote
-error) loses nothing and the next asks only for what is newer. Every incident written
-and every run is in the audit log.
+pull is a conflict, counted and named), and correlation alerts are raised as for a
+created or updated incident. Pages are read in order with ``next``; after each page the
+cursor (the TAXII ``added_after`` for the next run) is saved, so a run stopped anywhere
+(Ctrl-C, a remote error) loses nothing and the next asks only for what is newer. Every
+incident written and every run is in the audit log.
 """
 
 from __future__ import annotations

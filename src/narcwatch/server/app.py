@@ -28,6 +28,7 @@ from narcwatch.jobs.context import Context
 from narcwatch.jobs.share import ShareService
 from narcwatch.server import problems
 from narcwatch.server.auth import RateLimited, RateLimiter
+from narcwatch.server.stream import AlertWake
 
 __all__ = ["ENV_SETTINGS", "ServerSettings", "app_from_env", "create_app"]
 
@@ -64,6 +65,9 @@ def create_app(
             assert ctx is not None
             opened = ShareService.open(ctx, common_orgs=settings.common_orgs)
         app.state.service = service or opened
+        wake = AlertWake(asyncio.get_running_loop())
+        stop_watching = app.state.service.watch_alerts(wake.fire_threadsafe)
+        app.state.alert_wake = wake
         task = None
         if settings.webhook_seconds > 0:
             task = asyncio.create_task(_webhooks(app.state.service, settings.webhook_seconds))
@@ -74,6 +78,7 @@ def create_app(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            stop_watching()
             if opened is not None:
                 opened.close()
 

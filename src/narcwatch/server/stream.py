@@ -1,11 +1,12 @@
 """``GET /api/v1/alerts/stream``: the caller's alerts as Server-Sent Events.
 
 The stream reads new alerts through the same job and store read as ``GET /alerts``
-(so the same visibility applies), every ``poll_seconds``. Reading the database rather
-than an in-process queue means an alert raised by any worker process, or by another
-server on the same PostgreSQL, reaches every stream; the cost is up to one poll interval
-of delay and one indexed query per stream per interval. LISTEN/NOTIFY would remove the
-delay on PostgreSQL; polling works on both backends.
+(so the same visibility applies). It looks when alerts are stored: at once for those
+stored by this process, and on PostgreSQL for those of any process (another worker,
+another server on the same database, a sync run) through LISTEN/NOTIFY
+(:meth:`ShareService.watch_alerts`, :class:`AlertWake`). It also looks every
+``poll_seconds`` whatever happens, so a missed notification delays an alert, never
+loses it.
 
 Each event is ``id: <alert id>``, ``event: alert``, ``data: <Alert JSON>``; a client
 that reconnects with ``Last-Event-ID`` (or ``?after=``) resumes after it. ``?limit=N``
@@ -19,6 +20,7 @@ poll: a revoked or expired token ends the stream.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
@@ -33,7 +35,7 @@ from narcwatch.results.share import Alert
 from narcwatch.server.auth import bearer, caller, service
 from narcwatch.server.routes import MAX_ID, After
 
-__all__ = ["alert_events", "resume_after", "router"]
+__all__ = ["AlertWake", "alert_events", "resume_after", "router"]
 
 router = APIRouter()
 
@@ -66,6 +68,35 @@ async def stream_alerts(
     )
 
 
+class AlertWake:
+    """Wakes the event loop's waiting streams when alerts are stored (called from any
+    thread by :meth:`ShareService.watch_alerts`). A stream takes :meth:`token` before it
+    reads, then waits on it: an alert stored between its read and its wait still wakes
+    it."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self._event = asyncio.Event()
+
+    def token(self) -> asyncio.Event:
+        return self._event
+
+    def fire_threadsafe(self) -> None:
+        self.loop.call_soon_threadsafe(self._fire)
+
+    def _fire(self) -> None:
+        self._event.set()
+        self._event = asyncio.Event()
+
+
+async def _wait(token: asyncio.Event | None, seconds: float) -> None:
+    if token is None:
+        await asyncio.sleep(seconds)
+        return
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(token.wait(), seconds)
+
+
 def resume_after(after: int, last_event_id: str | None) -> int:
     """Where a stream starts: after ``?after=`` or the ``Last-Event-ID`` a reconnecting
     client sends, whichever is later."""
@@ -90,9 +121,11 @@ async def alert_events(
     ``data`` renders, in a worker thread). ``recheck`` gives the caller again at every
     poll, or raises AccessError: the stream then ends."""
     settings = request.app.state.settings
+    wake: AlertWake | None = getattr(request.app.state, "alert_wake", None)
     last, sent, idle = after, 0, 0.0
     yield "retry: 3000\n\n"
     while True:
+        token = wake.token() if wake is not None else None
         page = await run_in_threadpool(svc.list_alerts, who, after=last, limit=100)
         for alert in page.items:
             body = (
@@ -108,8 +141,10 @@ async def alert_events(
             continue
         if await request.is_disconnected():
             return
-        await asyncio.sleep(settings.poll_seconds)
-        idle += settings.poll_seconds
+        pause = max(0.01, min(settings.poll_seconds, settings.heartbeat_seconds - idle))
+        started = asyncio.get_running_loop().time()
+        await _wait(token, pause)
+        idle += asyncio.get_running_loop().time() - started
         if idle >= settings.heartbeat_seconds:
             yield ": keep-alive\n\n"
             idle = 0.0

@@ -35,6 +35,7 @@ from narcwatch.store import review_tables as _review_tables  # noqa: F401  (tabl
 from narcwatch.store import share_tables as _share_tables  # noqa: F401  (tables on the metadata)
 from narcwatch.store import version_tables as _version_tables  # noqa: F401  (tables on metadata)
 from narcwatch.store.migrate import upgrade
+from narcwatch.store.notify import AlertSignal
 from narcwatch.store.tables import DocumentRow, SelectorHitRow, SubstanceHitRow
 
 __all__ = ["SaveResult", "Store", "doc_key"]
@@ -103,6 +104,7 @@ class Store:
         self.engine = engine
         self.file = file  # the SQLite database file, when there is one
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.alert_signal = AlertSignal()  # new alerts stored (store.notify)
         # One-statement reads need no transaction: on PostgreSQL, BEGIN and ROLLBACK
         # around a SELECT were two of its three round trips (see :meth:`reading`). SQLite
         # has no round trips, and switching its connection's mode cost more than it saved.

@@ -26,6 +26,7 @@ from sqlalchemy.orm import aliased
 from narcwatch.results.incident import Tlp
 from narcwatch.results.share import Alert, AlertOther
 from narcwatch.store.audit import utc
+from narcwatch.store.notify import notify_alerts
 from narcwatch.store.share_tables import AlertRow, IncidentKeyRow, IncidentRow, OrganisationRow
 from narcwatch.store.visibility import Visibility, may_see
 
@@ -133,6 +134,9 @@ class AlertRepository:
                         )  # fmt: skip
                     if new:
                         session.execute(insert(AlertRow), new)
+                        notify_alerts(session)
+                if new:
+                    self.store.alert_signal.fire()
                 return len(new)
             except IntegrityError:
                 if attempt == 4:

@@ -165,5 +165,6 @@ def incident_page(
     owner = found.org == who.org
     others = [o.name for o in svc.organisations(who.caller) if o.name != who.org] if owner else []
     return render(request, "incident.html", status=status, user=who, nav="incidents",
-                  inc=found, versions=versions, threads=threads, owner=owner, others=others, error=error,
-                  draft=draft or {}, writer=who.caller.role != Role.READER)  # fmt: skip
+                  inc=found, versions=versions, threads=threads, owner=owner,
+                  others=others, error=error, draft=draft or {},
+                  writer=who.caller.role != Role.READER)  # fmt: skip
