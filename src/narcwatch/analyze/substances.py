@@ -216,6 +216,9 @@ class SubstanceFinder:
         self.m = matchers
         self.fuzzy = fuzzy
         self.normalize = normalizer_for(kb)
+        # The matcher's own Term objects, by identity: hashing a Term per match costs more.
+        self._forms = frozenset(id(t) for t in matchers.forms)
+        self._forms_alone = frozenset(id(t) for t in matchers.forms_alone)
 
     def __call__(self, doc: Doc) -> None:
         norm = doc.norm or self.normalize(doc.text)
@@ -269,9 +272,9 @@ class SubstanceFinder:
                 if any(t.via == "not-drug" for t in payloads):
                     continue  # a declared hard negative ("diet coke") beats slang for it
                 start, end = norm_view.to_original(s, e)
-                if _is_form(payloads, doc.lang, self.m.forms):
+                if _is_form(payloads, doc.lang, self._forms):
                     forms.add((start, end))
-                    if any(t in self.m.forms_alone for t in payloads):
+                    if any(id(t) in self._forms_alone for t in payloads):
                         alone.add((start, end))
                 readings = _readings(payloads, doc.lang, self.m)
                 if not readings and " " in norm_view.text[s:e]:
@@ -498,11 +501,11 @@ def _frames_a_line(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _is_form(payloads: list[Term], doc_lang: str | None, forms: frozenset[Term]) -> bool:
-    """Whether one match is a form word here: one of its English terms is measured as a
-    form, and no term of the text's own language reads it otherwise (French "pills" is
-    MDMA, English "pills" is any drug's pills)."""
-    return any(t in forms for t in payloads) and not any(
+def _is_form(payloads: list[Term], doc_lang: str | None, forms: frozenset[int]) -> bool:
+    """Whether one match is a form word here: one of its English terms (``forms``: their
+    ids) is measured as a form, and no term of the text's own language reads it otherwise
+    (French "pills" is MDMA, English "pills" is any drug's pills)."""
+    return any(id(t) in forms for t in payloads) and not any(
         t.lang == doc_lang and t.lang not in (None, "en") for t in payloads
     )
 
