@@ -74,6 +74,14 @@ def serve_command(
     webhook_every: float = typer.Option(
         5.0, "--webhook-every", min=0.0, help="Seconds between webhook deliveries (0: none)."
     ),
+    threads: int = typer.Option(
+        4,
+        "--threads",
+        min=1,
+        max=256,
+        help="Threads per worker process for blocking work (database reads and writes); "
+        "more than a few only contend for Python's lock.",
+    ),
     access_log: bool = typer.Option(
         False, "--access-log", help="Log every request (paths and query strings: selectors)."
     ),
@@ -101,6 +109,7 @@ def serve_command(
         poll_seconds=poll,
         common_orgs=common_orgs,
         webhook_seconds=webhook_every,
+        threads=threads,
     )
     ctx = context(home, db, config)
     if home_org is not None:  # the flag over NARCWATCH_HOME_ORG and the settings file
