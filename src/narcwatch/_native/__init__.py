@@ -2,10 +2,12 @@
 
 ``_speedups.c`` holds C versions of a few loops (ASCII normalization, the matcher's word
 view, the offer model's word features, the language detector's stop-word counts, the
-quantity reader's number scan). Each is called from the module that holds its Python
-reference, which checks :data:`speedups` at call time and runs the Python code when it is
-None: no compiler at install time, a failed build, or ``NARCWATCH_NATIVE=0`` in the
-environment. Both give the same findings (``tests/native/`` runs them side by side).
+quantity reader's number scan, and the selectors' candidate scans: onion hosts, URLs and
+their parts, host names, platform and context literals). Each is called from the module
+that holds its Python reference, which checks :data:`speedups` at call time and runs the
+Python code when it is None: no compiler at install time, a failed build, or
+``NARCWATCH_NATIVE=0`` in the environment. Both give the same findings (``tests/native/``
+runs them side by side).
 
 :func:`build_id` names the build in use, so caches written by one build are never read by
 another (``kb/cache.py``).
