@@ -2,10 +2,10 @@
 
 Organisation A shares one incident at each TLP level, with and without sharing group AB
 (A and B); B (in the group) and C (not in it) read it by every path the API has: get,
-list, each list filter, count, earlier versions, exports (one and bulk, every format), alerts and the
-alert stream, and try to edit it. What
-they may see is the table in ``store.visibility``; everything they may not is a 404 or
-absent, exactly as if the incident did not exist.
+list, each list filter, count, earlier versions, exports (one and bulk, every format),
+alerts and the alert stream, and try to edit it. What they may see is the table in
+``store.visibility``; everything they may not is a 404 or absent, exactly as if the
+incident did not exist.
 """
 
 from __future__ import annotations
