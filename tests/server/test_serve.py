@@ -8,6 +8,7 @@ database, woken by LISTEN/NOTIFY). Streams poll only once an hour here (``--poll
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -90,3 +91,52 @@ def test_two_organisations_share_and_get_a_live_alert(served, hub):
         got = c.get(f"/api/v1/incidents/{mine.json()['incident']['id']}", headers=h["c"])
         assert got.status_code == 200
         assert a.get("/api/v1/incidents", headers={"Authorization": "Bearer x"}).status_code == 401
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_workers_each_take_a_share_of_the_connections_and_a_dead_one_is_replaced(served):
+    """Two workers, a listening socket each (SO_REUSEPORT): 40 keep-alive connections
+    opened at once land on both (one socket shared by all gave one worker 38 of 50), and
+    a worker killed is started again."""
+    import psutil
+
+    port = int(served.rsplit(":", 1)[1])
+
+    def holders() -> dict[int, int]:
+        found: dict[int, int] = {}
+        for proc in psutil.process_iter():
+            try:
+                mine = [c for c in proc.net_connections("tcp") if c.laddr]
+                n = sum(1 for c in mine if c.laddr.port == port and c.status == "ESTABLISHED")
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            if n:
+                found[proc.pid] = n
+        return found
+
+    clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
+    try:
+        end = time.monotonic() + 30
+        while sum(holders().values()) < 40 and time.monotonic() < end:
+            time.sleep(0.1)  # readiness: until the workers have accepted them all
+        held = holders()
+        assert sum(held.values()) == 40 and len(held) == 2, held
+    finally:
+        for c in clients:
+            c.close()
+    victim = next(iter(held))
+    psutil.Process(victim).kill()
+    end = time.monotonic() + 120
+    while time.monotonic() < end:  # readiness: a new worker answers beside the other
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(f"{served}/api/v1/health", timeout=5).status_code == 200:
+                later = [socket.create_connection(("127.0.0.1", port)) for _ in range(20)]
+                time.sleep(0.5)
+                now = holders()
+                for c in later:
+                    c.close()
+                if len(now) == 2 and victim not in now:
+                    return
+        time.sleep(0.5)
+    raise AssertionError("the killed worker was not replaced")

@@ -8,6 +8,8 @@ import os
 from narcwatch.jobs.context import ENV_DATABASE_URL, ENV_HOME_ORG, Context
 from narcwatch.jobs.share import ShareService
 from narcwatch.server.app import ENV_SETTINGS, ServerSettings, create_app, settings_env
+from narcwatch.server.workers import run_workers
+from narcwatch.server.workers import supported as workers_supported
 from narcwatch.settings import ENV_HOME
 
 __all__ = ["serve"]
@@ -50,6 +52,10 @@ def serve(
     if ctx.home_org is not None:
         os.environ[ENV_HOME_ORG] = ctx.home_org
     os.environ[ENV_SETTINGS] = settings_env(settings)
+    if workers_supported():
+        run_workers(host, port, workers, {"log_level": log_level, "server_header": False,
+                                          "access_log": access_log})  # fmt: skip
+        return
     uvicorn.run(
         "narcwatch.server.app:app_from_env",
         factory=True,
