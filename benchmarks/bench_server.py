@@ -12,10 +12,11 @@ and writes with concurrent clients on 127.0.0.1.
    correlation, alerts), half of them sharing a stored value; the correlation step alone
    is timed too (its indexed lookups against every stored key).
 3. HTTP: ``narcwatch serve`` in a subprocess, ``--clients`` concurrent asyncio clients
-   (httpx, one process) for ``--seconds`` each: GET /incidents/{id} of visible incidents,
-   then POST /incidents. Prints requests/s and p50/p95/p99 latency (ms). The load
-   generator shares the machine's cores with the server: on a small machine it is part
-   of what is measured.
+   (one process, HTTP/1.1 written by hand on keep-alive connections) for ``--seconds``
+   each: GET /health (the framework's floor, half as long), GET /incidents/{id} of
+   visible incidents, then POST /incidents. Prints requests/s, p50/p95/p99 latency (ms)
+   and the CPU per request of the server's processes and of the load generator, which
+   shares the machine's cores with the server.
 """
 
 from __future__ import annotations
