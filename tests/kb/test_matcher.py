@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from narcwatch.analyze.normalize import normalize_term
@@ -60,3 +60,29 @@ def test_word_boundaries_on_real_listing_forms():
     assert found("2c-t, 10 tabs") == ["t"]
     assert found("uncut cocaine-92-97% pure") == ["c"]  # a purity range is an amount
     assert found("2c-t-2-3 blotters") == []
+
+
+@settings(deadline=None)  # no wall-clock limit: the pure-Python matcher under load
+@given(
+    st.lists(
+        st.sampled_from(["coke", "mdma", "2c-b", "speed", "x", "the", "–", "🍁"]), max_size=400
+    ),
+    st.integers(min_value=1, max_value=64),
+)
+def test_long_texts_are_matched_in_slices_with_the_same_result(words, size):
+    """pyahocorasick copies a whole text into 4 bytes a character, so a long text is fed
+    to it in slices: the matches (keys across slice borders included) are the same."""
+    import narcwatch.kb.matcher as matcher
+
+    m = TermMatcher(
+        [(t, t) for t in ("coke", "speed", "2c-b", "mdma", "the speed", "🍁")], normalize_term
+    )
+    text = " ".join(words)
+    whole = m.find(text, cap=3, overflow=(whole_over := {}))
+    slice_was = matcher._SLICE
+    matcher._SLICE = size  # every text above 2 * size characters goes in slices
+    try:
+        sliced = m.find(text, cap=3, overflow=(sliced_over := {}))
+    finally:
+        matcher._SLICE = slice_was
+    assert sliced == whole and sliced_over == whole_over

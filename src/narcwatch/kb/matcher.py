@@ -19,8 +19,8 @@ compiling tens of thousands of patterns with start-of-match tracking took ~40 s.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, TypeVar
 
 import ahocorasick
 
@@ -100,6 +100,27 @@ def _joined(text: str, i: int, step: int) -> bool:
     return True
 
 
+# pyahocorasick copies the whole string it is given into 4 bytes a character before it
+# scans (200 MB for a 50 MB one-line page, even with start and end given); long texts are
+# fed to it in slices of this many characters instead.
+_SLICE = 1 << 20
+
+
+def automaton_iter(automaton: Any, text: str, longest: int) -> Iterator[tuple[int, Any]]:
+    """``automaton.iter(text)``: every (end index, value), in the same order, with at
+    most one slice of a long ``text`` copied at a time. ``longest``: the longest key, so a
+    match across a slice border is found once, in the slice where it ends."""
+    n = len(text)
+    if n <= 2 * _SLICE:
+        yield from automaton.iter(text)
+        return
+    for lo in range(0, n, _SLICE):
+        back = max(0, lo - longest)
+        for last, value in automaton.iter(text[back : lo + _SLICE]):
+            if last + back >= lo:
+                yield last + back, value
+
+
 class TermMatcher(Generic[T]):
     """Maps normalized keys to payloads; a key may carry several payloads."""
 
@@ -112,6 +133,7 @@ class TermMatcher(Generic[T]):
         self._words = ahocorasick.Automaton()
         self._symbols = ahocorasick.Automaton()
         self._n_words = self._n_symbols = 0
+        self._longest = 1
         for key in self._payloads:
             core = _EDGES.sub("", key)  # "#4" and "4" are the same whole word
             if core and any(c.isalnum() for c in core):
@@ -120,9 +142,11 @@ class TermMatcher(Generic[T]):
                 _, existing = self._words.get(padded, (0, ()))
                 self._words.add_word(padded, (len(core), (*existing, key)))
                 self._n_words += 1
+                self._longest = max(self._longest, len(padded))
             else:
                 self._symbols.add_word(key, (key,))
                 self._n_symbols += 1
+                self._longest = max(self._longest, len(key))
         if self._n_words:
             self._words.make_automaton()
         if self._n_symbols:
@@ -155,9 +179,10 @@ class TermMatcher(Generic[T]):
             view = view if view is not None else word_view(text)
             n = len(text)
             native = _native.speedups
+            found = automaton_iter(self._words, view, self._longest)
             if native is not None:  # the loop below, in C
-                cands = native.word_matches(self._words.iter(view), text, cap, overflow)
-            for last, (size, keys) in self._words.iter(view) if native is None else ():
+                cands = native.word_matches(found, text, cap, overflow)
+            for last, (size, keys) in found if native is None else ():
                 # The padded key spans view[last - size - 1 : last + 1]; minus the two
                 # spaces and the one-character shift, that is text[start:end].
                 end = last - 1
@@ -174,7 +199,7 @@ class TermMatcher(Generic[T]):
                         continue
                 cands.append((start, end, keys))
         if self._n_symbols and not text.isascii():
-            for last, keys in self._symbols.iter(text):
+            for last, keys in automaton_iter(self._symbols, text, self._longest):
                 cands.append((last + 1 - len(keys[0]), last + 1, keys))
         if not cands:
             return []
