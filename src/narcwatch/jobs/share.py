@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from narcwatch.errors import AccessError, NotFoundError, UsageError
-from narcwatch.jobs import share_exchange, share_feedback, share_messages
+from narcwatch.jobs import share_exchange, share_messages
 from narcwatch.jobs.context import Context
 from narcwatch.results.incident import Incident, IncidentDraft, IncidentKind, IncidentVersion
 from narcwatch.results.share import (
@@ -324,7 +324,6 @@ class ShareService:
         stored = self.incidents.update(
             incident_id, change, incident_keys, event, visibility=caller.visibility
         )
-        stored = share_feedback.counted(self, [stored], caller.visibility)[0]
         found = correlate(self.alerts, incident_pk=stored.pk, org=caller.org,
                           tlp=stored.incident.tlp.value, keys=incident_keys(stored.incident),
                           common_orgs=self.common_orgs)  # fmt: skip

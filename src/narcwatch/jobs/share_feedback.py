@@ -4,13 +4,13 @@ the manner of MISP sightings and IONICS feedback.
 Whoever may see an incident reads its comments and sightings and, as an admin or an
 analyst, adds to them; whoever may not gets a 404 exactly like an incident that does not
 exist (the store's reads decide). Every comment and sighting is audited (a comment
-without its text). Incidents returned by the server carry the counts (:func:`counted`).
+without its text). Incidents returned by the server carry the counts (read with them by
+the store's incident reads).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from narcwatch.exchange.stix_sightings import add_sightings
@@ -21,10 +21,8 @@ from narcwatch.store.feedback import FeedbackRepository
 if TYPE_CHECKING:
     from narcwatch.jobs.share import Caller, ShareService
     from narcwatch.results.incident import Incident
-    from narcwatch.store.incidents import StoredIncident
-    from narcwatch.store.visibility import Visibility
 
-__all__ = ["comments", "counted", "post_comment", "post_sighting", "sightings", "stix_sightings"]
+__all__ = ["comments", "post_comment", "post_sighting", "sightings", "stix_sightings"]
 
 
 def _repo(svc: ShareService) -> FeedbackRepository:
@@ -73,21 +71,6 @@ def sightings(
     """The sightings of an incident the caller may see, oldest first (404 otherwise)."""
     stored = svc.incidents.get(incident_id, visibility=caller.visibility)
     return _repo(svc).sightings(stored.pk, visibility=caller.visibility, after=after, limit=limit)
-
-
-def counted(
-    svc: ShareService, stored: list[StoredIncident], visibility: Visibility
-) -> list[StoredIncident]:
-    """``stored`` with each incident's comment and sighting counts filled in."""
-    counts = _repo(svc).counts([s.pk for s in stored], visibility=visibility)
-    out = []
-    for s in stored:
-        if s.pk in counts:
-            n, by_kind = counts[s.pk]
-            s = replace(s, incident=s.incident.model_copy(
-                update={"comments_count": n, "sightings": by_kind}))  # fmt: skip
-        out.append(s)
-    return out
 
 
 def stix_sightings(

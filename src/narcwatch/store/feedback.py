@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from narcwatch.results.feedback import Comment, Sighting, SightingCounts, SightingKind
+from narcwatch.results.feedback import Comment, Sighting, SightingKind
 from narcwatch.store.audit import Event, run_audited, utc
 from narcwatch.store.feedback_tables import CommentRow, SightingRow
 from narcwatch.store.incidents import visible
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from narcwatch.store import Store
 
 __all__ = ["FeedbackRepository"]
-
-_KINDS = frozenset(k.value for k in SightingKind)
 
 
 def _comment(row: CommentRow, incident_id: str) -> Comment:
@@ -136,34 +134,3 @@ class FeedbackRepository:
         )
         with self.store.session() as session:
             return [_sighting(row, incident_id) for row, incident_id in session.execute(query)]
-
-    def counts(
-        self, incident_pks: Sequence[int], *, visibility: Visibility
-    ) -> dict[int, tuple[int, SightingCounts]]:
-        """(comments, sightings by kind) of each of ``incident_pks`` the reader may see
-        and that has any; two grouped queries whatever the number of incidents."""
-        if not incident_pks:
-            return {}
-        pks = sorted(set(incident_pks))
-        comments = (
-            select(CommentRow.incident_pk, func.count())
-            .join(IncidentRow, IncidentRow.pk == CommentRow.incident_pk)
-            .where(CommentRow.incident_pk.in_(pks), visible(visibility))
-            .group_by(CommentRow.incident_pk)
-        )
-        sightings = (
-            select(SightingRow.incident_pk, SightingRow.kind, func.count())
-            .join(IncidentRow, IncidentRow.pk == SightingRow.incident_pk)
-            .where(SightingRow.incident_pk.in_(pks), visible(visibility))
-            .group_by(SightingRow.incident_pk, SightingRow.kind)
-        )
-        by_kind: dict[int, dict[str, Any]] = {}
-        with self.store.session() as session:
-            n_comments = {pk: int(n) for pk, n in session.execute(comments)}
-            for pk, kind, n in session.execute(sightings):
-                if kind in _KINDS:
-                    by_kind.setdefault(pk, {})[kind] = int(n)
-        return {
-            pk: (n_comments.get(pk, 0), SightingCounts(**by_kind.get(pk, {})))
-            for pk in set(n_comments) | set(by_kind)
-        }

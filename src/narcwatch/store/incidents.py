@@ -225,7 +225,8 @@ class IncidentRepository:
         """Apply ``change(draft) -> draft`` to the incident, if the caller's organisation
         owns it (others: 403 when they may see it, 404 when they may not), and replace
         its keys with ``keys_of(new draft)``; ``also(session, row)`` as for :meth:`add`.
-        The version replaced is kept (:meth:`versions`), marked with ``reason``."""
+        The version replaced is kept (:meth:`versions`), marked with ``reason``. The
+        incident returned carries its comment and sighting counts, like :meth:`get`."""
 
         def body(session: Session) -> StoredIncident:
             row = session.scalars(
@@ -249,7 +250,10 @@ class IncidentRepository:
             if also is not None:
                 also(session, row)
             session.flush()
-            return StoredIncident(row.pk, _incident(row))
+            counts = session.execute(
+                select(*_COUNTS).select_from(IncidentRow).where(IncidentRow.pk == row.pk)
+            ).one()
+            return StoredIncident(row.pk, _incident(row, counts))
 
         result: StoredIncident = run_audited(self.store, event, body)
         return result
