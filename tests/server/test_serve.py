@@ -95,10 +95,12 @@ def test_two_organisations_share_and_get_a_live_alert(served, hub):
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
-def test_workers_each_take_a_share_of_the_connections_and_a_dead_one_is_replaced(served):
+def test_workers_each_take_a_share_of_the_connections_and_a_dead_one_is_replaced(
+    served, db_url, tmp_path
+):
     """Two workers, a listening socket each (SO_REUSEPORT): 40 keep-alive connections
-    opened at once land on both (one socket shared by all gave one worker 38 of 50), and
-    a worker killed is started again."""
+    opened at once land on both (one socket shared by all gave one worker 38 of 50), a
+    second server on the port is refused, and a worker killed is started again."""
     import psutil
 
     port = int(served.rsplit(":", 1)[1])
@@ -125,6 +127,13 @@ def test_workers_each_take_a_share_of_the_connections_and_a_dead_one_is_replaced
     finally:
         for c in clients:
             c.close()
+    # A second server on the same port is refused (SO_REUSEPORT would let it take half).
+    second = subprocess.run(
+        [sys.executable, "-m", "narcwatch", "serve", "--port", str(port), "--workers", "2",
+         "--db", db_url, "--home", str(tmp_path / "other")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert second.returncode == 2 and "cannot listen on" in second.stderr, second.stderr
     victim = next(iter(held))
     psutil.Process(victim).kill()
     end = time.monotonic() + 120

@@ -24,6 +24,8 @@ import sys
 import time
 from typing import Any
 
+from narcwatch.errors import UsageError
+
 __all__ = ["run_workers", "supported"]
 
 log = logging.getLogger("narcwatch.server")
@@ -34,11 +36,12 @@ def supported() -> bool:
     return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
-def _socket(host: str, port: int) -> socket.socket:
+def _socket(host: str, port: int, *, share: bool = True) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    if share:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     sock.listen(2048)
     return sock
@@ -55,9 +58,13 @@ def _worker(host: str, port: int, options: dict[str, Any]) -> None:
 def run_workers(host: str, port: int, workers: int, options: dict[str, Any]) -> None:
     """Run ``workers`` uvicorn processes on ``host:port`` until SIGINT or SIGTERM.
     ``options``: uvicorn.Config keywords (log level, access log, ...)."""
-    # Bind once here first: a port in use fails now, with uvicorn's message, not in a
-    # worker that would be restarted forever.
-    _socket(host, port).close()
+    # Bind once here first, without SO_REUSEPORT: a port in use fails now, not in a worker
+    # restarted forever, and a second server on the port (which could share it with
+    # SO_REUSEPORT, and take half of this one's connections) is refused.
+    try:
+        _socket(host, port, share=False).close()
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     ctx = multiprocessing.get_context("spawn")
     procs: list[Any] = []
     stopping = False
